@@ -17,16 +17,18 @@ from workshop.analytics import (
     SPLIT,
     THIN,
     compare,
-    gap_words,
     group_stats,
+    pairs,
     results,
 )
 from workshop.model import Ballot, Group, Plan, Principle, Scale
+from workshop.wording import result_gap_words
 
 FIVE = Scale(1, 5)
 ELEVEN = Scale(0, 10, {0: "Not at all", 10: "Completely"})
 P1 = Principle("p1", "The council listens.", "voice", "council")
 P2 = Principle("p2", "The VCS speaks up.", "voice", "vcs")
+NAMES = {"council": "Council", "vcs": "VCS", "health": "Health partners"}
 
 
 def make_plan(scale=FIVE, min_group_size=1, groups=("council", "vcs"), principles=(P1,)) -> Plan:
@@ -101,17 +103,33 @@ def test_gap_is_second_group_minus_first():
     plan = make_plan()
     r = results(plan, ballots("p1", "council", [4, 4, 5]) + ballots("p1", "vcs", [2, 3, 2]))[0]
     assert r.gap == pytest.approx(7 / 3 - 13 / 3)
-    assert gap_words(r.gap, "Council", "VCS") == "VCS rates this 2.0 lower than Council"
+    assert result_gap_words(r, NAMES) == "VCS rates this 2.0 lower than Council"
 
 
-@pytest.mark.parametrize("value, words", [
-    (-1.44, "VCS rates this 1.4 lower than Council"),
-    (0.96, "VCS rates this 1.0 higher than Council"),
-    (0.02, "VCS and Council rate this the same"),
-    (None, "No gap to show yet"),
-])
-def test_gap_words(value, words):
-    assert gap_words(value, "Council", "VCS") == words
+def test_flags_are_about_the_compared_pair_only():
+    """A third group with one score makes nothing thin, and its spread splits nothing."""
+    plan = make_plan(groups=("council", "vcs", "health"))
+    votes = ballots("p1", "council", [4, 4, 4, 4]) + ballots("p1", "vcs", [2, 2, 2, 2]) + ballots("p1", "health", [1])
+    r = results(plan, votes)[0]
+    assert r.pair == ("council", "vcs") and r.flags == (BLIND_SPOT,)
+    r = results(plan, ballots("p1", "council", [3, 3, 3]) + ballots("p1", "vcs", [3, 3, 3])
+                + ballots("p1", "health", [1, 5, 1, 5]))[0]
+    assert SPLIT not in r.flags and THIN not in r.flags
+
+
+def test_the_gap_can_be_between_any_pair():
+    plan = make_plan(groups=("council", "vcs", "health"))
+    votes = ballots("p1", "council", [4, 4, 4]) + ballots("p1", "vcs", [2, 2, 2]) + ballots("p1", "health", [1])
+    r = results(plan, votes, pair=("vcs", "health"))[0]
+    assert r.pair == ("vcs", "health") and r.gap == pytest.approx(-1.0) and THIN in r.flags
+    r = results(plan, votes, pair=("health", "council"))[0]
+    assert r.gap == pytest.approx(3.0)
+    assert pairs(plan) == [("council", "vcs"), ("council", "health"), ("vcs", "health")]
+    suppressed = make_plan(groups=("council", "vcs", "health"), min_group_size=2)
+    r = results(suppressed, votes, pair=("vcs", "health"))[0]
+    assert r.gap is None and result_gap_words(r, NAMES) == "No gap: Health partners has too few scores to show"
+    r = results(suppressed, ballots("p1", "council", [4, 4]), pair=("council", "health"))[0]
+    assert result_gap_words(r, NAMES) == "No gap: no scores from Health partners yet"
 
 
 def test_gap_is_none_when_a_group_is_suppressed():

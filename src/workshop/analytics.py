@@ -43,8 +43,9 @@ class GroupStats:
 class PrincipleResult:
     principle: Principle
     groups: dict[str, GroupStats]  # in the plan's group order
-    gap: float | None  # second group's mean minus the first's
-    flags: tuple[str, ...]
+    gap: float | None  # the pair's second group's mean minus the first's
+    flags: tuple[str, ...]  # about the compared pair only
+    pair: tuple[str, ...] = ()  # the two compared groups (the plan's first two by default)
 
 
 def group_stats(group: str, scores: Iterable[int | None], scale: Scale, min_group_size: int = 1) -> GroupStats:
@@ -88,7 +89,10 @@ def gap(a: GroupStats | None, b: GroupStats | None) -> float | None:
 
 
 def flags(stats: Sequence[GroupStats], scale: Scale) -> tuple[str, ...]:
-    """The flags of one principle; stats[0] and stats[1] are the compared groups."""
+    """The flags of one principle, about the compared groups stats[0] and stats[1] only.
+
+    Other groups in the room never make the pair's principle thin or split.
+    """
     span = scale.range
     found: list[str] = []
     a, b = (stats[0], stats[1]) if len(stats) >= 2 else (None, None)
@@ -100,9 +104,9 @@ def flags(stats: Sequence[GroupStats], scale: Scale) -> tuple[str, ...]:
             found.append(SHARED_STRENGTH)
         if max(a.mean, b.mean) <= scale.min + CONCERN_BOTTOM * span:
             found.append(SHARED_CONCERN)
-    if any(s.sd is not None and s.n >= THIN_SCORES and s.sd >= SPLIT_SD * span for s in stats):
+    compared = list(stats[:2])
+    if any(s.sd is not None and s.n >= THIN_SCORES and s.sd >= SPLIT_SD * span for s in compared):
         found.append(SPLIT)
-    compared = list(stats[:2]) + [s for s in stats[2:] if s.ballots]
     if any(s.n < THIN_SCORES or s.dont_know > s.n for s in compared):
         found.append(THIN)
     return tuple(found)
@@ -117,39 +121,48 @@ def tally(ballots: Iterable[Ballot]) -> dict[tuple[str, str], dict[int | None, i
     return counts
 
 
+def default_pair(plan: Plan) -> tuple[str, ...]:
+    """The groups the gap is between unless the facilitator chooses: the plan's first two."""
+    return tuple(g.id for g in plan.groups[:2])
+
+
+def pairs(plan: Plan) -> list[tuple[str, str]]:
+    """Every pair the gap can be between, the plan's first two first, in the plan's order."""
+    ids = [g.id for g in plan.groups]
+    return [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+
+
 def principle_result(principle: Principle, ballots: Iterable[Ballot], plan: Plan,
-                     tallies: dict[tuple[str, str], dict[int | None, int]] | None = None) -> PrincipleResult:
+                     tallies: dict[tuple[str, str], dict[int | None, int]] | None = None,
+                     pair: Sequence[str] | None = None) -> PrincipleResult:
     if tallies is None:
         tallies = tally(b for b in ballots if b.principle_id == principle.id)
-    stats = [stats_from_tally(g.id, tallies.get((principle.id, g.id), {}), plan.scale, plan.min_group_size)
-             for g in plan.groups]
+    stats = {g.id: stats_from_tally(g.id, tallies.get((principle.id, g.id), {}), plan.scale, plan.min_group_size)
+             for g in plan.groups}
+    return with_pair(PrincipleResult(principle, stats, None, ()), tuple(pair or default_pair(plan)), plan.scale)
+
+
+def with_pair(result: PrincipleResult, pair: tuple[str, ...], scale: Scale) -> PrincipleResult:
+    """The result with its gap and flags about another pair of its groups."""
+    compared = [result.groups[g] for g in pair if g in result.groups]
     return PrincipleResult(
-        principle,
-        {s.group: s for s in stats},
-        gap(stats[0], stats[1]) if len(stats) >= 2 else None,
-        flags(stats, plan.scale),
+        result.principle,
+        result.groups,
+        gap(compared[0], compared[1]) if len(compared) >= 2 else None,
+        flags(compared, scale) if len(compared) >= 2 else (),
+        pair,
     )
 
 
-def results(plan: Plan, ballots: Iterable[Ballot]) -> list[PrincipleResult]:
+def results(plan: Plan, ballots: Iterable[Ballot], pair: Sequence[str] | None = None) -> list[PrincipleResult]:
     """Every principle's result, in the plan's order."""
-    return results_from_tallies(plan, tally(ballots))
+    return results_from_tallies(plan, tally(ballots), pair)
 
 
-def results_from_tallies(plan: Plan, tallies: dict[tuple[str, str], dict[int | None, int]]) -> list[PrincipleResult]:
+def results_from_tallies(plan: Plan, tallies: dict[tuple[str, str], dict[int | None, int]],
+                         pair: Sequence[str] | None = None) -> list[PrincipleResult]:
     """Every principle's result from per (principle, group) score counts, in the plan's order."""
-    return [principle_result(p, (), plan, tallies) for p in plan.principles]
-
-
-def gap_words(value: float | None, first: str, second: str, *, decimals: int = 1) -> str:
-    """The gap as a sentence: 'VCS rates this 1.4 lower than Council'."""
-    if value is None:
-        return "No gap to show yet"
-    size = round(abs(value), decimals)
-    if size == 0:
-        return f"{second} and {first} rate this the same"
-    direction = "lower" if value < 0 else "higher"
-    return f"{second} rates this {size:.{decimals}f} {direction} than {first}"
+    return [principle_result(p, (), plan, tallies, pair) for p in plan.principles]
 
 
 @dataclass(frozen=True)

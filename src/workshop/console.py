@@ -7,7 +7,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .analytics import GroupStats, PrincipleResult, gap_words
+from .analytics import GroupStats, PrincipleResult
+from .wording import result_gap_words
 from .model import SessionSummary
 
 SORTS = ("order", "gap", "theme")
@@ -67,7 +68,7 @@ def gap_view(record, sort: str = "order") -> RichGroup:
     if biggest:
         notes.append(Text("Largest gaps:", style="bold"))
         for r in biggest:
-            notes.append(Text(f"  {gap_words(r.gap, a.name, b.name)}: {r.principle.statement}"))
+            notes.append(Text(f"  {result_gap_words(r, plan.group_names)}: {r.principle.statement}"))
     return RichGroup(title, table, *notes)
 
 

@@ -164,6 +164,11 @@ class Plan:
                 return g
         raise KeyError(group_id)
 
+    @property
+    def group_names(self) -> dict[str, str]:
+        """Group id -> the name the room knows it by."""
+        return {g.id: g.name for g in self.groups}
+
     def theme_title(self, theme_id: str) -> str:
         for t in self.themes:
             if t.id == theme_id:

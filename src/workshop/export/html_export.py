@@ -6,7 +6,8 @@ from html import escape
 from pathlib import Path
 from textwrap import wrap
 
-from ..analytics import BLIND_SPOT, gap_words
+from ..analytics import BLIND_SPOT
+from ..wording import result_gap, result_gap_words
 from . import replace_atomically
 from .md_export import (
     SUMMARY_EMPTY, SUMMARY_HEADINGS, TOO_FEW, arrow, comparison_rows, details, gap_move, headlines, name_of, number,
@@ -277,7 +278,7 @@ def _summary(record) -> list[str]:
         out.append("<ul>")
         for i, r in items:
             means = "; ".join(f"{e(name_of(plan, g))} {stats_cell(s)}" for g, s in r.groups.items())
-            gap = f"<strong>{e(gap_words(r.gap, a.name, b.name))}</strong>. " if flag == BLIND_SPOT else ""
+            gap = f"<strong>{e(result_gap_words(r, plan.group_names))}</strong>. " if flag == BLIND_SPOT else ""
             out.append(f'<li><a href="#p{i}"><strong>{i}.</strong></a> {e(r.principle.statement)} '
                        f'<span class="muted">— {gap}{means}</span></li>')
         out.append("</ul>")
@@ -288,17 +289,16 @@ def _principle(plan, i: int, r) -> str:
     a, b = plan.groups[0], plan.groups[1]
     p = r.principle
     meta = f"{e(plan.theme_title(p.theme))} · addressed to {e(p.addressed_to)}"
-    hidden = [name_of(plan, g) for g, s in r.groups.items() if s.suppressed]
+    hidden = [g for g in r.pair if r.groups[g].suppressed]
     voted = any(s.ballots for s in r.groups.values())
     if not voted:
         gap = ""
     elif r.gap is not None:
-        gap = f"<p><strong>{e(gap_words(r.gap, a.name, b.name))}</strong> (gap {e(signed(r.gap))})</p>"
+        gap = f"<p><strong>{e(result_gap_words(r, plan.group_names))}</strong> (gap {e(signed(result_gap(r)))})</p>"
     elif hidden:
-        verb = "has" if len(hidden) == 1 else "have"
-        gap = f'<p class="too-few">No gap: {e(" and ".join(hidden))} {verb} too few scores to show.</p>'
+        gap = f'<p class="too-few">{e(result_gap_words(r, plan.group_names))}.</p>'
     else:
-        gap = f'<p class="muted">{e(gap_words(None, a.name, b.name))}.</p>'
+        gap = f'<p class="muted">{e(result_gap_words(r, plan.group_names))}.</p>'
     dists = [] if voted else ['<p class="muted">No ballots on this principle.</p>']
     for g, s in r.groups.items() if voted else ():
         name = name_of(plan, g)

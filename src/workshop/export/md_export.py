@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..analytics import BLIND_SPOT, SHARED_CONCERN, SHARED_STRENGTH, GroupStats, gap_words, sparkline, summary
+from ..analytics import BLIND_SPOT, SHARED_CONCERN, SHARED_STRENGTH, GroupStats, sparkline, summary
 from ..model import group_name
+from ..wording import result_gap_words
 from . import replace_atomically
 
 TOO_FEW = "too few to show"
@@ -123,9 +124,8 @@ def headlines(results) -> dict[str, list]:
 
 def summary_line(plan, number_: int, result) -> tuple[str, str]:
     """(principle, what the groups said) for one entry of the summary."""
-    a, b = plan.groups[0], plan.groups[1]
     means = ", ".join(f"{name_of(plan, g)} {stats_text(s)}" for g, s in result.groups.items())
-    said = (gap_words(result.gap, a.name, b.name) + "; " if BLIND_SPOT in result.flags else "") + means
+    said = (result_gap_words(result, plan.group_names) + "; " if BLIND_SPOT in result.flags else "") + means
     return f"{number_}. {result.principle.statement}", said
 
 

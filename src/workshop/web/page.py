@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from ..analytics import GroupStats, PrincipleResult, gap_words
+from ..analytics import GroupStats, PrincipleResult
+from ..wording import result_gap_words
 from ..model import Plan, Principle
 
 ASSET_VERSION = "2"
@@ -151,8 +152,7 @@ def _results(view: View) -> str:
     r, plan = view.result, view.plan
     if r is None:
         return '<p>The results will show here when the facilitator reveals them.</p>'
-    a, b = plan.groups[0].name, plan.groups[1].name if len(plan.groups) > 1 else ""
-    gap = f'<p class="gap"><strong>{escape(gap_words(r.gap, a, b))}.</strong></p>' if b else ""
+    gap = f'<p class="gap"><strong>{escape(result_gap_words(r, plan.group_names))}.</strong></p>' if r.pair else ""
     flags = f'<p class="flags">Flags: {escape(", ".join(r.flags))}.</p>' if r.flags else ""
     blocks = "".join(_group(plan, g.name, r.groups[g.id]) for g in plan.groups)
     return (f'<div class="results"><h3 id="results" tabindex="-1">Results</h3>{gap}{flags}'

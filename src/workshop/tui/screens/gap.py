@@ -21,11 +21,11 @@ from ...analytics import (
     SHARED_STRENGTH,
     GroupStats,
     PrincipleResult,
-    gap_words,
     summary,
 )
 from ...console import SORTS, diverging_bar, sort_results, spark
 from ...live import LiveSession
+from ...wording import result_gap_words
 from ..widgets.keybar import KeyBar
 
 SORT_NAMES = {"order": "plan order", "gap": "biggest gap first", "theme": "theme"}
@@ -173,7 +173,7 @@ class GapScreen(Screen[int | None]):
 
         headings = {SHARED_STRENGTH: "Shared strengths", SHARED_CONCERN: "Shared concerns", BLIND_SPOT: "Blind spots"}
         for flag, found in summary(self.results).items():
-            items = [(f"{i}.", r.principle.statement + (f" — {gap_words(r.gap, a, b)}" if flag == BLIND_SPOT else ""))
+            items = [(f"{i}.", r.principle.statement + (f" — {result_gap_words(r, self.live.plan.group_names)}" if flag == BLIND_SPOT else ""))
                      for i, r in found]
             section(headings[flag], items, "none")
         actions = []

@@ -7,7 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from ...analytics import GroupStats, PrincipleResult, gap_words
+from ...analytics import GroupStats, PrincipleResult
+from ...wording import result_gap_words
 from ...console import distribution_lines
 from ...model import Action, Note, Plan
 
@@ -77,8 +78,7 @@ class ResultsPanel(Vertical):
         top = max([max(list(s.counts.values()) + [s.dont_know]) for s in result.groups.values()] + [1])
         for widget in self.query(GroupResult):
             widget.show(result.groups[widget.group], top)
-        a, b = self.plan.groups[0], self.plan.groups[1]
-        gap = Text(gap_words(result.gap, a.name, b.name), style="bold")
+        gap = Text(result_gap_words(result, self.plan.group_names), style="bold")
         if result.flags:
             gap.append("   Flags: " + ", ".join(result.flags))
         self.query_one("#gap-words", Static).update(gap)

@@ -1,0 +1,160 @@
+"""How every number reads: rounding, signs, the gap in words, moves over time, "too few to show".
+
+Every screen, command-line table and export words its numbers through these functions, so the
+room, the report and the board read the same figure the same way. JSON keeps full precision.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+MINUS = "\u2212"  # a real minus sign: easier to read next to a number than a hyphen
+DASH = "–"  # nothing to show
+TOO_FEW = "too few to show"
+NOT_ASKED = "·"  # a session that did not include the principle
+
+# The arrows mean the same everywhere, and every output that shows them says so with this.
+UP, DOWN, SAME = "↑", "↓", "="
+ARROW_LEGEND = "↑ rated higher than before, ↓ lower, = no change at one decimal"
+GAP_LEGEND = "a gap is wider or narrower when the two sides moved apart or closer"
+
+
+def rounded(value: float | None, decimals: int = 1) -> float | None:
+    """Rounded half away from zero, as people round by hand: 3.25 -> 3.3, -0.05 -> -0.1."""
+    if value is None:
+        return None
+    step = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
+
+
+def number(value: float | None, decimals: int = 1) -> str:
+    """A mean as shown: 3.3 (a real minus sign when negative); a dash when there is none."""
+    shown = rounded(value, decimals)
+    if shown is None:
+        return DASH
+    if shown == 0:
+        shown = 0.0  # never "-0.0"
+    return f"{shown:.{decimals}f}".replace("-", MINUS)
+
+
+def signed(value: float | None, decimals: int = 1) -> str:
+    """A gap or a move with its sign: +0.2, −2.3, and 0.0 with no sign."""
+    shown = rounded(value, decimals)
+    if shown is None:
+        return DASH
+    if shown == 0:
+        return f"{0:.{decimals}f}"
+    return f"{shown:+.{decimals}f}".replace("-", MINUS)
+
+
+def difference(first: float | None, second: float | None, decimals: int = 1) -> float | None:
+    """second − first of the values as shown, so the room can check it by subtracting."""
+    a, b = rounded(first, decimals), rounded(second, decimals)
+    if a is None or b is None:
+        return None
+    return rounded(b - a, decimals)
+
+
+def shown_gap(first_mean: float | None, second_mean: float | None) -> float | None:
+    """The gap the screen shows: the difference of the two means as shown (one decimal)."""
+    return difference(first_mean, second_mean)
+
+
+def gap_words(first_mean: float | None, second_mean: float | None, first: str, second: str) -> str:
+    """The gap as a sentence from the means shown: 'VCS rates this 1.4 lower than Council'."""
+    gap = shown_gap(first_mean, second_mean)
+    if gap is None:
+        return "No gap to show yet"
+    if gap == 0:
+        return f"{second} and {first} rate this the same"
+    return f"{second} rates this {number(abs(gap))} {'lower' if gap < 0 else 'higher'} than {first}"
+
+
+def result_gap(result) -> float | None:
+    """A principle result's gap as shown: the difference of its compared pair's shown means."""
+    if len(result.pair) < 2:
+        return None
+    a, b = (result.groups[g] for g in result.pair[:2])
+    return shown_gap(a.mean, b.mean)
+
+
+def result_gap_words(result, names: dict[str, str]) -> str:
+    """A principle result's gap as a sentence, or why there is none, naming only the compared pair."""
+    if len(result.pair) < 2:
+        return "No gap to show"
+    a, b = (result.groups[g] for g in result.pair[:2])
+    first, second = names.get(a.group, a.group), names.get(b.group, b.group)
+    if a.mean is not None and b.mean is not None:
+        return gap_words(a.mean, b.mean, first, second)
+    hidden = [names.get(s.group, s.group) for s in (a, b) if s.suppressed]
+    if hidden:
+        verb = "has" if len(hidden) == 1 else "have"
+        return f"No gap: {' and '.join(hidden)} {verb} too few scores to show"
+    empty = [names.get(s.group, s.group) for s in (a, b) if not s.n]
+    return f"No gap: no scores from {' or '.join(empty)} yet" if empty else "No gap to show yet"
+
+
+def pair_label(result_or_pair, names: dict[str, str]) -> str:
+    """'VCS − Council': what the gap is, for a heading or a legend."""
+    pair = getattr(result_or_pair, "pair", result_or_pair)
+    if len(pair) < 2:
+        return ""
+    return f"{names.get(pair[1], pair[1])} {MINUS} {names.get(pair[0], pair[0])}"
+
+
+def arrow(before: float | None, after: float | None) -> str:
+    """↑ ↓ or = for how a mean moved, judged on the values as shown (one decimal)."""
+    move = difference(before, after)
+    if move is None:
+        return ""
+    return UP if move > 0 else DOWN if move < 0 else SAME
+
+
+def gap_move(before: float | None, after: float | None) -> str:
+    """'wider', 'narrower' or 'same' for how a gap moved, judged on the gaps as shown.
+
+    A gap that changes side (the other group now rates higher) adds 'reversed'.
+    """
+    then, now = rounded(before), rounded(after)
+    if then is None or now is None:
+        return ""
+    words = "wider" if abs(now) > abs(then) else "narrower" if abs(now) < abs(then) else "same"
+    if then * now < 0:
+        words += ", reversed"
+    return words
+
+
+def move(before: float | None, after: float | None, *, gap: bool = False) -> str:
+    """A move over time in one cell: '4.3 → 3.5 ↓ −0.8', or for a gap '−1.0 → −2.0 wider by 1.0'."""
+    if before is None and after is None:
+        return DASH
+    show = signed if gap else number
+    text = f"{show(before)} → {show(after)}"
+    if before is None or after is None:
+        return text
+    if gap:
+        words = gap_move(before, after)
+        size = abs(abs(rounded(after)) - abs(rounded(before)))
+        if words.startswith("same"):
+            return f"{text} {words}"
+        first, _, rest = words.partition(",")
+        return f"{text} {first} by {number(size)}" + (f",{rest}" if rest else "")
+    return f"{text} {arrow(before, after)} {signed(difference(before, after))}"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 ballot', '3 ballots': the count with its noun agreeing."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def duration(seconds: int) -> str:
+    """A time box in words: '45 s', '4 min', '2 min 30 s'."""
+    minutes, rest = divmod(max(0, int(seconds)), 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min" + (f" {rest} s" if rest else "")
+
+
+def owner_due(owner: str | None, due: str | None, *more: str | None) -> str:
+    """An action's owner and due date (and anything after them) in one phrase: 'VCS, due 2027-03-01'."""
+    return ", ".join(x for x in (owner, f"due {due}" if due else None, *more) if x)

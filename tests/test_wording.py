@@ -1,0 +1,77 @@
+"""How numbers read: one rule for rounding, signs, gaps and moves, by tables."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workshop import wording
+from workshop.wording import MINUS
+
+
+@pytest.mark.parametrize("value, shown", [
+    (3.25, "3.3"), (3.35, "3.4"), (2.45, "2.5"), (2.675, "2.7"), (3.24999, "3.2"),
+    (-0.05, f"{MINUS}0.1"), (-0.04, "0.0"), (0.0, "0.0"), (None, "–"), (4.0, "4.0"),
+])
+def test_means_round_half_away_from_zero(value, shown):
+    assert wording.number(value) == shown
+
+
+@pytest.mark.parametrize("value, shown", [
+    (1.25, "+1.3"), (-1.25, f"{MINUS}1.3"), (0.04, "0.0"), (-0.04, "0.0"), (None, "–"),
+])
+def test_signed(value, shown):
+    assert wording.signed(value) == shown
+
+
+@pytest.mark.parametrize("council, vcs, words", [
+    (3.44, 1.75, "VCS rates this 1.6 lower than Council"),  # 3.4 and 1.8 on screen: the room subtracts 1.6
+    (3.0, 3.96, "VCS rates this 1.0 higher than Council"),
+    (3.04, 3.0, "VCS and Council rate this the same"),
+    (None, 3.0, "No gap to show yet"),
+])
+def test_gap_words_use_the_means_shown(council, vcs, words):
+    assert wording.gap_words(council, vcs, "Council", "VCS") == words
+
+
+@given(st.floats(1, 5), st.floats(1, 5))
+def test_the_gap_shown_is_the_difference_of_the_means_shown(a, b):
+    gap = wording.shown_gap(a, b)
+    assert wording.signed(gap).replace(MINUS, "-") in (
+        f"{float(wording.number(b)) - float(wording.number(a)):+.1f}",
+        f"{float(wording.number(b)) - float(wording.number(a)):.1f}",
+    )
+    assert wording.shown_gap(b, a) == -gap or gap == 0
+
+
+@pytest.mark.parametrize("before, after, text", [
+    (4.3, 3.5, f"4.3 → 3.5 ↓ {MINUS}0.8"),
+    (3.41, 3.44, "3.4 → 3.4 = 0.0"),  # no visible move: no up or down arrow
+    (2.0, 2.96, "2.0 → 3.0 ↑ +1.0"),
+    (None, 3.0, "– → 3.0"),
+    (None, None, "–"),
+])
+def test_a_mean_moves(before, after, text):
+    assert wording.move(before, after) == text
+
+
+@pytest.mark.parametrize("before, after, text", [
+    (-1.0, -2.0, f"{MINUS}1.0 → {MINUS}2.0 wider by 1.0"),  # widening reads the same in every output
+    (-2.0, -1.0, f"{MINUS}2.0 → {MINUS}1.0 narrower by 1.0"),
+    (-1.0, 0.2, f"{MINUS}1.0 → +0.2 narrower by 0.8, reversed"),
+    (1.0, 1.04, "+1.0 → +1.0 same"),
+])
+def test_a_gap_moves(before, after, text):
+    assert wording.move(before, after, gap=True) == text
+
+
+@pytest.mark.parametrize("seconds, text", [(30, "30 s"), (60, "1 min"), (150, "2 min 30 s"), (0, "0 s")])
+def test_duration(seconds, text):
+    assert wording.duration(seconds) == text
+
+
+def test_plural():
+    assert wording.plural(1, "ballot") == "1 ballot"
+    assert wording.plural(3, "ballot") == "3 ballots"
+    assert wording.plural(2, "principle") == "2 principles"
