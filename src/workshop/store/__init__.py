@@ -196,6 +196,26 @@ class Store(BallotsMixin, NotesMixin):
             {"state": state, "at": now(), "sid": session_id, "pid": principle_id})
 
 
+    # --- the room ------------------------------------------------------------------------
+
+    def room_sizes(self, session_id: str) -> dict[str, int | None]:
+        """Group id -> how many of that group are in the room (None: not recorded)."""
+        return dict(self.conn.execute(
+            "SELECT group_id, room_size FROM session_groups WHERE session_id = ? ORDER BY position",
+            [session_id]).fetchall())
+
+    def set_room_size(self, session_id: str, group_id: str, size: int | None) -> None:
+        self.db.execute("UPDATE session_groups SET room_size = ? WHERE session_id = ? AND group_id = ?",
+                        [size, session_id, group_id])
+
+    def join_details(self, session_id: str) -> tuple[str | None, str | None]:
+        """The (join code, address) phones last used for the session, if it had phone voting."""
+        row = self.conn.execute("SELECT join_code, join_address FROM sessions WHERE id = ?", [session_id]).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def set_join_details(self, session_id: str, code: str, address: str) -> None:
+        self.db.execute("UPDATE sessions SET join_code = ?, join_address = ? WHERE id = ?", [code, address, session_id])
+
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return row[0] if row else default

@@ -225,5 +225,19 @@ def m003_session_counts(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_room_and_join(db: Database) -> None:
+    """How many people of each group are in the room, and the phone join details kept for a resume."""
+    db.executescript(
+        """
+        -- NULL until the lobby records it; the vote screen shows "Council 10 of 12".
+        ALTER TABLE session_groups ADD COLUMN room_size INTEGER CHECK (room_size IS NULL OR room_size >= 0);
+        -- The join code and address phones used, so a resumed session lets them straight back in.
+        ALTER TABLE sessions ADD COLUMN join_code TEXT;
+        ALTER TABLE sessions ADD COLUMN join_address TEXT;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = {m.name for m in migrations._migrations}
