@@ -1,0 +1,71 @@
+"""Dialogs shared by several screens: a yes/no question, a number per group."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A question the facilitator answers with y (or Enter) for yes, n (or Escape) for no."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", priority=True),
+        Binding("n,escape", "answer(False)", "No", priority=True),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "yes", no: str = "no"):
+        super().__init__()
+        self.question = question
+        self.yes, self.no = yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            yield Label(f"y or Enter: {self.yes}    n or Escape: {self.no}", classes="dialog-keys")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class GroupNumbersScreen(ModalScreen[dict[str, int | None] | None]):
+    """A whole number per group (how many of each are in the room); blank means not known.
+
+    Tab moves between the fields and Enter saves from any of them, so it types in one burst.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, groups: list[tuple[str, str, int | None]]):
+        super().__init__()
+        self.title_text = title
+        self.groups = groups  # (id, name, current value)
+
+    def compose(self) -> ComposeResult:
+        width = max(len(name) for _, name, _ in self.groups) + 1
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            for gid, name, value in self.groups:
+                with Horizontal(classes="dialog-row"):
+                    yield Label(f"{name:<{width}}", classes="dialog-label")
+                    yield Input("" if value is None else str(value), type="integer", max_length=4,
+                                id=f"n-{gid}", placeholder="how many")
+            yield Label("Tab: next group   Enter: save   Escape: cancel", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query(Input).first().focus()
+
+    @on(Input.Submitted)
+    def save(self) -> None:
+        values: dict[str, int | None] = {}
+        for gid, _, _ in self.groups:
+            text = self.query_one(f"#n-{gid}", Input).value.strip()
+            values[gid] = int(text) if text.isdigit() else None
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
