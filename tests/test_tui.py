@@ -70,7 +70,7 @@ async def test_cards_session_lobby_to_gap_view(db_path, demo):
         # Council: three cards at 4 and one at 5. VCS: two at 1, two at 2 (typed 2 then +1 then -1).
         await pilot.press("right", "right", "right", "3", "right", "1")
         await pilot.press("down", "left", "left", "left", "left", "2", "right", "2", "plus", "minus")
-        await pilot.press("right", "right", "right", "right", "1")  # VCS: one don't know
+        await pilot.press("right", "right", "right", "right", "1", "enter")  # VCS: one don't know
         session_id = app.screen.live.id
         with Store(db_path) as check:
             ballots = check.ballots(session_id, demo[0].principles[0].id)
@@ -82,9 +82,9 @@ async def test_cards_session_lobby_to_gap_view(db_path, demo):
         assert "mean" not in text and "lower than" not in text  # nothing revealed before r
         await pilot.press("r")
         text = screen_text(app)
-        assert "mean 4.2 · n 4 · 0 don't know" in text
+        assert "mean 4.3 · n 4 · 0 don't know" in text  # 4.25 rounds half away from zero
         assert "mean 1.5 · n 4 · 1 don't know" in text
-        assert "VCS rates this 2.8 lower than Council" in text and "blind spot" in text
+        assert "VCS rates this 2.8 lower than Council" in text and "blind spot" in text  # 4.3 − 1.5, as shown
         assert "REVEALED" in text
         await pilot.press("n")
         assert "2 of 10" in screen_text(app)
@@ -112,7 +112,7 @@ async def test_reopen_takes_more_ballots(db_path, demo):
         assert "REVEALED" in screen_text(app)
         await pilot.press("u")
         assert "VOTING OPEN" in screen_text(app)
-        await pilot.press("3")
+        await pilot.press("3", "enter")  # a count is stored when the cursor leaves its cell
         live = app.screen.live
         assert live.counts()["council"] == 3 and live.state() == "open"
 
@@ -129,7 +129,7 @@ async def test_roster_voting_named_session(db_path):
         await pilot.press("d")            # T. Evans: don't know
         text = screen_text(app)
         assert text.count("✓ voted") == 4
-        assert "Ballots in: Council 2   VCS 2" in text
+        assert "Ballots in: Council 2 of 2   VCS 2 of 2" in text  # the roster says who is in the room
         live = app.screen.live
         names = live.store.participant_names(live.id)
         got = {names[b.participant]: b.score for b in live.store.ballots(live.id)}
@@ -148,7 +148,7 @@ async def test_roster_voting_in_an_anonymous_session_links_no_ballot_to_a_seat(d
         await pilot.press("enter", "4", "5", "2", "d")
         assert screen_text(app).count("✓ voted") == 4 and "A. Patel" in screen_text(app)  # on screen only
         assert ": 4" not in screen_text(app)  # the confirmation never shows the score
-        await pilot.press("n", "3")
+        await pilot.press("n", "n", "3")  # n twice: the first says principle 1 is not revealed yet
         live = app.screen.live
         ids = [b.participant for b in live.store.ballots(live.id)]
         assert len(ids) == len(set(ids)) == 5  # every ballot its own id, even the same seat's
@@ -232,7 +232,7 @@ async def test_carrying_on_after_the_end_resumes_where_the_facilitator_was(db_pa
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "j", "1", "0", "enter", "n")  # past the last: gap view, finished
         assert isinstance(app.screen, GapScreen)
-        await pilot.press("escape", "j", "4", "enter", "right", "2")  # back to principle 4, voting again
+        await pilot.press("escape", "j", "4", "enter", "right", "2", "enter")  # back to principle 4, voting again
         sid = app.screen.live.id
     with Store(db_path) as check:
         session = check.session(sid)
@@ -291,7 +291,8 @@ async def test_three_groups_reveal_fits_80_by_24(db_path):
     plan = load_plan(REPO / "sessions" / "example-full.yaml")
     app = make_app(db_path, plan=plan, host="127.0.0.1", port=0)  # the plan has phones: a free port
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "right", "5", "down", "4", "down", "3", "r")
+        # The roster seats two councillors and two health partners: 5 and 3 cards ask first (y stores).
+        await pilot.press("enter", "right", "5", "down", "y", "down", "4", "down", "3", "enter", "y", "r")
         text = screen_text(app)
         assert "Health partners" in text and "rate this the same" in text  # the gap line is not pushed off
         bar_lines = [line for line in text.splitlines() if "█" in line]

@@ -109,8 +109,8 @@ async def test_phones_vote_and_follow_the_facilitator(db_path, demo):
             assert await vcs.vote(first, 2) == 200  # re-vote replaces
             await wait_for(pilot, lambda: "Ballots in: Council 1   VCS 1" in screen_text(app), "still one each")
 
-            # n: the phones follow to principle 2.
-            await pilot.press("n")
+            # n (twice: the first says principle 1 is not revealed yet): the phones follow to principle 2.
+            await pilot.press("n", "n")
             state = await council.state()
             assert state["principle"]["number"] == 2 and state["open"] and state["my_ballot"] is None
             second = live.principle.id

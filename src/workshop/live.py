@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .analytics import PrincipleResult, principle_result, results_from_tallies
+from .analytics import PrincipleResult, default_pair, pairs, principle_result, results_from_tallies
 from .model import Action, Group, Note, Plan, Principle, Session
 from .store import Store, new_id
 
@@ -33,6 +33,7 @@ class LiveSession:
         self.plan: Plan = session.plan
         self.id = session.id
         self.position = min(max(session.position, 0), len(self.plan.principles) - 1)
+        self.pair: tuple[str, ...] = default_pair(self.plan)  # the groups the gap is between
         self._seat_ids: dict[int, str] = {}  # named sessions: seat -> participant id
         self._anonymous_ids: dict[tuple[int, str], str] = {}  # anonymous: (seat, principle) -> ballot id
         if not self.plan.anonymous:
@@ -106,6 +107,38 @@ class LiveSession:
         now = now or dt.datetime.now(dt.timezone.utc)
         return box - int((now - dt.datetime.fromisoformat(opened)).total_seconds())
 
+    # --- the room --------------------------------------------------------------------------
+
+    def room_sizes(self) -> dict[str, int | None]:
+        """How many of each group are in the room: as recorded, else the roster's seats, else unknown."""
+        stored = self.store.room_sizes(self.id)
+        seats = {g.id: sum(1 for s in self.plan.roster if s.group == g.id) for g in self.groups}
+        return {g.id: stored.get(g.id) if stored.get(g.id) is not None else (seats[g.id] or None)
+                for g in self.groups}
+
+    def set_room_sizes(self, sizes: dict[str, int | None]) -> None:
+        with self.store.atomic():
+            for group, size in sizes.items():
+                self.store.set_room_size(self.id, group, size)
+
+    def over_room(self, group: str, score: int | None, count: int) -> tuple[int, int] | None:
+        """(ballots the group would have, people in the room) when a card count would pass the room."""
+        size = self.room_sizes().get(group)
+        if size is None:
+            return None
+        total = self.counts()[group] - self.card_counts().get((group, score), 0) + count
+        return (total, size) if total > size else None
+
+    # --- the compared pair ------------------------------------------------------------------
+
+    def next_pair(self) -> tuple[str, ...]:
+        """The next pair of groups for the gap (only when the plan has more than two groups)."""
+        options = pairs(self.plan)
+        if len(options) > 1:
+            self.pair = options[(options.index(tuple(self.pair)) + 1) % len(options)] \
+                if tuple(self.pair) in options else options[0]
+        return self.pair
+
     # --- voting ----------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
@@ -116,8 +149,9 @@ class LiveSession:
     def card_counts(self) -> dict[tuple[str, int | None], int]:
         return self.store.card_counts(self.id, self.principle.id)
 
-    def set_cards(self, group: str, score: int | None, count: int) -> None:
-        self.store.set_card_count(self.id, self.principle.id, group, score, count)
+    def set_cards(self, group: str, score: int | None, count: int, principle_id: str | None = None) -> None:
+        """Store how many cards were raised; committed before this returns."""
+        self.store.set_card_count(self.id, principle_id or self.principle.id, group, score, count)
 
     def seat_labels(self) -> list[str]:
         labels, seen = [], {}
@@ -172,10 +206,10 @@ class LiveSession:
 
     def result(self, principle: Principle | None = None) -> PrincipleResult:
         principle = principle or self.principle
-        return principle_result(principle, self.store.ballots(self.id, principle.id), self.plan)
+        return principle_result(principle, self.store.ballots(self.id, principle.id), self.plan, pair=self.pair)
 
     def results(self) -> list[PrincipleResult]:
-        return results_from_tallies(self.plan, self.store.tallies(self.id))
+        return results_from_tallies(self.plan, self.store.tallies(self.id), self.pair)
 
     def states(self) -> dict[str, str]:
         return self.store.principle_states(self.id)
@@ -191,6 +225,12 @@ class LiveSession:
 
     def add_action(self, text: str, owner: str = "", due: str = "") -> Action:
         return self.store.add_action(self.id, text, owner=owner, due=due, principle_id=self.principle.id)
+
+    def update_action(self, action_id: int, *, text: str, owner: str, due: str) -> None:
+        self.store.update_action(action_id, text=text, owner=owner, due=due)
+
+    def delete_action(self, action_id: int) -> None:
+        self.store.delete_action(action_id)
 
     def notes(self) -> list[Note]:
         return [n for n in self.store.notes(self.id) if n.principle_id == self.principle.id]

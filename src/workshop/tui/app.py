@@ -25,6 +25,7 @@ class WorkshopApp(App):
     ENABLE_COMMAND_PALETTE = True
     # Screens get -short below 30 rows: the layout tightens so 80x24 shows everything.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -128,18 +129,39 @@ class WorkshopApp(App):
                 return
             await self.phone_server.stop()
             self.phone_server = None
-        server = PhoneServer(self.store, live.id, host=self.host, port=self.port, on_ballot=self.phone_ballot,
-                             log_path=self.log_path)
-        try:
-            await server.start()
-        except OSError as exc:
-            self.notify(f"Phone voting could not start on port {self.port}: {exc.strerror}. "
+        # A resumed session keeps its join code and, when it is free, its port and address:
+        # phones that joined before carry on and the QR code on the wall still works.
+        code, address = self.store.join_details(live.id)
+        kept_host, _, kept_port = (address or "").rpartition(":")
+        ports = [int(kept_port)] if kept_port.isdigit() and int(kept_port) != self.port else []
+        server = None
+        for port in ports + [self.port]:
+            server = PhoneServer(self.store, live.id, host=self.host, port=port, on_ballot=self.phone_ballot,
+                                 log_path=self.log_path)
+            if code:
+                server.join_code = code
+            try:
+                await server.start()
+                break
+            except OSError as exc:
+                error, server = exc, None
+        if server is None:
+            self.notify(f"Phone voting could not start on port {self.port}: {error.strerror}. "
                         "Run again with --port 0 to pick a free port.", severity="error", timeout=15)
             return
         self.phone_server = server
         self.addresses = [self.host] if self.host not in ("0.0.0.0", "") else lan_addresses()
+        if kept_host in self.addresses:
+            self.address_index = self.addresses.index(kept_host)
         live.on_change = server.state_changed
+        self.keep_join_details()
         self.refresh_join()
+
+    def keep_join_details(self) -> None:
+        server = self.phone_server
+        if server is not None and self.addresses:
+            address = self.addresses[self.address_index % len(self.addresses)]
+            self.store.set_join_details(server.session_id, server.join_code, f"{address}:{server.port}")
 
     def join_details(self) -> tuple[str, str, str, int] | None:
         """(address, code, QR target, phones joined) for the screens, or None without phone voting."""
@@ -157,12 +179,14 @@ class WorkshopApp(App):
     def action_next_address(self) -> None:
         if self.addresses:
             self.address_index = (self.address_index + 1) % len(self.addresses)
+            self.keep_join_details()
             self.refresh_join()
             self.notify(f"Phones join at {self.join_details()[0]}")
 
     def action_new_code(self) -> None:
         if self.phone_server:
             self.phone_server.new_code()
+            self.keep_join_details()
             self.refresh_join()
             self.notify("New join code: phones that have not joined need it; those in keep voting")
 
@@ -182,6 +206,17 @@ class WorkshopApp(App):
     async def on_unmount(self) -> None:
         if self.phone_server is not None:
             await self.phone_server.stop()
+
+    async def action_quit(self) -> None:
+        """Quit: a count still being typed is stored first; a lobby never begun leaves no session."""
+        from .screens.lobby import LobbyScreen
+
+        settled = getattr(self.screen, "settled", None)
+        if settled is not None and not settled():
+            return  # it asks first: the answer decides, then quit again
+        if isinstance(self.screen, LobbyScreen) and self.store.discard_if_empty(self.screen.live.id):
+            pass  # opened and quit before anything happened: no empty session in the history
+        self.exit()
 
     # --- exports ----------------------------------------------------------------------------
 

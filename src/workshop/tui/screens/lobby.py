@@ -7,11 +7,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...live import LiveSession
+from ...wording import duration
 from ..widgets.join_panel import JoinPanel
 from ..widgets.keybar import KeyBar
 
@@ -22,6 +23,7 @@ MODE_WORDS = {"cards": "coloured cards, counted by the facilitator", "roster": "
 class LobbyScreen(Screen):
     BINDINGS = [
         Binding("enter", "begin", "Begin", priority=True),
+        Binding("c", "room", "Room size"),
         Binding("d", "mark('done')", "Action done"),
         Binding("w", "mark('in progress')", "In progress"),
         Binding("x", "mark('dropped')", "Dropped"),
@@ -39,37 +41,72 @@ class LobbyScreen(Screen):
         plan = self.live.plan
         with VerticalScroll(id="lobby-body"):
             yield Static(Text(plan.title, style="bold"), id="lobby-title")
-            where = " · ".join(x for x in (plan.date.strftime("%A %-d %B %Y"), plan.place, plan.locality) if x)
+            day = f"{plan.date:%A} {plan.date.day} {plan.date:%B %Y}"  # no %-d: it is not portable
+            where = " · ".join(x for x in (day, plan.place, plan.locality) if x)
             yield Static(where, id="lobby-where")
             yield Static(Text("Press Enter to begin", style="bold"), id="lobby-begin")
-            facts = Table.grid(padding=(0, 2))
-            facts.add_column(style="bold", no_wrap=True)
-            facts.add_column()
-            facts.add_row("Groups", " · ".join(g.name for g in plan.groups))
-            facts.add_row("Principles", f"{len(plan.principles)} to rate: how true is each in our area today?")
-            scale = plan.scale
-            labels = ", ".join(f"{k} {v}" for k, v in scale.labels.items())
-            facts.add_row("Scale", f"{scale.min} to {scale.max}" + (f" ({labels})" if labels else "")
-                          + (", or don't know" if scale.dont_know else ""))
-            modes = list(plan.modes) + (["phones"] if self.app.phones and "phones" not in plan.modes else [])
-            facts.add_row("Voting", "; ".join(MODE_WORDS[m] for m in modes))
-            facts.add_row("Privacy", "Anonymous: no ballot is linked to a name" if plan.anonymous
-                          else "Named: ballots are recorded with names")
-            if plan.time_box:
-                facts.add_row("Time", f"about {plan.time_box // 60} min per principle")
-            if plan.roster:
-                counts = {g.id: sum(1 for s in plan.roster if s.group == g.id) for g in plan.groups}
-                facts.add_row("Roster", " · ".join(f"{g.name} {counts[g.id]}" for g in plan.groups))
-            yield Static(facts, id="lobby-facts")
-            yield JoinPanel("", "", "", big=True, id="lobby-join")
-            yield Static(id="followup-title")
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="followup")
+            # Side by side on a wide screen, so the follow-up never scrolls away under the QR code.
+            with Horizontal(id="lobby-columns"):
+                with Vertical(id="lobby-left"):
+                    yield Static(self.facts(), id="lobby-facts")
+                    yield Static(id="lobby-room")
+                    yield Static(id="followup-title")
+                    yield DataTable(cursor_type="row", zebra_stripes=True, id="followup")
+                yield JoinPanel("", "", "", big=True, id="lobby-join")
         yield KeyBar()
+
+    def facts(self) -> Table:
+        plan = self.live.plan
+        facts = Table.grid(padding=(0, 2))
+        facts.add_column(style="bold", no_wrap=True)
+        facts.add_column()
+        facts.add_row("Groups", " · ".join(g.name for g in plan.groups))
+        facts.add_row("Principles", f"{len(plan.principles)} to rate: how true is each in our area today?")
+        scale = plan.scale
+        labels = ", ".join(f"{k} {v}" for k, v in scale.labels.items())
+        facts.add_row("Scale", f"{scale.min} to {scale.max}" + (f" ({labels})" if labels else "")
+                      + (", or don't know" if scale.dont_know else ""))
+        modes = list(plan.modes) + (["phones"] if self.app.phones and "phones" not in plan.modes else [])
+        facts.add_row("Voting", "; ".join(MODE_WORDS[m] for m in modes))
+        facts.add_row("Privacy", "Anonymous: no ballot is linked to a name" if plan.anonymous
+                      else "Named: ballots are recorded with names")
+        if plan.time_box:
+            facts.add_row("Time", f"about {duration(plan.time_box)} per principle")
+        if plan.roster:
+            counts = {g.id: sum(1 for s in plan.roster if s.group == g.id) for g in plan.groups}
+            facts.add_row("Roster", " · ".join(f"{g.name} {counts[g.id]}" for g in plan.groups))
+        return facts
+
+    def show_room(self) -> None:
+        sizes = self.live.room_sizes()
+        text = Text("In the room  ", style="bold")
+        if all(v is None for v in sizes.values()):
+            text.append("not counted yet: press c to enter how many of each group are here")
+        else:
+            text.append(" · ".join(f"{g.name} {'?' if sizes[g.id] is None else sizes[g.id]}"
+                                   for g in self.live.groups))
+            text.append("   (c to change)", style="dim")
+        self.query_one("#lobby-room", Static).update(text)
+
+    def action_room(self) -> None:
+        from .dialogs import GroupNumbersScreen
+
+        sizes = self.live.room_sizes()
+
+        def saved(values: dict[str, int | None] | None) -> None:
+            if values is not None:
+                self.live.set_room_sizes(values)
+                self.show_room()
+
+        self.app.push_screen(GroupNumbersScreen(
+            "How many people of each group are in the room?",
+            [(g.id, g.name, sizes[g.id]) for g in self.live.groups]), callback=saved)
 
     def on_mount(self) -> None:
         table = self.query_one("#followup", DataTable)
         table.add_columns("Agreed", "Action", "Owner", "Due", "Status")
         self.show_followup()
+        self.show_room()
         self.refresh_join()
 
     def refresh_join(self) -> None:

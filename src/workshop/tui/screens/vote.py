@@ -11,6 +11,8 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
 from ...live import LiveSession, Simulator
+from ...wording import plural
+from .dialogs import ConfirmScreen, GroupNumbersScreen
 from ..widgets.big_counts import BigCounts
 from ..widgets.cards_grid import CardsGrid
 from ..widgets.join_panel import JoinPanel
@@ -29,8 +31,9 @@ class VoteScreen(Screen):
     """Voting on the principle at live.position; `r` reveals it, `u` reopens it."""
 
     BINDINGS = [
-        Binding("n,right", "next", "Next", key_display="n"),
-        Binding("p,left", "previous", "Prev", key_display="p"),
+        # Only n, p and j change principle: arrows move within the card grid or the roster.
+        Binding("n", "next", "Next"),
+        Binding("p", "previous", "Prev"),
         Binding("r", "reveal", "Reveal"),
         Binding("u", "reopen", "Reopen"),
         Binding("a", "note", "Note"),
@@ -38,6 +41,8 @@ class VoteScreen(Screen):
         Binding("v", "switch_entry", "Cards/roster"),
         Binding("q", "qr", "QR code"),
         # Less used: on the key bar when there is room (it keeps the order above), always in help.
+        Binding("c", "room", "Room size"),
+        Binding("b", "pair", "Compare pair"),
         Binding("s", "source", "Source"),
         Binding("j", "jump", "Jump to number"),
         Binding("m", "private", "Private entry"),
@@ -58,6 +63,7 @@ class VoteScreen(Screen):
             self.modes.remove("roster")
         self.entry = self.modes[0] if self.modes else "cards"
         self.private = False
+        self.warned_next: int | None = None  # the position where n was pressed once before the reveal
         self.simulator = Simulator(live) if simulate else None
         self.digit_scores = live.plan.scale.min >= 0 and live.plan.scale.max <= 9
 
@@ -71,7 +77,7 @@ class VoteScreen(Screen):
             yield Static(id="scale-line")
             yield Static(id="counts")
             yield BigCounts(self.live.groups, id="big-counts")
-            yield CardsGrid(self.live.groups, self.live.plan.scale, id="cards")
+            yield CardsGrid(self.live.groups, self.live.plan.scale, self.store_cards, id="cards")
             yield RosterTable(self.live.plan, id="roster")
             yield ResultsPanel(self.live.plan, id="results")
         yield KeyBar()
@@ -86,16 +92,28 @@ class VoteScreen(Screen):
 
     # --- drawing ---------------------------------------------------------------------------
 
-    def show_principle(self) -> None:
+    def show_principle(self, entered: bool = True) -> None:
+        """Draw the principle on screen; entered: it was just moved to (not revealed or reopened)."""
         live = self.live
         self.query_one(PrincipleCard).show_principle(live.principle)
         self.query_one(ProgressBar).update(progress=live.position + 1)
         self.query_one("#scale-line", Static).update(self.scale_line())
         self.update_topline()
-        self.query_one(CardsGrid).reset_typing()
+        if entered:
+            self.warned_next = None
+            self.query_one(CardsGrid).home()
         self.refresh_entry()
+        if entered:
+            self.first_waiting_seat()
         self.show_results()
         self.refresh_bindings()
+
+    def first_waiting_seat(self) -> None:
+        """On a new principle the roster cursor starts on the first seat that has not voted on it."""
+        roster = self.query_one(RosterTable)
+        if roster.display:
+            waiting = [s.index for s in self.live.seats() if not s.voted]
+            roster.move_cursor(row=waiting[0] if waiting else 0)
 
     def scale_line(self) -> Text:
         """The scale with its words; on a narrow screen only the ends keep their words."""
@@ -141,31 +159,41 @@ class VoteScreen(Screen):
 
     def refresh_entry(self) -> None:
         live = self.live
-        counts = live.counts()
+        counts, sizes = live.counts(), live.room_sizes()
         text = Text("Ballots in: ", style="bold")
-        text.append("   ".join(f"{g.name} {counts[g.id]}" for g in live.groups))
+        text.append("   ".join(f"{g.name} {counts[g.id]}" + (f" of {sizes[g.id]}" if sizes[g.id] is not None else "")
+                               for g in live.groups))
         if not live.revealed:
             text.append("   ·   scores stay hidden until you reveal (r)", style="dim")
         if self.private:
             text.append("   ·   PRIVATE ENTRY", style="bold reverse")
+        noted = self.noted()
+        if noted:
+            text.append(f"\n{noted} on this principle (a)", style="bold")
         self.query_one("#counts", Static).update(text)
-        self.query_one(BigCounts).show(counts)
+        self.query_one(BigCounts).show(counts, sizes)
         grid, roster = self.query_one(CardsGrid), self.query_one(RosterTable)
         grid.display = self.entry == "cards" and not live.revealed
         roster.display = self.entry == "roster" and not live.revealed
         if grid.display:
-            grid.set_counts(live.card_counts(), masked=self.private)
+            grid.set_counts(live.card_counts(), private=self.private)
             grid.focus()
         if roster.display:
             roster.show_seats(live.seats())
             roster.focus()
+
+    def noted(self) -> str:
+        """'2 actions · 1 note' for the principle on screen, or ''."""
+        notes, actions = len(self.live.notes()), len(self.live.actions())
+        return " · ".join(plural(n, word) for n, word in ((actions, "action"), (notes, "note")) if n)
 
     def show_results(self) -> None:
         panel = self.query_one(ResultsPanel)
         panel.display = self.live.revealed
         self.set_class(self.live.revealed, "-revealed")
         if self.live.revealed:
-            panel.show(self.live.result(), self.live.notes(), self.live.actions())
+            panel.show(self.live.result(), self.live.notes(), self.live.actions(),
+                       choose_pair=len(self.live.groups) > 2)
             self.call_after_refresh(panel.scroll_visible, animate=False)
 
     def refresh_join(self) -> None:
@@ -190,11 +218,28 @@ class VoteScreen(Screen):
             return revealed
         if action == "switch_entry":
             return len(self.modes) > 1 and not revealed
+        if action == "pair":
+            return len(self.live.groups) > 2 and revealed
+        if action == "room":
+            return not self.live.readonly
         if action == "private":
             return not revealed
         return True
 
+    def settled(self) -> bool:
+        """Store a count still being typed before anything else happens; False while it asks first."""
+        grid = self.query_one(CardsGrid)
+        return not grid.display or grid.commit()
+
     def action_next(self) -> None:
+        if not self.settled():
+            return
+        live = self.live
+        if not live.readonly and not live.revealed and any(live.counts().values()) \
+                and self.warned_next != live.position:
+            self.warned_next = live.position
+            self.notify("Not revealed yet: r to reveal, n again to move on", timeout=4)
+            return
         if self.live.is_last:
             self.action_gap(finished=True)
             return
@@ -202,7 +247,7 @@ class VoteScreen(Screen):
         self.show_principle()
 
     def action_previous(self) -> None:
-        if self.live.position > 0:
+        if self.settled() and self.live.position > 0:
             self.live.go(self.live.position - 1)
             self.show_principle()
 
@@ -211,18 +256,39 @@ class VoteScreen(Screen):
         self.show_principle()
 
     def action_reveal(self) -> None:
-        self.live.reveal()
-        self.show_principle()
+        if self.settled():
+            self.live.reveal()
+            self.show_principle(entered=False)
+
+    def action_pair(self) -> None:
+        self.live.next_pair()
+        self.show_results()
+
+    def action_room(self) -> None:
+        if not self.settled():
+            return
+        sizes = self.live.room_sizes()
+
+        def saved(values: dict[str, int | None] | None) -> None:
+            if values is not None:
+                self.live.set_room_sizes(values)
+                self.refresh_entry()
+
+        self.app.push_screen(GroupNumbersScreen(
+            "How many people of each group are in the room?",
+            [(g.id, g.name, sizes[g.id]) for g in self.live.groups]), callback=saved)
 
     def action_reopen(self) -> None:
         self.live.reopen()
-        self.show_principle()
+        self.show_principle(entered=False)
 
     def action_source(self) -> None:
         card = self.query_one(PrincipleCard)
         card.show_source = not card.show_source
 
     def action_switch_entry(self) -> None:
+        if not self.settled():
+            return
         self.entry = self.modes[(self.modes.index(self.entry) + 1) % len(self.modes)]
         self.refresh_entry()
 
@@ -234,11 +300,14 @@ class VoteScreen(Screen):
     def action_note(self) -> None:
         from .note import NoteScreen
 
-        self.app.push_screen(NoteScreen(self.live))
+        if self.settled():
+            self.app.push_screen(NoteScreen(self.live), callback=lambda _: self.refresh_entry())
 
     def action_gap(self, finished: bool = False) -> None:
         from .gap import GapScreen
 
+        if not self.settled():
+            return
         if finished and not self.live.readonly:
             self.live.finish()
         screens = self.app.screen_stack
@@ -256,6 +325,8 @@ class VoteScreen(Screen):
     def action_jump(self) -> None:
         from .jump import JumpScreen
 
+        if not self.settled():
+            return
         def jumped(number: int | None) -> None:
             if number is not None:
                 self.go_to(number - 1)
@@ -263,7 +334,8 @@ class VoteScreen(Screen):
         self.app.push_screen(JumpScreen(self.live.total), callback=jumped)
 
     def action_back(self) -> None:
-        self.app.back()
+        if self.settled():
+            self.app.back()
 
     def action_qr(self) -> None:
         from .qr import QRScreen
@@ -278,11 +350,31 @@ class VoteScreen(Screen):
 
     # --- ballots ---------------------------------------------------------------------------
 
-    @on(CardsGrid.Changed)
-    def cards_changed(self, event: CardsGrid.Changed) -> None:
-        # Stored (and committed) first; only then does the grid show the new count.
-        self.live.set_cards(event.group, event.score, event.count)
-        self.refresh_entry()
+    def store_cards(self, group: str, score: int | None, count: int) -> bool:
+        """The grid's count for a cell: committed first, then counted on screen.
+
+        A count that would give a group more ballots than it has people in the room asks first;
+        the answer stores it on the principle it was typed for, even if the screen has moved on.
+        """
+        live, principle = self.live, self.live.principle.id
+        over = live.over_room(group, score, count)
+        if over is None:
+            live.set_cards(group, score, count)
+            self.refresh_entry()
+            return True
+        total, size = over
+        name = live.plan.group(group).name
+        point = "don't know" if score is None else f"score {score}"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                live.set_cards(group, score, count, principle_id=principle)
+            self.refresh_entry()
+
+        self.app.push_screen(ConfirmScreen(
+            f"{count} cards at {point} would make {total} ballots from {name}, but {size} are in the room. "
+            f"Store {count}?", yes=f"store {count}", no="keep what was there"), callback=answered)
+        return False
 
     def action_score(self, value: int | str) -> None:
         if self.entry != "roster" or self.live.revealed or not self.query_one(RosterTable).display:

@@ -8,17 +8,17 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from ...analytics import GroupStats, PrincipleResult
-from ...wording import result_gap_words
+from ...wording import TOO_FEW, number, owner_due, plural, result_gap_words
 from ...console import distribution_lines
 from ...model import Action, Note, Plan
 
 
 def headline(stats: GroupStats) -> Text:
     if stats.suppressed:
-        return Text(f"too few to show ({stats.n} score{'' if stats.n == 1 else 's'})", style="italic")
+        return Text(f"{TOO_FEW} ({plural(stats.n, 'score')})", style="italic")
     if stats.mean is None:
         return Text("no scores yet" + (f" · {stats.dont_know} don't know" if stats.dont_know else ""))
-    text = Text(f"mean {stats.mean:.1f}", style="bold")
+    text = Text(f"mean {number(stats.mean)}", style="bold")
     text.append(f" · n {stats.n} · {stats.dont_know} don't know")
     return text
 
@@ -73,12 +73,17 @@ class ResultsPanel(Vertical):
         yield Static(id="gap-words")
         yield Static(id="principle-notes")
 
-    def show(self, result: PrincipleResult, notes: list[Note] = (), actions: list[Action] = ()) -> None:
+    def show(self, result: PrincipleResult, notes: list[Note] = (), actions: list[Action] = (),
+             choose_pair: bool = False) -> None:
         # One scale for every group: equal counts draw equal bars side by side.
         top = max([max(list(s.counts.values()) + [s.dont_know]) for s in result.groups.values()] + [1])
         for widget in self.query(GroupResult):
             widget.show(result.groups[widget.group], top)
-        gap = Text(result_gap_words(result, self.plan.group_names), style="bold")
+        gap = Text()
+        if choose_pair:
+            gap.append(f"Gap between {' and '.join(self.plan.group(g).name for g in result.pair)} (b: another pair)\n",
+                       style="dim")
+        gap.append(result_gap_words(result, self.plan.group_names), style="bold")
         if result.flags:
             gap.append("   Flags: " + ", ".join(result.flags))
         self.query_one("#gap-words", Static).update(gap)
@@ -87,7 +92,7 @@ class ResultsPanel(Vertical):
             text.append("Note: ", style="bold")
             text.append(n.text + "\n")
         for act in actions:
-            extra = ", ".join(x for x in (act.owner, f"due {act.due}" if act.due else "", act.status) if x)
+            extra = owner_due(act.owner, act.due, act.status)
             text.append("Action: ", style="bold")
             text.append(f"{act.text} ({extra})\n")
         text.rstrip()
