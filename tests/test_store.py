@@ -276,3 +276,117 @@ def test_sigkill_mid_stream_loses_no_acknowledged_ballot(db_path, tmp_path):
         stored = {(b.participant, b.principle_id) for b in store.ballots(session_id)}
     assert set(acknowledged) <= stored
     assert len(stored) >= 150
+
+
+# --- deleting a session, editing and deleting actions ------------------------------------------
+
+def _rows_per_table(store, session_id):
+    """How many rows each table holds for the session (tables with a session_id, and sessions)."""
+    tables = [name for (name,) in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+              if any(c[1] == "session_id" for c in store.conn.execute(f"PRAGMA table_info([{name}])"))]
+    counts = {t: store.conn.execute(f"SELECT COUNT(*) FROM [{t}] WHERE session_id = ?", [session_id]).fetchone()[0]
+              for t in tables}
+    counts["sessions"] = store.conn.execute("SELECT COUNT(*) FROM sessions WHERE id = ?", [session_id]).fetchone()[0]
+    return counts
+
+
+def _busy_session(store, plan):
+    s = store.start_session(plan)
+    pid = plan.principles[0].id
+    voter = store.add_participant(s.id, "vcs", mode="phones")
+    store.record_ballot(s.id, pid, "vcs", 2, participant=voter, mode="phones")
+    store.record_ballot(s.id, pid, "vcs", 4, participant=voter, mode="phones")  # a change, kept in ballot_changes
+    store.set_card_count(s.id, pid, "council", 5, 3)
+    store.add_note(s.id, "Grants were cut twice.", pid)
+    store.add_action(s.id, "Publish the grants timetable", principle_id=pid)
+    store.set_room_size(s.id, "council", 12)
+    return s.id
+
+
+def test_delete_session_removes_everything_it_holds_and_nothing_else(store, demo_plan):
+    keep = _busy_session(store, demo_plan)
+    gone = _busy_session(store, demo_plan)
+    before = _rows_per_table(store, keep)
+    assert all(before.values())  # every table holds something for each session
+    assert store.delete_session(gone[:6]) == 4  # by a start of the id; one phone ballot and three cards
+    assert set(_rows_per_table(store, gone).values()) == {0}
+    assert _rows_per_table(store, keep) == before
+    assert [s.id for s in store.sessions()] == [keep]
+    assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    with pytest.raises(SessionNotFound):
+        store.delete_session(gone)
+
+
+def test_delete_session_is_one_transaction(store, demo_plan):
+    sid = _busy_session(store, demo_plan)
+    before = _rows_per_table(store, sid)
+    # A trigger that fails half way: nothing of the session may be gone afterwards.
+    store.conn.execute("CREATE TRIGGER no_notes_out BEFORE DELETE ON notes BEGIN SELECT RAISE(ABORT, 'kept'); END")
+    with pytest.raises(sqlite3.IntegrityError, match="kept"):
+        store.delete_session(sid)
+    assert _rows_per_table(store, sid) == before
+
+
+def test_update_action_changes_only_what_is_given(store, demo_plan):
+    s = store.start_session(demo_plan)
+    action = store.add_action(s.id, "Publish the timetable", owner="council", due="2027-03-31")
+    changed = store.update_action(action.id, text="  Publish the grants timetable ", due="2027-04-30")
+    assert (changed.text, changed.owner, changed.due, changed.status) == (
+        "Publish the grants timetable", "council", "2027-04-30", "open")
+    changed = store.update_action(action.id, owner="", status="in progress", status_note="Draft shared")
+    assert (changed.owner, changed.due, changed.status, changed.status_note) == (
+        "", "2027-04-30", "in progress", "Draft shared")
+    assert store.update_action(action.id, due="").due == ""
+    assert store.update_action(action.id) == store.action(action.id)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"due": "31/03/2027"}, "due date '31/03/2027' must be a day written YYYY-MM-DD"),
+    ({"due": "2027-02-30"}, "due date '2027-02-30' must be a day"),
+    ({"due": "20270331"}, "must be a day written YYYY-MM-DD"),
+    ({"text": "  "}, "an action needs its text"),
+    ({"status": "finished"}, "unknown action status 'finished'"),
+])
+def test_update_action_refuses_bad_values_and_changes_nothing(store, demo_plan, change, message):
+    s = store.start_session(demo_plan)
+    action = store.add_action(s.id, "Publish the timetable", due="2027-03-31")
+    with pytest.raises(StoreError, match=re.escape(message)):
+        store.update_action(action.id, owner="vcs", **change)
+    assert store.action(action.id) == action
+
+
+def test_delete_action(store, demo_plan):
+    s = store.start_session(demo_plan)
+    first = store.add_action(s.id, "Publish the timetable")
+    second = store.add_action(s.id, "Joint letter")
+    assert store.delete_action(first.id) == first
+    assert store.actions(s.id) == [second]
+    with pytest.raises(StoreError, match=f"no action {first.id}"):
+        store.delete_action(first.id)
+    with pytest.raises(StoreError, match="no action 999"):
+        store.update_action(999, text="x")
+
+
+def test_action_principles_give_the_number_and_wording_as_asked(store, demo_plan):
+    s = store.start_session(demo_plan)
+    about = store.add_action(s.id, "Publish the timetable", principle_id=demo_plan.principles[2].id)
+    loose = store.add_action(s.id, "Joint letter")
+    assert store.action_principles([about.id, loose.id]) == {about.id: (3, demo_plan.principles[2].statement)}
+    assert store.action_principles([]) == {}
+
+
+def test_a_store_that_must_not_create_leaves_no_file(tmp_path, demo_plan):
+    from workshop.store import NoDatabase
+
+    path = tmp_path / "typo.db"
+    with pytest.raises(NoDatabase, match=re.escape(f"no database at {path}")):
+        Store(path, create=False)
+    assert list(tmp_path.iterdir()) == []
+    path.touch()  # an empty file is no database either, and stays empty
+    with pytest.raises(NoDatabase):
+        Store(path, create=False)
+    assert path.read_bytes() == b""
+    with Store(path) as store:
+        sid = store.start_session(demo_plan).id
+    with Store(path, create=False) as store:
+        assert store.session(sid).plan.title == demo_plan.title

@@ -20,6 +20,7 @@ from workshop.tui.screens.lobby import LobbyScreen
 from workshop.tui.screens.trend import TrendScreen
 from workshop.tui.screens.vote import VoteScreen
 from workshop.votes import read_votes
+from workshop.wording import ARROW_LEGEND
 
 
 @pytest.fixture
@@ -80,8 +81,10 @@ async def test_compare_two_marked_sessions(db_path, history):
         assert isinstance(app.screen, CompareScreen)
         text = screen_text(app)
         assert "Health check 2024" in text and "→" in text
-        # Council on the first principle: 4.3 in 2024, 4.0 in 2025; the gap closed from -2.3 to -0.7.
-        assert "4.3 → 4.0 ↓" in text and "-2.3 → -0.7 ↓" in text
+        # Council on the first principle: 4.3 in 2024, 4.0 in 2025; the gap closed from −2.3 to −0.7,
+        # in the words every report uses, with what the arrows mean.
+        assert "4.3 → 4.0 ↓ −0.3" in text and "−2.3 → −0.7 narrower by 1.6" in text
+        assert ARROW_LEGEND in " ".join(text.split())
         assert table is not None
 
 
@@ -92,7 +95,7 @@ async def test_locality_trend(db_path, history):
         await pilot.press("l")
         assert isinstance(app.screen, TrendScreen)
         text = screen_text(app)
-        assert "Trend: Northshire, 3 sessions" in text and re.search(r"-2\.3\s+-0\.7\s+-2\.3", text)
+        assert "Trend: Northshire, 3 sessions" in text and re.search(r"−2\.3\s+−0\.7\s+−2\.3", text)
 
 
 async def test_export_picker_writes_in_a_worker(db_path, history, tmp_path, monkeypatch):
@@ -128,3 +131,71 @@ async def test_lobby_follows_up_earlier_actions(db_path, history):
             assert (action.status, action.status_note) == ("done", "Published in May")
         await pilot.press("enter")
         assert isinstance(app.screen, VoteScreen)
+
+
+def dialog_text(app) -> str:
+    """The words inside the dialog's border, as one line."""
+    inside = [line[line.index("█") + 1:line.rindex("█")] for line in screen_text(app).splitlines()
+              if line.count("█") >= 2]
+    return " ".join(" ".join(inside).replace("▀", " ").replace("▄", " ").split())
+
+
+def session_rows(db_path) -> list[str]:
+    with Store(db_path) as check:
+        return [s.title for s in check.sessions()]
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_history_deletes_a_session_after_asking(db_path, history, size):
+    from workshop.tui.screens.dialogs import ConfirmScreen
+
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("h")
+        # In the key bar where it fits, and always in the line under the table.
+        assert size[0] < 100 or " x  Delete " in screen_text(app).splitlines()[-1]
+        assert "x deletes" in screen_text(app)
+        rows = [s.title for s in app.screen.shown]
+        await pilot.press(*["down"] * rows.index("Health check 2025"), "x")
+        assert isinstance(app.screen, ConfirmScreen)
+        question = dialog_text(app)
+        assert ("Delete session 2025-12-03 Health check 2025 (12 ballots), with its notes and actions? "
+                "This cannot be undone.") in question
+        await pilot.press("n")  # no: nothing goes
+        assert isinstance(app.screen, HistoryScreen) and len(session_rows(db_path)) == 4
+        await pilot.press("delete")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        assert len(session_rows(db_path)) == 4
+        await pilot.press("x", "y")
+        assert isinstance(app.screen, HistoryScreen)
+        assert "Health check 2025" not in session_rows(db_path) and len(session_rows(db_path)) == 3
+        text = screen_text(app)
+        assert "Health check 2025" not in text.replace("Deleted session 2025-12-03 Health check 2025", "")
+        assert "3 of 3 sessions" in text
+        with Store(db_path) as check:
+            assert check.db.execute("SELECT COUNT(*) FROM ballots WHERE session_id = ?", [history[1]]).fetchone() == (0,)
+
+
+async def test_history_delete_key_is_in_the_help(db_path, history):
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h", "question_mark")
+        assert "Delete" in screen_text(app)
+
+
+async def test_confirm_dialog_answers_with_enter(db_path, history):
+    from workshop.tui.screens.dialogs import ConfirmScreen
+
+    answers = []
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        app.push_screen(ConfirmScreen("Really?"), answers.append)
+        await pilot.pause()
+        assert "Really?" in screen_text(app)
+        await pilot.press("enter")
+        app.push_screen(ConfirmScreen("Again?"), answers.append)
+        await pilot.pause()
+        await pilot.press("escape")
+        assert answers == [True, False] and isinstance(app.screen, HistoryScreen)

@@ -24,6 +24,7 @@ from .base import (  # noqa: F401  (re-exported: the storage layer's public name
     SQLITE_MAGIC,
     STATES,
     BallotError,
+    NoDatabase,
     SessionNotFound,
     StoreError,
     default_db_path,
@@ -39,13 +40,17 @@ from .schema import SCHEMA_VERSION, migrations  # noqa: F401
 class Store(BallotsMixin, NotesMixin):
     """One open workshop database. Make one per thread."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, *, create: bool = True):
+        """Open the database at path; create=False refuses (NoDatabase) rather than create one."""
         self.path = Path(path)
-        self.conn = connect_checked(self.path)
+        self.conn = connect_checked(self.path, create=create)
         self.db = Database(self.conn)
         migrations.apply(self.db)
-        self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # Only when they differ: a command that only reads must not write the file's header.
+        if self.conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         self.conn.close()
@@ -170,10 +175,27 @@ class Store(BallotsMixin, NotesMixin):
                 "(SELECT COUNT(*) FROM ballot_changes WHERE session_id = :s)", {"s": session_id}).fetchone()[0]
             if used:
                 return False
-            for table in ("participants", "session_principles", "session_groups", "session_counts"):
-                self.conn.execute(f"DELETE FROM {table} WHERE session_id = ?", [session_id])
-            self.conn.execute("DELETE FROM sessions WHERE id = ?", [session_id])
+            self.delete_session(session_id)
         return True
+
+    def delete_session(self, session_id: str) -> int:
+        """Remove a session and everything it holds, in one transaction; returns how many ballots went.
+
+        Every table with a session_id column is cleared, so a table a later migration adds is too.
+        """
+        sid = self.find_session_id(session_id)
+        tables = [name for (name,) in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            if any(col[1] == "session_id" for col in self.conn.execute(f"PRAGMA table_info([{name}])"))]
+        with self.db.atomic():
+            self.conn.execute("PRAGMA defer_foreign_keys = ON")  # children and parents in any order
+            # Ballots first: deleting them writes ballot_changes and session_counts through
+            # triggers, and those are cleared after.
+            ballots = self.conn.execute("DELETE FROM ballots WHERE session_id = ?", [sid]).rowcount
+            for table in (t for t in tables if t != "ballots"):
+                self.conn.execute(f"DELETE FROM [{table}] WHERE session_id = ?", [sid])
+            self.conn.execute("DELETE FROM sessions WHERE id = ?", [sid])
+        return ballots
 
     def reopen_session(self, session_id: str) -> None:
         self.db.execute("UPDATE sessions SET status = 'open', finished_at = NULL, updated_at = ? WHERE id = ?",

@@ -28,6 +28,10 @@ class SessionNotFound(StoreError):
     pass
 
 
+class NoDatabase(StoreError):
+    """There is no database at the path, and the command only reads: nothing was created."""
+
+
 def default_db_path() -> Path:
     return platformdirs.user_data_path("workshop", appauthor=False) / "workshop.db"
 

@@ -5,15 +5,21 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from .base import APPLICATION_ID, SQLITE_MAGIC, StoreError
+from .base import APPLICATION_ID, SQLITE_MAGIC, NoDatabase, StoreError
 from .schema import KNOWN_MIGRATIONS, SCHEMA_VERSION
 
 
-def connect_checked(path: Path) -> sqlite3.Connection:
-    """Open path as a workshop database, refusing (and not touching) anything else."""
+def connect_checked(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open path as a workshop database, refusing (and not touching) anything else.
+
+    create=False: a missing or empty file raises NoDatabase and nothing is written.
+    """
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not a database file; give a file path with --db")
-    if path.exists() and path.stat().st_size > 0:
+    has_data = path.exists() and path.stat().st_size > 0
+    if not has_data and not create:
+        raise NoDatabase(f"no database at {path}")
+    if has_data:
         try:
             with path.open("rb") as fh:
                 header = fh.read(len(SQLITE_MAGIC))

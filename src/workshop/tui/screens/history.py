@@ -1,6 +1,8 @@
-"""History: every session; type to filter; Enter opens one read-only; mark two and compare; a trend."""
+"""History: every session; type to filter; Enter opens one read-only; mark two and compare; a trend; delete."""
 
 from __future__ import annotations
+
+import textwrap
 
 from rich.text import Text
 from textual import on
@@ -11,7 +13,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from ...model import SessionSummary
+from ...wording import plural
 from ..widgets.keybar import KeyBar
+
+DIALOG_TEXT = 50  # characters a line in a 60-column dialog, inside its border and padding
 
 
 def matches(summary: SessionSummary, words: str) -> bool:
@@ -23,9 +28,10 @@ class HistoryScreen(Screen):
     BINDINGS = [
         Binding("enter", "open", "Open", priority=True),
         Binding("space", "mark", "Mark for compare", show=True),
-        Binding("c", "compare", "Compare marked"),
-        Binding("l", "trend", "Locality trend"),
+        Binding("c", "compare", "Compare"),
+        Binding("l", "trend", "Trend"),
         Binding("e", "export", "Export"),
+        Binding("x,delete", "delete", "Delete", key_display="x"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("escape", "back", "Back"),
     ]
@@ -73,7 +79,7 @@ class HistoryScreen(Screen):
         if self.shown:
             table.move_cursor(row=min(row, len(self.shown) - 1))
         help_text = (f"{len(self.shown)} of {len(self.sessions)} sessions · marked for compare: "
-                     f"{len(self.marked)} of 2 (space) · c compares · l shows the locality's trend")
+                     f"{len(self.marked)} of 2 (space) · c compares · l shows the locality's trend · x deletes")
         self.query_one("#history-help", Static).update(help_text)
 
     @on(Input.Changed, "#filter")
@@ -125,6 +131,25 @@ class HistoryScreen(Screen):
 
         if self.selected:
             self.app.push_screen(ExportScreen(self.selected.id))
+
+    def action_delete(self) -> None:
+        from .dialogs import ConfirmScreen
+
+        s = self.selected
+        if s is None:
+            return
+        question = (f"Delete session {s.date} {s.title} ({plural(s.ballots, 'ballot')}), "
+                    "with its notes and actions? This cannot be undone.")
+        # Wrapped here: the dialog is 60 columns wide and its question must show whole.
+        self.app.push_screen(ConfirmScreen(textwrap.fill(question, DIALOG_TEXT)),
+                             lambda yes: self.delete(s) if yes else None)
+
+    def delete(self, summary: SessionSummary) -> None:
+        self.app.store.delete_session(summary.id)
+        self.sessions = [s for s in self.sessions if s.id != summary.id]
+        self.marked = [sid for sid in self.marked if sid != summary.id]
+        self.fill()
+        self.notify(f"Deleted session {summary.date} {summary.title}")
 
     def action_back(self) -> None:
         self.app.back()
