@@ -22,6 +22,7 @@ from workshop.export.json_export import comparison_data, trend_data
 from workshop.model import Ballot, Seat
 from workshop.record import load_comparison, load_record, load_trend
 from workshop.votes import read_votes
+from workshop.wording import ARROW_LEGEND
 
 VOTES = DATA / "votes" / "demo-votes.csv"
 CHALLENGE = "council-accepts-vcs-right-to-challenge"  # principle 1 of the demo
@@ -146,14 +147,14 @@ def test_xlsx_has_its_sheets_typed_numbers_and_a_chart(anonymous, tmp_path):
     assert summary.column_dimensions["D"].width >= 40
     rows = {r[1]: r for r in summary.iter_rows(min_row=2, values_only=True)}
     assert len(rows) == 10
-    # Council 4, 5, 4 and a don't know; VCS 2, 1, 2, 3 and two don't knows.
-    assert rows[CHALLENGE][:1] + rows[CHALLENGE][4:12] == (1, 4.333, 3, 1, 2.0, 4, 2, -2.333, "blind spot")
+    # Council 4, 5, 4 and a don't know; VCS 2, 1, 2, 3 and two don't knows: means as the reports show them.
+    assert rows[CHALLENGE][:1] + rows[CHALLENGE][4:12] == (1, 4.3, 3, 1, 2.0, 4, 2, -2.3, "blind spot")
     assert all(isinstance(v, (int, float)) for v in rows[CHALLENGE][4:11])
     # Two council scores on principle 4: the mean is empty, with a note, and so is the gap.
     suppressed = summary.cell(row=5, column=5)
     assert summary.cell(row=5, column=2).value == PRESSURES
     assert suppressed.value is None and suppressed.comment.text.strip() == "too few to show"
-    assert rows[PRESSURES][7:13] == (1.667, 3, 0, None, "thin", "Council: too few to show")
+    assert rows[PRESSURES][7:13] == (1.7, 3, 0, None, "thin", "Council: too few to show")
     assert len(summary._charts) == 1
 
     ballots = book["Ballots"]
@@ -222,9 +223,10 @@ def test_html_report_is_self_contained_and_holds_every_principle(anonymous, tmp_
     assert "script" not in page.tags and "<script" not in html.lower()
     assert not [link for link in page.links if not link.startswith("#")], page.links
     assert not re.search(r"https?:|//[a-z]|url\(|@import", html, re.I)
-    # The gap chart, then one distribution per group with ballots it may show.
+    # The gap chart (in blocks that each fit a printed page), then one distribution per group it may show.
     shown = sum(1 for r in anonymous.results for s in r.groups.values() if s.ballots and not s.suppressed)
-    assert page.tags.count("svg") == 1 + shown == 6
+    blocks = html.count('aria-label="Gap per principle: VCS − Council"')
+    assert blocks in (1, 2) and page.tags.count("svg") == blocks + shown and shown == 5
     css = "".join(page.styles)
     assert "@page" in css and "size: A4" in css and "break-inside: avoid" in css
 
@@ -274,7 +276,7 @@ def test_markdown_report_has_summary_table_actions_and_sources(anonymous, tmp_pa
     assert any(line.startswith("- **5. The council sustains grant programmes") for line in strengths)
 
     table = [line for line in lines if line.startswith("| ")]
-    assert table[0] == "| # | Principle | Council | VCS | Gap | Flags |"
+    assert table[0] == "| # | Principle | Council | VCS | Gap (VCS − Council) | Flags |"
     rows = [[c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]] for line in table[1:11]]
     assert [r[0] for r in rows] == [str(i) for i in range(1, 11)]
     assert rows[0][2:] == ["4.3 (n 3, 1 dk)", "2.0 (n 4, 2 dk)", "−2.3", "blind spot"]
@@ -297,7 +299,7 @@ def test_comparison_in_every_report_format(store, earlier, anonymous, tmp_path):
     data = json.loads(export_comparison(comparison, "json", tmp_path / "c.json").read_text())
     assert (data["before"]["date"], data["after"]["date"]) == ("2025-12-03", "2026-12-03")
     first, second = data["principles"][:2]
-    # Grants: gap -1.0 -> +0.167 moves 1.167; challenge: -3.333 -> -2.333 moves 1.0.
+    # Grants: gap -1.0 -> +0.167 moves 1.167; challenge: -3.333 -> -2.333 moves 1.0 (JSON: full precision).
     assert (first["id"], first["gap_before"], first["gap_after"], first["gap_change"]) == (GRANTS, -1.0, 0.167, 1.167)
     assert first["groups"]["council"] == {"before": 3.0, "after": 4.333, "change": 1.333}
     assert (second["id"], second["number"], second["wording_changed"], second["statement_before"]) == (
@@ -314,12 +316,15 @@ def test_comparison_in_every_report_format(store, earlier, anonymous, tmp_path):
     table = [line for line in md.splitlines() if line.startswith("| ")]
     assert table[0] == "| # | Principle | Council | VCS | Gap |"
     assert table[1].startswith("| 5 | The council sustains grant programmes")
-    assert table[1].endswith("| 3.0 → 4.3 ↑ +1.3 | 2.0 → 4.5 ↑ +2.5 | −1.0 → +0.2 ↑ +1.2 narrower |")
-    assert table[2].endswith("| 4.7 → 4.3 ↓ −0.3 | 1.3 → 2.0 ↑ +0.7 | −3.3 → −2.3 ↑ +1.0 narrower |")
+    # The reports show the means at one decimal, and every move and gap from the means as shown:
+    # then 4.7 and 1.3 make a gap of −3.4 (not the −3.3 of −3.333), and 4.7 → 4.3 moved −0.4.
+    assert table[1].endswith("| 3.0 → 4.3 ↑ +1.3 | 2.0 → 4.5 ↑ +2.5 | −1.0 → +0.2 narrower by 0.8, reversed |")
+    assert table[2].endswith("| 4.7 → 4.3 ↓ −0.4 | 1.3 → 2.0 ↑ +0.7 | −3.4 → −2.3 narrower by 1.1 |")
     assert "† |" in table[2] and OLD_WORDING in md
 
     words = Page(export_comparison(comparison, "html", tmp_path / "c.html").read_text()).words
-    assert "3.0 → 4.3 ↑ +1.3" in words and "−3.3 → −2.3 ↑ +1.0 narrower" in words
+    assert "3.0 → 4.3 ↑ +1.3" in words and "−3.4 → −2.3 narrower by 1.1" in words
+    assert ARROW_LEGEND in words and ARROW_LEGEND in md
     assert "wording changed then: “" + OLD_WORDING in words
     assert words.index("The council sustains grant") < words.index("The council accepts the right")
 
@@ -353,16 +358,18 @@ def test_trend_in_every_report_format(store, earlier, spring, anonymous, tmp_pat
     table = [line for line in md.splitlines() if line.startswith("| ")]
     assert table[0] == "| # | Principle | 2025-12-03 | 2026-06-01 | 2026-12-03 | Trend |"
     # On −4..+4, step round((gap + 4) / 8 * 7) of ▁▂▃▄▅▆▇█: −3.3 and −2.3 are ▂, −2.0 ▃, −1.0 ▄, +0.2 ▅.
-    assert table[1].endswith("| −3.3 | not asked | −2.3 | ▂·▂ |")
+    # Each gap from the means as shown: 4.7 and 1.3 then, so −3.4 where JSON has −3.333.
+    assert table[1].endswith("| −3.4 | · | −2.3 | ▂·▂ |")
     assert table[5].endswith("| −1.0 | −2.0 | +0.2 | ▄▃▅ |")
-    assert table[2].endswith("| – | not asked | – | ··· |")
+    assert table[2].endswith("| – | · | – | ··· |")
+    assert "· the session did not include the principle" in md
 
     html = export_trend(trend, "html", tmp_path / "t.html").read_text()
     page = Page(html)
     assert page.tags.count("svg") == 2 and "polyline" in page.tags  # principles 1 and 5 have gaps
     assert "No gap in any session yet." in page.words
-    assert "2025-12-03: −3.3 · 2026-06-01: not asked · 2026-12-03: −2.3" in page.words
-    assert "2025-12-03: −1.0 · 2026-06-01: −2.0 · 2026-12-03: +0.2" in page.words
+    assert "2025-12-03: −3.4; 2026-06-01: ·; 2026-12-03: −2.3" in page.words
+    assert "2025-12-03: −1.0; 2026-06-01: −2.0; 2026-12-03: +0.2" in page.words
 
 
 def test_trend_reports_tell_apart_sessions_on_the_same_day(store, earlier, anonymous, demo_plan, tmp_path):
@@ -379,7 +386,7 @@ def test_trend_reports_tell_apart_sessions_on_the_same_day(store, earlier, anony
     assert [s["label"] for s in json.loads(export_trend(trend, "json", tmp_path / "t.json").read_text())["sessions"]] \
         == labels
     words = Page(export_trend(trend, "html", tmp_path / "t.html").read_text()).words
-    assert f"{labels[1]}: −2.3 · {labels[2]}: −2.3" in words
+    assert f"{labels[1]}: −2.3; {labels[2]}: −2.3" in words
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json"])
@@ -404,6 +411,7 @@ def test_exports_replace_files_whole_and_leave_nothing_behind(anonymous, tmp_pat
 
 def test_report_exporters_do_not_import_textual():
     code = ("import sys\nimport workshop.export.xlsx_export, workshop.export.md_export, workshop.export.html_export\n"
+            "import workshop.export.report, workshop.export.charts\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'aiohttp')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

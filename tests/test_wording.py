@@ -75,3 +75,40 @@ def test_plural():
     assert wording.plural(1, "ballot") == "1 ballot"
     assert wording.plural(3, "ballot") == "3 ballots"
     assert wording.plural(2, "principle") == "2 principles"
+
+
+def test_a_compared_gap_is_the_difference_of_each_sessions_shown_means():
+    from workshop.analytics import GroupChange, PrincipleChange
+
+    # Then Council 4.667 and VCS 1.333 show as 4.7 and 1.3: the gap shown is −3.4, not the −3.3 of −3.333.
+    change = PrincipleChange(principle=None, wording_changed=False,
+                             groups={"council": GroupChange("council", 4.667, 3.44),
+                                     "vcs": GroupChange("vcs", 1.333, 1.75)},
+                             gap_before=-3.334, gap_after=-1.69)
+    assert wording.change_gaps(change, ("council", "vcs")) == (-3.4, -1.6)
+    assert wording.move(*wording.change_gaps(change, ("council", "vcs")), gap=True) == \
+        f"{MINUS}3.4 → {MINUS}1.6 narrower by 1.8"
+    other = PrincipleChange(None, False, change.groups, None, None)  # the sessions compared other groups
+    assert wording.change_gaps(other, ("council", "vcs")) == (None, None)
+    assert wording.change_gaps(change, ("council",)) == (None, None)
+
+
+def test_a_trend_point_gap_is_the_difference_of_its_shown_means():
+    from workshop.analytics import TrendPoint
+
+    point = TrendPoint("s1", "2026-12-03", {"council": 3.44, "vcs": 1.75, "health": 4.0}, -1.69)
+    assert wording.point_gap(point, ("council", "vcs")) == -1.6
+    assert wording.point_gap(point, ("council", "health")) == 0.6
+    assert wording.point_gap(TrendPoint("s2", "2026-12-04", {}, None, asked=False), ("council", "vcs")) is None
+
+
+@pytest.mark.parametrize("before, after, gap, parts", [
+    (-1.0, -2.0, True, (f"{MINUS}1.0 → {MINUS}2.0", "wider by 1.0")),
+    (-1.0, 0.2, True, (f"{MINUS}1.0 → +0.2", "narrower by 0.8, reversed")),
+    (4.3, 3.5, False, ("4.3 → 3.5", f"↓ {MINUS}0.8")),
+    (None, 3.0, False, ("– → 3.0", "")),
+    (None, None, True, ("–", "")),
+])
+def test_a_move_in_two_parts_reads_as_the_whole(before, after, gap, parts):
+    assert wording.move_parts(before, after, gap=gap) == parts
+    assert " ".join(p for p in parts if p) == wording.move(before, after, gap=gap)

@@ -94,6 +94,28 @@ def result_gap_words(result, names: dict[str, str]) -> str:
     return f"No gap: no scores from {' or '.join(empty)} yet" if empty else "No gap to show yet"
 
 
+def change_gaps(change, pair) -> tuple[float | None, float | None]:
+    """A compared principle's gap then and now as shown: the difference of each session's shown means.
+
+    None on a side with no gap (too few or no scores, or sessions that compared other groups).
+    """
+    if len(pair) < 2:
+        return None, None
+    a, b = (change.groups.get(g) for g in pair[:2])
+    if a is None or b is None:
+        return None, None
+    before = None if change.gap_before is None else shown_gap(a.before, b.before)
+    after = None if change.gap_after is None else shown_gap(a.after, b.after)
+    return before, after
+
+
+def point_gap(point, pair) -> float | None:
+    """One session's gap in a trend as shown: the difference of that session's shown means."""
+    if point.gap is None or len(pair) < 2:
+        return None
+    return shown_gap(point.means.get(pair[0]), point.means.get(pair[1]))
+
+
 def pair_label(result_or_pair, names: dict[str, str]) -> str:
     """'VCS − Council': what the gap is, for a heading or a legend."""
     pair = getattr(result_or_pair, "pair", result_or_pair)
@@ -140,6 +162,13 @@ def move(before: float | None, after: float | None, *, gap: bool = False) -> str
         first, _, rest = words.partition(",")
         return f"{text} {first} by {number(size)}" + (f",{rest}" if rest else "")
     return f"{text} {arrow(before, after)} {signed(difference(before, after))}"
+
+
+def move_parts(before: float | None, after: float | None, *, gap: bool = False) -> tuple[str, str]:
+    """move() in two parts, for a cell that sets them apart: ('−1.0 → −2.0', 'wider by 1.0')."""
+    then, _, rest = move(before, after, gap=gap).partition(" → ")
+    now, _, how = rest.partition(" ")
+    return (f"{then} → {now}" if rest else then), how
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

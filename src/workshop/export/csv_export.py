@@ -9,8 +9,13 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from ..wording import rounded
 from . import ExportError, replace_atomically
-from .json_export import r3
+
+
+def r3(value: float | None) -> float | None:
+    """Data keeps three decimals, rounded as everywhere else (half away from zero)."""
+    return rounded(value, 3)
 
 
 def tables(record) -> dict[str, list[list]]:

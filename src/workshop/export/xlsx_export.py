@@ -8,12 +8,13 @@ from pathlib import Path
 
 import xlsxwriter
 
+from ..wording import TOO_FEW, pair_label, result_gap, rounded
 from . import replace_atomically
-from .json_export import r3
-from .md_export import TOO_FEW, details, numbers, turnout, turnout_text
+from .report import details, numbers, pair_of, turnout, turnout_text
 
-MEAN_FORMAT = "0.00"
-GAP_FORMAT = "+0.00;-0.00;0.00"
+# Means and gaps as every report shows them: one decimal, the gap the difference of the means shown.
+MEAN_FORMAT = "0.0"
+GAP_FORMAT = "+0.0;-0.0;0.0"
 
 
 def _time(stamp: str) -> dt.datetime | str:
@@ -75,11 +76,11 @@ class _Sheet:
 
 def _summary(book, record, formats) -> None:
     plan = record.plan
-    a, b = plan.groups[0], plan.groups[1]
+    pair = pair_label(pair_of(record), plan.group_names)
     columns = [("number", 8), ("id", 28), ("theme", 22), ("statement", 60)]
     for g in plan.groups:
         columns += [(f"{g.name} mean", 12), (f"{g.name} n", 9), (f"{g.name} don't know", 12)]
-    columns += [(f"gap ({b.name} − {a.name})", 14), ("flags", 22), ("note", 30)]
+    columns += [(f"gap ({pair})", 14), ("flags", 22), ("note", 30)]
     sheet = _Sheet(book, "Summary", columns, formats)
     gap_col = 4 + 3 * len(plan.groups)
     for i, r in enumerate(record.results, 1):
@@ -97,10 +98,10 @@ def _summary(book, record, formats) -> None:
                 sheet.too_few(row, col)
                 hidden.append(g.name)
             else:
-                sheet.num(row, col, r3(s.mean), "mean")
+                sheet.num(row, col, rounded(s.mean), "mean")
             sheet.num(row, col + 1, s.n)
             sheet.num(row, col + 2, s.dont_know)
-        sheet.num(row, gap_col, r3(r.gap), "gap")
+        sheet.num(row, gap_col, result_gap(r), "gap")
         sheet.text(row, gap_col + 1, ", ".join(r.flags))
         sheet.text(row, gap_col + 2, f"{', '.join(hidden)}: {TOO_FEW}" if hidden else "")
     sheet.finish()
@@ -110,14 +111,14 @@ def _summary(book, record, formats) -> None:
         span = plan.scale.range
         chart = book.add_chart({"type": "bar"})
         chart.add_series({
-            "name": f"Gap ({b.name} − {a.name})",
+            "name": f"Gap ({pair})",
             "categories": ["Summary", 1, 0, last, 0],
             "values": ["Summary", 1, gap_col, last, gap_col],
             "fill": {"color": "#1f5f99"},
             "invert_if_negative": False,
             "data_labels": {"value": True, "num_format": "+0.0;-0.0;0.0"},
         })
-        chart.set_title({"name": f"Gap per principle: {b.name} − {a.name}"})
+        chart.set_title({"name": f"Gap per principle: {pair}"})
         chart.set_x_axis({"min": -span, "max": span, "major_unit": 1, "num_format": "+0;-0;0",
                           "major_gridlines": {"visible": True, "line": {"color": "#d9d9d9"}}})
         # Principle 1 at the top, as in the table; labels stay at the left edge whatever the sign.

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from html import escape
 
 from ..analytics import GroupStats, PrincipleResult
-from ..wording import result_gap_words
 from ..model import Plan, Principle
+from ..wording import TOO_FEW, number, plural, result_gap_words
 
 ASSET_VERSION = "2"
 
@@ -165,8 +165,8 @@ def _group(plan: Plan, name: str, s: GroupStats) -> str:
     dk = f", {s.dont_know} don't know" if s.dont_know else ""
     if s.suppressed:
         # min_group_size: so few answers that showing them could give away who answered what.
-        return (f'<div class="group">{title}<p class="headline"><em>Too few to show</em> '
-                f'({s.n} score{"s" if s.n != 1 else ""}).</p></div>')
+        return (f'<div class="group">{title}<p class="headline"><em>{_sentence(TOO_FEW)}</em> '
+                f'({plural(s.n, "score")}).</p></div>')
     if s.mean is None:
         return f'<div class="group">{title}<p class="headline">No scores yet{dk}.</p></div>'
     top = max(list(s.counts.values()) + [s.dont_know, 1])
@@ -178,8 +178,8 @@ def _group(plan: Plan, name: str, s: GroupStats) -> str:
         f'<span class="bar" style="width:{round(count / top * 100)}%"></span></span>'
         f'<span class="count"><span class="sr">: </span>{count}</span></li>'
         for words, count in rows)
-    return (f'<div class="group">{title}<p class="headline"><b>Mean {s.mean:.1f}</b> from {s.n} '
-            f'score{"s" if s.n != 1 else ""}{dk}.</p><ul class="bars">{items}</ul></div>')
+    return (f'<div class="group">{title}<p class="headline"><b>Mean {number(s.mean)}</b> from '
+            f'{plural(s.n, "score")}{dk}.</p><ul class="bars">{items}</ul></div>')
 
 
 def _sentence(text: str) -> str:

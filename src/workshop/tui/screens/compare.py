@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textwrap import wrap
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,31 +11,31 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from ...console import arrow
+from ...export.report import comparison_explained, comparison_groups, comparison_rows
 from ...record import load_comparison
+from ...wording import DASH, move_parts
 from ..widgets.keybar import KeyBar
 
-
-def fit(text: str, width: int) -> str:
-    """Text cut to width with an ellipsis, at a word boundary when one is near enough."""
-    text = " ".join(text.split())
-    if len(text) <= width:
-        return text
-    if width <= 1:
-        return "…"[:width]
-    cut = text[: width - 1]
-    space = cut.rfind(" ")
-    if space >= (width - 1) * 2 // 3:  # don't throw away more than a third of the room for a whole word
-        cut = cut[:space]
-    return cut.rstrip(" ,;:–-") + "…"
+NARROW = 100  # below this a move takes two lines: then → now, and how it moved
+PADDING = 2  # a DataTable cell's padding, one each side
+EDGES = 4  # the scrollbar and the table's edges
 
 
-def then_now(before: float | None, after: float | None, signed: bool = False) -> Text:
-    fmt = "{:+.1f}" if signed else "{:.1f}"
-    show = lambda v: "–" if v is None else fmt.format(v)  # noqa: E731
-    change = None if before is None or after is None else (abs(after) - abs(before) if signed else after - before)
-    text = Text(f"{show(before)} → {show(after)} ")
-    text.append(arrow(change), style="bold")
+def move_cell(before: float | None, after: float | None, *, gap: bool = False, stacked: bool = False) -> Text:
+    """A move as every report words it; stacked, the change goes on a line of its own."""
+    head, how = move_parts(before, after, gap=gap)
+    text = Text(head)
+    if how:
+        text.append("\n" if stacked else " ")
+        text.append(how, style="bold")
+    return text
+
+
+def statement_cell(statement: str, mark: str = "") -> Text:
+    """A whole statement: the table wraps it onto as many lines as its row needs."""
+    text = Text(" ".join(statement.split()))
+    if mark:
+        text.append(mark, style="bold")
     return text
 
 
@@ -58,25 +60,28 @@ class CompareScreen(Screen):
         self.comparison = load_comparison(self.app.store, self.first, self.second)
         a, b = self.comparison.before.plan, self.comparison.after.plan
         title = Text(f"Compare: {a.title} ({a.date})  →  {b.title} ({b.date})", style="bold")
-        title.append("\nBiggest change first · * the wording changed · gap arrow ↓ means the sides moved closer",
-                     style="dim")
+        title.append(f"\n{comparison_explained(self.comparison)} * the wording changed.", style="dim")
         self.query_one("#compare-title", Static).update(title)
         table = self.query_one(DataTable)
-        groups = [g for g in b.groups if g.id in {g.id for g in a.groups}]
-        width = max(24, self.size.width - 24 * len(groups) - 28)
+        groups = comparison_groups(self.comparison)
+        stacked = self.size.width < NARROW
+        move_width, gap_width = (10, 15) if stacked else (16, 28)
+        width = max(16, self.size.width - (3 + PADDING) - (move_width + PADDING) * len(groups)
+                    - (gap_width + PADDING) - EDGES)
+        # A long group name wraps in its heading: "then → now" goes under all of it.
+        table.header_height = 1 + max([len(wrap(g.name, move_width)) for g in groups] + [1])
+        table.add_column(Text("#", justify="right"), key="n", width=3)
         table.add_column("Principle", key="p", width=width)
         for g in groups:
-            table.add_column(f"{g.name} then → now", key=g.id)
-        table.add_column("Gap then → now", key="gap")
-        for c in self.comparison.changes:
-            # The table would crop mid-word with no sign; the "*" for changed wording must stay in view.
-            mark = " *" if c.wording_changed else ""
-            cells = [fit(c.principle.statement, width - len(mark)) + mark]
+            table.add_column(f"{g.name}\nthen → now", key=g.id, width=move_width)
+        table.add_column("Gap\nthen → now", key="gap", width=gap_width)
+        for n, c, _, gaps in comparison_rows(self.comparison):
+            cells = [Text(str(n), justify="right"), statement_cell(c.principle.statement, " *" * c.wording_changed)]
             for g in groups:
-                move = c.groups.get(g.id)
-                cells.append(then_now(move.before, move.after) if move else Text("–"))
-            cells.append(then_now(c.gap_before, c.gap_after, signed=True))
-            table.add_row(*cells)
+                change = c.groups.get(g.id)
+                cells.append(move_cell(change.before, change.after, stacked=stacked) if change else Text(DASH))
+            cells.append(move_cell(*gaps, gap=True, stacked=stacked))
+            table.add_row(*cells, height=None)
         table.focus()
 
     def action_export(self) -> None:

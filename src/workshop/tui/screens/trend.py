@@ -10,12 +10,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...analytics import sparkline
-from ...console import NO_GAP, NOT_ASKED, stacked_labels, trend_cell
+from ...console import stacked_labels
+from ...export.report import TREND_LEGEND, trend_gap_heading, trend_gaps, trend_value
 from ...record import load_trend
+from ...wording import plural
 from ..widgets.keybar import KeyBar
-from .compare import fit
+from .compare import statement_cell
 
-VALUE_WIDTH = 5  # "-2.3", and the stacked heading: 2026 / 12-03 / ab12
+VALUE_WIDTH = 5  # "−2.3", and the stacked heading: 2026 / 12-03 / ab12
 
 
 class TrendScreen(Screen):
@@ -39,10 +41,10 @@ class TrendScreen(Screen):
         lo, hi = record.scale_range
         span = hi - lo
         count = len(record.sessions)
-        title = Text(f"Trend: {record.locality}, {count} session{'' if count == 1 else 's'}", style="bold")
+        title = Text(f"Trend: {record.locality}, {plural(count, 'session')}", style="bold")
         if len(record.groups) >= 2:
-            title.append(f"\nGap = {record.groups[1].name} − {record.groups[0].name} in each session, oldest first; "
-                         f"{NO_GAP} no gap to show; {NOT_ASKED} not asked", style="dim")
+            title.append(f"\n{trend_gap_heading(record)} in each session, from the means as shown, oldest first; "
+                         f"{TREND_LEGEND}", style="dim")
         if len(record.sessions) < 3:
             title.append("\nA trend needs three or more sessions; this shows what there is.", style="italic")
         self.query_one("#trend-title", Static).update(title)
@@ -57,9 +59,9 @@ class TrendScreen(Screen):
             table.add_column(Text(label, justify="right"), width=VALUE_WIDTH, key=f"s{i}")
         table.add_column("Trend", width=trend_width)
         for t in record.trends:
-            table.add_row(fit(t.principle.statement, width),
-                          *(Text.assemble(trend_cell(p), justify="right") for p in t.points),
-                          Text(sparkline(t.gaps, -span, span), style="bold"))
+            values = [Text(trend_value(record, p), justify="right", style="" if p.asked else "dim") for p in t.points]
+            table.add_row(statement_cell(t.principle.statement), *values,
+                          Text(sparkline(trend_gaps(record, t), -span, span), style="bold"), height=None)
         table.focus()
 
     def action_export(self) -> None:
