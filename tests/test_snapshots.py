@@ -88,15 +88,13 @@ def make_app(db_path, plans_dir, plan_text: str | None = None, session_id: str |
 
 
 async def cards_entered(pilot) -> None:
-    """The first principle's cards, typed as a facilitator does: arrows, and one digit per cell.
-
-    Each key costs Pilot ~80 ms, so the path is short; single digits only, as two digits typed
-    in one cell within 1.5 s make one number.
+    """The first principle's cards, typed as a facilitator does: arrows, and a count per cell,
+    stored as the cursor leaves it (Enter stores the last one). Each key costs Pilot ~80 ms.
     """
     await pilot.press("enter")  # lobby -> vote screen; the grid's cursor is on Council, score 1
     await pilot.press("right", "right", "2", "right", "3", "right", "1")  # Council 3:2 4:3 5:1
     await pilot.press("down", "right", "1")                                # VCS don't know: 1
-    await pilot.press(*["left"] * 4, "2", "left", "2")                     # VCS 2:2 1:2
+    await pilot.press(*["left"] * 4, "2", "left", "2", "enter")            # VCS 2:2 1:2
     assert pilot.app.screen.live.counts() == {"council": 6, "vcs": 5}
 
 

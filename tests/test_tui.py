@@ -94,7 +94,7 @@ async def test_cards_session_lobby_to_gap_view(db_path, demo):
         await pilot.press("n")  # past the last principle: the gap view
         assert isinstance(app.screen, GapScreen)
         text = screen_text(app)
-        assert "Gap view" in text and "Blind spots" in text and "-2.8" in text
+        assert "Gap view" in text and "Blind spots" in text and "−2.8" in text  # a real minus sign
         await pilot.press("o")
         assert "biggest gap first" in screen_text(app)
         await pilot.press("enter")  # opens the first row: principle 1, revealed
@@ -222,9 +222,9 @@ async def test_gap_view_hides_what_is_not_revealed(db_path, demo):
         await pilot.press("enter", "right", "right", "right", "5", "down", "left", "left", "left", "4")
         await pilot.press("g")  # principle 1 is still open: its numbers must not show
         text = screen_text(app)
-        assert "not revealed yet" in text and "5.0" not in text and "-3.0" not in text
+        assert "not revealed yet" in text and "5.0" not in text and "−3.0" not in text
         await pilot.press("escape", "r", "g")
-        assert "-3.0" in screen_text(app)
+        assert "−3.0" in screen_text(app)
 
 
 async def test_carrying_on_after_the_end_resumes_where_the_facilitator_was(db_path, demo):

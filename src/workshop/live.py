@@ -232,6 +232,9 @@ class LiveSession:
     def delete_action(self, action_id: int) -> None:
         self.store.delete_action(action_id)
 
+    def delete_note(self, note_id: int) -> None:
+        self.store.delete_note(note_id)
+
     def notes(self) -> list[Note]:
         return [n for n in self.store.notes(self.id) if n.principle_id == self.principle.id]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from textwrap import wrap
 
 from rich.console import Group
 from rich.table import Table
@@ -25,19 +26,20 @@ from ...analytics import (
 )
 from ...console import SORTS, diverging_bar, sort_results, spark
 from ...live import LiveSession
-from ...wording import result_gap_words
+from ...wording import DASH, TOO_FEW, number, owner_due, pair_label, plural, result_gap, result_gap_words, signed
 from ..widgets.keybar import KeyBar
 
+STATEMENT = 44  # the narrowest statement column that still reads as prose at a glance
 SORT_NAMES = {"order": "plan order", "gap": "biggest gap first", "theme": "theme"}
 
 
 def mean_cell(result: PrincipleResult, group: str) -> Text:
     stats = result.groups[group]
     if stats.suppressed:
-        return Text("too few", style="italic")
+        return Text(TOO_FEW, style="italic")
     if stats.mean is None:
-        return Text("–", style="dim")
-    return Text(f"{stats.mean:.1f}", style="bold")
+        return Text(DASH, style="dim")
+    return Text(number(stats.mean), style="bold")
 
 
 def hide(result: PrincipleResult) -> PrincipleResult:
@@ -54,6 +56,7 @@ class GapScreen(Screen[int | None]):
         Binding("enter", "open", "Open principle", priority=True),
         Binding("o", "sort", "Sort"),
         Binding("f", "filter", "Filter flag"),
+        Binding("b", "pair", "Compare pair"),
         Binding("e", "export", "Export"),
         Binding("escape", "back", "Back"),
     ]
@@ -83,21 +86,34 @@ class GapScreen(Screen[int | None]):
         self.results = [r if self.live.readonly or self.states[r.principle.id] == "closed" else hide(r)
                         for r in self.live.results()]
 
-    def add_columns(self, table: DataTable) -> int:
-        """Columns sized to the screen; returns the principle column's width."""
-        a, b = self.live.groups[0].name, self.live.groups[1].name
-        wide = self.app.size.width >= 100
-        # Below 100 columns the bars and distributions give way to the statements (the reveal has them).
-        fixed = [("#", 3), (a, max(5, len(a))), (b, max(5, len(b))), ("Gap", 14 if wide else 5)]
-        if wide:
-            fixed.append(("Scores", 11))
-        fixed.append(("Flags", 20 if wide else 15))
-        principle = max(16, self.app.size.width - 2 - sum(w + 2 for _, w in fixed) - 2 - 2)
-        columns = fixed[:1] + [("Principle", principle)] + fixed[1:]
-        for label, width in columns:
-            table.add_column(label, width=width, key=label)
-        self.show_distributions = wide
-        return principle
+    def add_columns(self, table: DataTable) -> None:
+        """Every group's mean, the gap and the flags; the statement takes the rest (at least STATEMENT
+        columns where the screen allows: the bars and distributions give way first).
+
+        Statements, flags and long group names wrap onto as many lines as they need: nothing is cut off.
+        """
+        width = self.app.size.width
+        names = [g.name for g in self.live.groups]
+        # A group's column is as wide as its longest word; a longer name wraps in a taller header.
+        means = [max(5, max(len(w) for w in name.split()), 7 if width >= 100 else 5) for name in names]
+        heads = [Text("\n".join(wrap(name, w))) for name, w in zip(names, means)]
+        table.header_height = max(len(h.plain.splitlines()) for h in heads)
+
+        def statement_width(bars: bool, scores: bool, flags: int) -> int:
+            fixed = [3, *means, 14 if bars else 5] + ([11] if scores else []) + [flags]
+            return width - 2 - sum(w + 2 for w in fixed) - 4
+
+        # Richest layout whose statement column still reads as prose; else the plainest one.
+        layouts = [(True, True, 20), (False, True, 16), (False, False, 16), (False, False, 12)]
+        bars, scores, flags = next((lay for lay in layouts if statement_width(*lay) >= STATEMENT), layouts[-1])
+        columns = [("#", 3), ("Principle", max(16, statement_width(bars, scores, flags))),
+                   *zip(heads, means), ("Gap", 14 if bars else 5)]
+        if scores:
+            columns.append(("Scores", 11))
+        columns.append(("Flags", flags))
+        for i, (label, w) in enumerate(columns):
+            table.add_column(label, width=w, key=f"c{i}")
+        self.show_bars, self.show_distributions = bars, scores
 
     def on_resize(self) -> None:
         # The principle column takes what the others leave: redraw only when the width changed.
@@ -107,41 +123,73 @@ class GapScreen(Screen[int | None]):
     def fill(self) -> None:
         table = self.query_one(DataTable)
         plan = self.live.plan
-        a, b = plan.groups[0].id, plan.groups[1].id
+        a, b = self.live.pair[:2]
+        names = plan.group_names
         table.clear(columns=True)
         self.rows = []
-        width = self.add_columns(table)
+        self.add_columns(table)
         self._filled_width = self.size.width
         states = self.states
-        for number, r in sort_results(self.results, self.sort):
+        noted = self.noted()
+        for number_, r in sort_results(self.results, self.sort):
             if self.flag and self.flag not in r.flags:
                 continue
-            self.rows.append(number - 1)
-            statement = r.principle.statement
+            self.rows.append(number_ - 1)
+            statement = Text(r.principle.statement)
             if self.sort == "theme":
-                statement = f"{plan.theme_title(r.principle.theme)}: {statement}"
-            if len(statement) > width:
-                statement = statement[: width - 1] + "…"
-            gap = Text("   –" if r.gap is None else f"{r.gap:+4.1f}", style="bold")
-            if self.show_distributions:
-                gap.append(" " + diverging_bar(r.gap, plan.scale.range, half=4))
-            cells = [str(number), statement, mean_cell(r, a), mean_cell(r, b), gap]
+                statement = Text.assemble((f"{plan.theme_title(r.principle.theme)}: ", "dim"), statement)
+            gap = result_gap(r)
+            gap_text = Text(signed(gap), style="bold")
+            if self.show_bars:
+                gap_text.append(" " + diverging_bar(gap, plan.scale.range, half=4))
+            cells = [str(number_), statement, *(mean_cell(r, g.id) for g in plan.groups), gap_text]
             if self.show_distributions:
                 shown = self.live.readonly or states[r.principle.id] == "closed"
                 cells.append(Text(spark(r.groups[a], plan.scale) + " " + spark(r.groups[b], plan.scale)
                                   if shown else ""))
-            cells.append(self.flags_cell(r, states[r.principle.id], self.live.readonly))
-            table.add_row(*cells, key=str(number))
+            flags = self.flags_cell(r, states[r.principle.id], self.live.readonly)
+            if noted.get(r.principle.id):
+                flags.append(("\n" if flags else "") + noted[r.principle.id], style="italic")
+            cells.append(flags)
+            table.add_row(*cells, key=str(number_), height=None)
         if not self.rows:
             empty = [""] * len(table.columns)
             empty[1] = Text(f"No principle is flagged {self.flag} (f shows the next flag)", style="italic")
-            table.add_row(*empty, key="none")
+            table.add_row(*empty, key="none", height=None)
         title = Text(f"Gap view · {plan.title}", style="bold")
         title.append(f"\nSorted by {SORT_NAMES[self.sort]} (o) · showing {self.flag or 'all principles'} (f) · "
-                     f"gap = {plan.groups[1].name} − {plan.groups[0].name}; a bar to the left: "
-                     f"{plan.groups[1].name} rates lower")
+                     f"gap = {pair_label(self.live.pair, names)}"
+                     + (" (b: another pair)" if len(plan.groups) > 2 else ""))
+        legend = []
+        if self.show_bars:
+            legend.append(f"a gap bar to the left: {names[b]} rates lower")
+        if self.show_distributions:
+            legend.append(f"Scores: how many gave each score, {plan.scale.min} on the left to {plan.scale.max} "
+                          f"on the right, {names[a]} then {names[b]}")
+        if legend:
+            title.append("\n" + "; ".join(legend), style="dim")
         self.query_one("#gap-title", Static).update(title)
         self.query_one("#summary", Static).update(self.summary())
+
+    def noted(self) -> dict[str, str]:
+        """Principle id -> '2 actions · 1 note' where the room noted or agreed something."""
+        counts: dict[str, list[int]] = {}
+        for n in self.live.store.notes(self.live.id):
+            counts.setdefault(n.principle_id, [0, 0])[1] += 1
+        for act in self.live.actions(everywhere=True):
+            counts.setdefault(act.principle_id, [0, 0])[0] += 1
+        return {pid: " · ".join(plural(n, w) for n, w in zip(c, ("action", "note")) if n)
+                for pid, c in counts.items() if pid}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pair":
+            return len(self.live.groups) > 2
+        return True
+
+    def action_pair(self) -> None:
+        self.live.next_pair()
+        self.load()
+        self.fill()
 
     @staticmethod
     def flags_cell(result: PrincipleResult, state: str, readonly: bool) -> Text:
@@ -153,8 +201,6 @@ class GapScreen(Screen[int | None]):
 
     def summary(self) -> Group:
         """Shared strengths, shared concerns, blind spots and actions, each item with a hanging indent."""
-        plan = self.live.plan
-        a, b = plan.groups[0].name, plan.groups[1].name
         parts: list = []
 
         def section(heading: str, items: list[tuple[str, str]], empty: str) -> None:
@@ -178,7 +224,7 @@ class GapScreen(Screen[int | None]):
             section(headings[flag], items, "none")
         actions = []
         for act in self.live.actions(everywhere=True):
-            extra = ", ".join(x for x in (act.owner, f"due {act.due}" if act.due else "") if x)
+            extra = owner_due(act.owner, act.due)
             actions.append(("•", act.text + (f" ({extra})" if extra else "")))
         section("Actions", actions, "none yet (a on a principle)")
         return Group(*parts)

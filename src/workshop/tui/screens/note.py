@@ -1,4 +1,8 @@
-"""Notes and actions for the principle on screen: typed while the room talks, stored at once."""
+"""Notes and actions for the principle on screen: typed while the room talks, stored at once.
+
+What is already saved is listed under the fields: Tab to it, then e edits an action and x deletes
+a note or an action (after asking).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,21 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import DataTable, Input, Label, RadioButton, RadioSet
 
 from ...live import LiveSession
+from ...model import Action, Note
+from ...wording import owner_due
+from .dialogs import ConfirmScreen
+
+
+class SavedList(DataTable):
+    """The principle's notes and actions; e edits the action under the cursor, x deletes."""
+
+    BINDINGS = [
+        Binding("e", "screen.edit", "Edit action"),
+        Binding("x,delete", "screen.delete", "Delete"),
+    ]
 
 
 class NoteScreen(ModalScreen[None]):
@@ -21,16 +37,19 @@ class NoteScreen(ModalScreen[None]):
         Binding("escape", "close", "Close"),
         Binding("ctrl+s", "save", "Save"),
     ]
+    AUTO_FOCUS = "#text"  # typing straight after `a` lands in the text box
 
     def __init__(self, live: LiveSession):
         super().__init__()
         self.live = live
+        self.items: list[Note | Action] = []
+        self.editing: Action | None = None
 
     def compose(self) -> ComposeResult:
         groups = [g.name for g in self.live.groups]
         with Vertical(classes="dialog wide", id="note-dialog"):
             yield Label(f"Note or action on principle {self.live.position + 1}", classes="dialog-title")
-            yield Static(self.live.principle.statement, classes="dialog-statement")
+            yield Label(self.live.principle.statement, classes="dialog-statement")
             with RadioSet(id="kind"):
                 yield RadioButton("Note", value=True, id="is-note")
                 yield RadioButton("Action", id="is-action")
@@ -39,12 +58,15 @@ class NoteScreen(ModalScreen[None]):
                 yield Input(placeholder=f"Owner: {' / '.join(groups)} or a name", id="owner",
                             suggester=SuggestFromList(groups, case_sensitive=False))
                 yield Input(placeholder="Due YYYY-MM-DD (optional)", id="due")
-            yield Static(id="saved")
-            yield Label("Enter saves · Tab moves · Escape closes", classes="dialog-help")
+            yield SavedList(cursor_type="row", zebra_stripes=True, id="saved")
+            yield Label("Enter saves · Tab moves · on the list: e edits an action, x deletes · Escape closes",
+                        classes="dialog-help")
 
     def on_mount(self) -> None:
+        table = self.query_one(SavedList)
+        table.add_column("", key="kind", width=7)
+        table.add_column("Text", key="text")
         self.query_one("#action-fields").display = False
-        self.query_one("#text", Input).focus()
         self.show_saved()
 
     @property
@@ -56,16 +78,55 @@ class NoteScreen(ModalScreen[None]):
         self.query_one("#action-fields").display = self.is_action
 
     def show_saved(self) -> None:
-        text = Text()
-        for n in self.live.notes():
-            text.append("Note: ", style="bold")
-            text.append(n.text + "\n")
-        for a in self.live.actions():
-            text.append("Action: ", style="bold")
-            text.append(a.text)
-            extra = ", ".join(x for x in (a.owner, f"due {a.due}" if a.due else "") if x)
-            text.append(f" ({extra})\n" if extra else "\n")
-        self.query_one("#saved", Static).update(text or Text("Nothing noted yet for this principle.", style="dim"))
+        table = self.query_one(SavedList)
+        row = table.cursor_row
+        table.clear()
+        self.items = [*self.live.notes(), *self.live.actions()]
+        for item in self.items:
+            if isinstance(item, Action):
+                extra = owner_due(item.owner, item.due)
+                text = Text(item.text + (f" ({extra})" if extra else ""))
+            else:
+                text = Text(item.text)
+            table.add_row(Text("Action" if isinstance(item, Action) else "Note", style="bold"), text, height=None)
+        table.display = bool(self.items)
+        if self.items:
+            table.move_cursor(row=min(row, len(self.items) - 1))
+
+    def selected(self) -> Note | Action | None:
+        table = self.query_one(SavedList)
+        return self.items[table.cursor_row] if self.items and table.cursor_row < len(self.items) else None
+
+    def action_edit(self) -> None:
+        item = self.selected()
+        if not isinstance(item, Action):
+            self.notify("Only actions are edited here: delete a note (x) and type it again", severity="warning")
+            return
+        self.editing = item
+        self.query_one("#is-action", RadioButton).value = True
+        self.query_one("#text", Input).value = item.text
+        self.query_one("#owner", Input).value = item.owner
+        self.query_one("#due", Input).value = item.due
+        self.query_one("#text", Input).focus()
+        self.notify("Editing the action: Enter saves the change")
+
+    def action_delete(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        kind = "action" if isinstance(item, Action) else "note"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                if isinstance(item, Action):
+                    self.live.delete_action(item.id)
+                else:
+                    self.live.delete_note(item.id)
+                self.notify(f"The {kind} is deleted")
+                self.show_saved()
+
+        self.app.push_screen(ConfirmScreen(f"Delete the {kind} '{item.text}'?", yes="delete", no="keep it"),
+                             callback=answered)
 
     @on(Input.Submitted)
     def action_save(self) -> None:
@@ -80,12 +141,19 @@ class NoteScreen(ModalScreen[None]):
                     dt.date.fromisoformat(due)
                 except ValueError:
                     self.notify("Due date must be YYYY-MM-DD, like 2027-03-31", severity="error")
+                    self.query_one("#due", Input).focus()
                     return
-            self.live.add_action(text, owner=self.query_one("#owner", Input).value.strip(), due=due)
-            self.notify("Action saved")
+            owner = self.query_one("#owner", Input).value.strip()
+            if self.editing is not None:
+                self.live.update_action(self.editing.id, text=text, owner=owner, due=due)
+                self.notify("Action changed")
+            else:
+                self.live.add_action(text, owner=owner, due=due)
+                self.notify("Action saved")
         else:
             self.live.add_note(text)
             self.notify("Note saved")
+        self.editing = None
         for field in self.query(Input):
             field.value = ""
         self.query_one("#text", Input).focus()
