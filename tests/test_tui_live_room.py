@@ -247,3 +247,23 @@ async def test_resume_keeps_the_join_code(db_path, demo):
         await wait_for(pilot, lambda: app.phone_server is not None)
         assert app.phone_server.join_code == code
         await wait_for(pilot, lambda: code in screen_text(app))
+
+
+async def test_resuming_an_anonymous_roster_shows_names_only_while_the_plan_file_is_unchanged(db_path, tmp_path):
+    text = ROSTER_PLAN.replace("anonymous: false", "anonymous: true")
+    path = tmp_path / "roster.yaml"
+    path.write_text(text, encoding="utf-8")
+    app = make_app(db_path, plan=load_plan(path), plan_path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "4")
+        sid = app.screen.live.id
+    with Store(db_path) as check:
+        assert "A. Patel" not in check.session(sid).plan.to_dict().__repr__()  # no name is stored
+    app = make_app(db_path, session_id=sid)
+    async with app.run_test(size=SIZE):
+        assert "A. Patel" in screen_text(app) and "T. Evans" in screen_text(app)
+    path.write_text(text.replace("T. Evans", "T. Evens"), encoding="utf-8")
+    app = make_app(db_path, session_id=sid)
+    async with app.run_test(size=SIZE):
+        text_now = screen_text(app)
+        assert "A. Patel" not in text_now and "Council seat 1" in text_now

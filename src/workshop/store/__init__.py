@@ -238,6 +238,14 @@ class Store(BallotsMixin, NotesMixin):
     def set_join_details(self, session_id: str, code: str, address: str) -> None:
         self.db.execute("UPDATE sessions SET join_code = ?, join_address = ? WHERE id = ?", [code, address, session_id])
 
+    def plan_source(self, session_id: str) -> tuple[str | None, str | None]:
+        """(path, sha-256 of its text) of the plan file the session was started from, if known."""
+        row = self.conn.execute("SELECT plan_path, plan_digest FROM sessions WHERE id = ?", [session_id]).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def set_plan_source(self, session_id: str, path: str, digest: str) -> None:
+        self.db.execute("UPDATE sessions SET plan_path = ?, plan_digest = ? WHERE id = ?", [path, digest, session_id])
+
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return row[0] if row else default

@@ -235,6 +235,10 @@ def m004_room_and_join(db: Database) -> None:
         -- The join code and address phones used, so a resumed session lets them straight back in.
         ALTER TABLE sessions ADD COLUMN join_code TEXT;
         ALTER TABLE sessions ADD COLUMN join_address TEXT;
+        -- Where the plan came from and a digest of its text: an anonymous session stores no names,
+        -- so a resume shows the plan's roster names only while that file is there unchanged.
+        ALTER TABLE sessions ADD COLUMN plan_path TEXT;
+        ALTER TABLE sessions ADD COLUMN plan_digest TEXT;
         """
     )
 

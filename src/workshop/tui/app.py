@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -14,9 +15,14 @@ from textual.message import Message
 from textual.screen import Screen
 
 from ..live import LiveSession
-from ..model import Plan
+from ..model import Plan, Session
 from ..store import Store
 from .themes import DEFAULT_THEME, PROJECTOR, PROJECTOR_DARK, THEMES
+
+
+def digest(text: str) -> str:
+    """A plan file's fingerprint: whether the file is still the one a session was started from."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class WorkshopApp(App):
@@ -32,7 +38,8 @@ class WorkshopApp(App):
         Binding("t", "toggle_theme", "Theme", show=False),
     ]
 
-    def __init__(self, store: Store, *, plan: tuple[Plan, str] | None = None, session_id: str | None = None,
+    def __init__(self, store: Store, *, plan: tuple[Plan, str] | None = None, plan_path: Path | None = None,
+                 session_id: str | None = None,
                  simulate: bool = False, sessions_dir: Path = Path("sessions"), phones: bool = False,
                  host: str = "0.0.0.0", port: int = 8765, log_path: Path | None = None):
         super().__init__()
@@ -46,6 +53,7 @@ class WorkshopApp(App):
         self.address_index = 0
         self._refresh_pending = False
         self.start_with_plan = plan
+        self.start_plan_path = plan_path
         self.start_with_session = session_id
         self.simulate = simulate
         self.sessions_dir = sessions_dir
@@ -58,7 +66,7 @@ class WorkshopApp(App):
 
         # Home is built only when it is the first thing shown, or when Escape goes back to it.
         if self.start_with_plan:
-            self.begin(*self.start_with_plan)
+            self.begin(*self.start_with_plan, path=self.start_plan_path)
         elif self.start_with_session:
             self.resume_session(self.start_with_session)
         else:
@@ -86,12 +94,14 @@ class WorkshopApp(App):
 
             self.push_screen(ProblemsScreen(path, exc.problems))
             return
-        self.begin(plan, text)
+        self.begin(plan, text, path=path)
 
-    def begin(self, plan: Plan, text: str) -> None:
+    def begin(self, plan: Plan, text: str, path: Path | None = None) -> None:
         from .screens.lobby import LobbyScreen
 
         session = self.store.start_session(plan, text)
+        if path is not None:
+            self.store.set_plan_source(session.id, str(Path(path).resolve()), digest(text))
         # An anonymous session stores no roster names; for this run the screen still shows them.
         live = LiveSession(self.store, dataclasses.replace(session, plan=plan))
         self.push_screen(LobbyScreen(live, simulate=self.simulate))
@@ -101,12 +111,29 @@ class WorkshopApp(App):
         from .screens.gap import GapScreen
         from .screens.vote import VoteScreen
 
-        live = LiveSession(self.store, self.store.session(session_id))
+        live = LiveSession(self.store, self.with_roster_names(self.store.session(session_id)))
         if live.session.status == "finished":
             self.push_screen(GapScreen(live))  # Enter opens a principle to carry on
         else:
             self.push_screen(VoteScreen(live, simulate=self.simulate))
         self.start_phones(live)
+
+    def with_roster_names(self, session: Session) -> Session:
+        """An anonymous session stores no names: on a resume the roster shows the names from its plan
+        file while that file is there unchanged, and seats otherwise."""
+        path, kept = self.store.plan_source(session.id)
+        if not (session.plan.anonymous and session.plan.roster and path):
+            return session
+        from ..plan import load_plan
+        from ..yamlread import InputError
+
+        try:
+            plan, text = load_plan(path)
+        except InputError:
+            return session
+        if digest(text) != kept or len(plan.roster) != len(session.plan.roster):
+            return session
+        return dataclasses.replace(session, plan=dataclasses.replace(session.plan, roster=plan.roster))
 
     def open_readonly(self, session_id: str) -> None:
         """A past session for review: its gap view; Enter shows a principle's results."""
