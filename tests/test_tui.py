@@ -267,6 +267,8 @@ async def test_every_vote_key_is_in_the_command_palette(db_path, demo):
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Next", "Prev", "Reveal", "Note", "Gap view", "Source", "Jump to number", "Export", "Help", "Theme"} <= titles
         assert "Reopen" not in titles  # only once revealed
+        assert {"Room size", "Clear cell", "+1 card"} <= titles
+        assert not {"Copy selected text", "Cursor up", "Page down"} & titles  # the workshop's own commands only
 
 
 async def test_simulation_fills_the_open_principle(db_path, demo):

@@ -296,9 +296,10 @@ class WorkshopApp(App):
         from .widgets.cards_grid import CardsGrid
 
         seen = set()
+        grid_actions = {b.action for b in CardsGrid.BINDINGS}  # the grid's own, not DataTable's
         for key, active in screen.active_bindings.items():
             binding, node = active.binding, active.node
-            ours = node is screen or node is self or isinstance(node, CardsGrid)
+            ours = node is screen or node is self or (isinstance(node, CardsGrid) and binding.action in grid_actions)
             if (not ours or not active.enabled or not binding.description or binding.description in seen
                     or binding.action.startswith(("score(", "type_digit(", "focus_", "app.focus_"))
                     or binding.action in ("command_palette", "erase")):

@@ -10,13 +10,20 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-SCORE_HELP = [
+ROSTER_HELP = [
     ("1 … 9", "Roster: the selected participant votes that score"),
     ("d", "Roster: the selected participant doesn't know"),
-    ("digits", "Cards: type the number of cards raised in the selected cell"),
-    ("+ / -", "Cards: one more / one fewer card in the selected cell"),
-    ("arrows", "Move in the cards grid or the roster"),
+    ("arrows", "Roster: choose a participant"),
 ]
+CARDS_HELP = [
+    ("digits", "Cards: type how many cards were raised; the count is stored when you leave the cell"),
+    ("arrows", "Cards: store the count and move in the grid (never to another principle)"),
+]
+CARD_KEYS = {"Store count": "Cards: store the count and go down a group", "Next cell": "Cards: store and go right",
+             "Previous cell": "Cards: store and go left", "Erase digit": "Cards: take back the last digit",
+             "Clear cell": "Cards: no cards in this cell", "Cancel typing": "Cards: forget the digits being typed",
+             "+1 card": "Cards: one more card in the cell", "-1 card": "Cards: one fewer card in the cell",
+             "Don't know column": "Cards: to the don't-know cell"}
 
 
 def key_label(binding: Binding) -> str:
@@ -42,9 +49,18 @@ class HelpScreen(ModalScreen[None]):
                     and self.applies(binding.action):
                 table.add_row(key_label(binding), binding.description)
         if isinstance(self.below, VoteScreen) and not self.below.live.revealed:
-            for key, what in SCORE_HELP:
-                if what.split(":")[0].lower() in self.below.modes or what.startswith("Move"):
+            from ..widgets.cards_grid import CardsGrid
+
+            if "roster" in self.below.modes:
+                for key, what in ROSTER_HELP:
                     table.add_row(key, what)
+            if "cards" in self.below.modes:
+                for key, what in CARDS_HELP:
+                    table.add_row(key, what)
+                for binding in CardsGrid.BINDINGS:  # the grid's own keys, from its bindings
+                    if binding.description in CARD_KEYS:
+                        table.add_row(key_label(binding).replace("equals_sign", "=").replace("plus", "+"),
+                                      CARD_KEYS[binding.description])
         for key, what in (("?", "This help"), ("t", "Light / dark theme"), ("ctrl+p", "Command palette: every action by name"),
                           ("ctrl+q", "Quit (everything is already saved)")):
             table.add_row(key, what)
