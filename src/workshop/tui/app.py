@@ -296,10 +296,11 @@ class WorkshopApp(App):
         from .widgets.cards_grid import CardsGrid
 
         seen = set()
-        grid_actions = {b.action for b in CardsGrid.BINDINGS}  # the grid's own, not DataTable's
+        # The screen's and the grid's own bindings, not those they inherit from Textual.
+        own = {b.action for b in [*type(screen).BINDINGS, *CardsGrid.BINDINGS] if isinstance(b, Binding)}
         for key, active in screen.active_bindings.items():
             binding, node = active.binding, active.node
-            ours = node is screen or node is self or (isinstance(node, CardsGrid) and binding.action in grid_actions)
+            ours = (node is screen or isinstance(node, CardsGrid)) and binding.action in own or node is self
             if (not ours or not active.enabled or not binding.description or binding.description in seen
                     or binding.action.startswith(("score(", "type_digit(", "focus_", "app.focus_"))
                     or binding.action in ("command_palette", "erase")):
