@@ -2,8 +2,9 @@
 
 Each test gets a private tmux server (its own socket, no user config) that is killed at teardown.
 Keys go in with `send-keys`; the screen is read with `capture-pane`, always in a bounded poll.
-Card counts are typed as one burst of keys, as a quick facilitator types: arrows and digits must
-land in the order they were pressed.
+Card counts are typed as one burst of keys, as a quick facilitator types (arrows and digits must
+land in the order they were pressed), and also slowly, with pauses between the digits of a count:
+a count is what was typed into its cell, however fast.
 """
 
 from __future__ import annotations
@@ -123,21 +124,22 @@ def ballots_line(council: int, vcs: int) -> str:
 
 # What is typed into the grid: (group, column, count). Columns: scores 1..5, then dk.
 FIRST = [("Council", "4", 3), ("Council", "5", 1), ("VCS", "1", 2), ("VCS", "2", 2), ("VCS", "dk", 1)]
-SECOND = [("VCS", "3", 3), ("Council", "2", 2)]
+SECOND = [("VCS", "3", 12), ("Council", "2", 2)]
 GROUPS = ["Council", "VCS"]
 COLUMNS = ["1", "2", "3", "4", "5", "dk"]
 
 
-def keys_for(cards, start: tuple[int, int]) -> tuple[list[str], tuple[int, int]]:
-    """The arrow keys and digits that type these counts from the cursor at start (row, column)."""
+def keys_for(cards, start: tuple[int, int] = (0, 0)) -> list[str]:
+    """The arrow keys and digits that type these counts from the cursor at start (row, column);
+    Enter at the end stores the last count (each arrow stores the one before it)."""
     keys, (row, col) = [], start
     for group, column, count in cards:
         want_row, want_col = GROUPS.index(group), COLUMNS.index(column)
         keys += ["Down" if want_row > row else "Up"] * abs(want_row - row)
         keys += ["Right" if want_col > col else "Left"] * abs(want_col - col)
-        keys.append(str(count))
+        keys.extend(str(count))
         row, col = want_row, want_col
-    return keys, (row, col)
+    return keys + ["Enter"]
 
 
 def expected(cards) -> Counter:
@@ -156,16 +158,23 @@ def test_cards_survive_sigkill_and_resume(tmux, tmp_path):
     pane.wait_for("1 of 10", "the vote screen")
     pane.wait_for(ballots_line(0, 0), "an empty principle")
 
-    keys, cursor = keys_for(FIRST, (0, 0))  # the grid opens on Council, score 1
-    pane.send(*keys)
+    pane.send(*keys_for(FIRST))  # the grid opens on Council, score 1
     pane.wait_for(ballots_line(4, 5), "the first principle's counts")
 
+    pane.send("Right", "Right", "Left")  # arrows move in the grid, never to another principle
+    pane.send("n")  # not revealed yet: the first n says so, the second moves on
+    pane.wait_for("Not revealed yet", "the warning about leaving an unrevealed principle")
+    assert "1 of 10" in pane.text()
     pane.send("n")
     pane.wait_for("2 of 10", "the second principle")
     pane.wait_for(ballots_line(0, 0), "the second principle, empty")
-    keys, cursor = keys_for(SECOND, cursor)  # the cursor stays where it was
-    pane.send(*keys)
-    screen = pane.wait_for(ballots_line(2, 3), "the second principle's counts")
+    # Slowly now: a pause in the middle of "12" still makes twelve, not a 1 and then a 2.
+    keys = keys_for(SECOND)  # a new principle starts again on Council, score 1
+    twelve = keys.index("1")
+    pane.send(*keys[:twelve + 1])
+    time.sleep(1.8)
+    pane.send(*keys[twelve + 1:])
+    screen = pane.wait_for(ballots_line(2, 12), "the second principle's counts")
     assert "REVEALED" not in screen and "mean" not in screen
 
     # Pull the plug mid-principle: no clean exit, no chance to flush anything.
@@ -182,19 +191,59 @@ def test_cards_survive_sigkill_and_resume(tmux, tmp_path):
         second = Counter((b.group, b.score) for b in store.ballots(summary.id, ids[1]))
     assert first == expected(FIRST)
     assert second == expected(SECOND)
-    assert sum(got.values()) == 9 + 5 and summary.ballots == 14
+    assert sum(got.values()) == 9 + 14 and summary.ballots == 23
     assert session.position == 1 and session.status != "finished"
 
     pidfile.unlink()
     pane = tmux(workshop_command(db, pidfile, summary.id))
-    screen = pane.wait_for(lambda text: "2 of 10" in text and ballots_line(2, 3) in text,
+    screen = pane.wait_for(lambda text: "2 of 10" in text and ballots_line(2, 12) in text,
                            "the resumed session on principle 2 with its ballots")
     assert "VOTING OPEN" in screen
 
     pane.send("r")
     screen = pane.wait_for(lambda text: "REVEALED" in text and "mean" in text, "the reveal")
-    assert ballots_line(2, 3) in screen
+    assert ballots_line(2, 12) in screen
 
     pane.send("C-q")
     pane.wait_for("EXITED 0", "a clean exit after ctrl+q")
     assert time.monotonic() - started < 30
+
+
+ROSTER_PLAN = """\
+title: Roster in a terminal
+date: 2026-12-03
+groups: [council, vcs]
+anonymous: false
+scale: {min: 1, max: 5, dont_know: true}
+principles: {ids: [council-sustains-grant-programmes, council-and-vcs-have-open-frank-dialogue]}
+modes: [roster]
+roster:
+  - {name: A. Patel, group: council}
+  - {name: B. Khan, group: council}
+  - {name: S. Okafor, group: vcs}
+"""
+
+
+def test_roster_arrows_and_the_next_principles_first_ballot(tmux, tmp_path):
+    db, pidfile, plan = tmp_path / "roster.db", tmp_path / "workshop.pid", tmp_path / "roster.yaml"
+    plan.write_text(ROSTER_PLAN, encoding="utf-8")
+    pane = tmux(workshop_command(db, pidfile, str(plan)))
+    pane.wait_for("Press Enter to begin", "the lobby")
+    pane.send("Enter")
+    pane.wait_for("1 of 2", "the vote screen")
+    pane.send("Down", "Down", "Up", "Right", "Left", "4")  # B. Khan; Right and Left never change principle
+    pane.wait_for("Council 1 of 2", "B. Khan's ballot")
+    assert "1 of 2" in pane.text()
+    pane.send("n", "n")  # the first n: not revealed yet
+    pane.wait_for("2 of 2", "the second principle")
+    pane.send("5")  # the first seat that has not voted here: A. Patel, not the last one selected
+    pane.wait_for("Council 1 of 2", "A. Patel's ballot on principle 2")
+    pane.send("C-q")
+    pane.wait_for("EXITED 0", "a clean exit")
+    with Store(db) as store:
+        [summary] = store.sessions()
+        names = store.participant_names(summary.id)
+        ids = [p.id for p in store.session(summary.id).plan.principles]
+        first = {names[b.participant]: b.score for b in store.ballots(summary.id, ids[0])}
+        second = {names[b.participant]: b.score for b in store.ballots(summary.id, ids[1])}
+    assert first == {"B. Khan": 4} and second == {"A. Patel": 5}
