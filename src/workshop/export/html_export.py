@@ -211,9 +211,12 @@ def write(record, path: Path) -> None:
 # --- comparisons and trends --------------------------------------------------------------------
 
 def move_cell(before: float | None, after: float | None, *, gap: bool = False) -> str:
-    """A move in a cell, worded by wording.move: the then → now plain, the change in bold."""
+    """A move in a cell, worded by wording.move: the then → now, and under it the change in bold.
+
+    Two short lines leave the statements the width of the page.
+    """
     head, rest = move_parts(before, after, gap=gap)
-    return f'<td class="num">{e(head)}' + (f" <strong>{e(rest)}</strong>" if rest else "") + "</td>"
+    return f'<td class="num">{e(head)}' + (f"<br> <strong>{e(rest)}</strong>" if rest else "") + "</td>"
 
 
 def write_comparison(comparison, path: Path) -> None:
