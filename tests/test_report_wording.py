@@ -264,3 +264,16 @@ async def test_the_trend_screen_shows_each_gap_as_the_reports_do(db_path, sessio
     with Store(db_path) as store:
         md = export_trend(load_trend(store, "Southvale"), "md", tmp_path / "t.md").read_text()
     assert md_rows(md)["2"][2:4] == [f"{MINUS}1.0", f"{MINUS}1.6"]
+
+
+def test_the_phone_page_rounds_a_revealed_mean_as_the_reports_do():
+    from workshop.analytics import principle_result
+    from workshop.web.page import View, view_html
+
+    plan = parse_plan(PLAN)
+    principle = plan.principles[0]
+    ballots = [Ballot(principle.id, g, s) for (p, g), scores in LATER.items() if p == principle.id for s in scores]
+    result = principle_result(principle, ballots, plan)
+    words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", view_html(View(plan, principle, 1, False, "", result)))).split())
+    assert "Mean 3.3 from 4 scores" in words and "Mean 1.3 from 4 scores" in words  # 3.25 and 1.25
+    assert "VCS rates this 2.0 lower than Council" in words
