@@ -3,6 +3,8 @@ about scores shows before the reveal, the room size is known, three groups compa
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from conftest import REPO
 from test_tui import ROSTER_PLAN, make_app, screen_text, wait_for
@@ -267,3 +269,18 @@ async def test_resuming_an_anonymous_roster_shows_names_only_while_the_plan_file
     async with app.run_test(size=SIZE):
         text_now = screen_text(app)
         assert "A. Patel" not in text_now and "Council seat 1" in text_now
+
+
+async def test_lobby_shows_earlier_actions_beside_the_qr_code(db_path):
+    plan, text = load_plan(REPO / "sessions" / "example-full.yaml")
+    with Store(db_path) as store:
+        old = store.start_session(dataclasses.replace(plan, date=plan.date.replace(year=plan.date.year - 1)))
+        for i in range(3):
+            store.add_action(old.id, f"Earlier action {i}: publish the grants timetable", owner="council")
+    app = make_app(db_path, plan=(plan, text), host="127.0.0.1", port=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.phone_server is not None and app.phone_server.join_code in screen_text(app))
+        shown = screen_text(app)
+        assert "█" in shown and "Vote on your phone" in shown  # the QR code is on screen
+        for i in range(3):  # and so is every earlier action, without scrolling
+            assert f"Earlier action {i}: publish the grants" in shown

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...live import LiveSession
-from ...wording import duration
+from ...wording import duration, owner_due
 from ..widgets.join_panel import JoinPanel
 from ..widgets.keybar import KeyBar
 
@@ -36,6 +36,7 @@ class LobbyScreen(Screen):
         super().__init__()
         self.live = live
         self.simulate = simulate
+        self.followup: list = []  # (action, session) from earlier sessions of the locality
 
     def compose(self) -> ComposeResult:
         plan = self.live.plan
@@ -48,8 +49,7 @@ class LobbyScreen(Screen):
             # Side by side on a wide screen, so the follow-up never scrolls away under the QR code.
             with Horizontal(id="lobby-columns"):
                 with Vertical(id="lobby-left"):
-                    yield Static(self.facts(), id="lobby-facts")
-                    yield Static(id="lobby-room")
+                    yield Static(id="lobby-facts")
                     yield Static(id="followup-title")
                     yield DataTable(cursor_type="row", zebra_stripes=True, id="followup")
                 yield JoinPanel("", "", "", big=True, id="lobby-join")
@@ -75,18 +75,17 @@ class LobbyScreen(Screen):
         if plan.roster:
             counts = {g.id: sum(1 for s in plan.roster if s.group == g.id) for g in plan.groups}
             facts.add_row("Roster", " · ".join(f"{g.name} {counts[g.id]}" for g in plan.groups))
+        sizes = self.live.room_sizes()
+        if all(v is None for v in sizes.values()):
+            room = Text("not counted yet: press c to enter how many of each group are here")
+        else:
+            room = Text(" · ".join(f"{g.name} {'?' if sizes[g.id] is None else sizes[g.id]}" for g in plan.groups))
+            room.append("   (c to change)", style="dim")
+        facts.add_row("In the room", room)
         return facts
 
     def show_room(self) -> None:
-        sizes = self.live.room_sizes()
-        text = Text("In the room  ", style="bold")
-        if all(v is None for v in sizes.values()):
-            text.append("not counted yet: press c to enter how many of each group are here")
-        else:
-            text.append(" · ".join(f"{g.name} {'?' if sizes[g.id] is None else sizes[g.id]}"
-                                   for g in self.live.groups))
-            text.append("   (c to change)", style="dim")
-        self.query_one("#lobby-room", Static).update(text)
+        self.query_one("#lobby-facts", Static).update(self.facts())
 
     def action_room(self) -> None:
         from .dialogs import GroupNumbersScreen
@@ -103,13 +102,13 @@ class LobbyScreen(Screen):
             [(g.id, g.name, sizes[g.id]) for g in self.live.groups]), callback=saved)
 
     def on_mount(self) -> None:
-        table = self.query_one("#followup", DataTable)
-        table.add_columns("Agreed", "Action", "Owner", "Due", "Status")
         self.show_followup()
         self.show_room()
         self.refresh_join()
 
     def refresh_join(self) -> None:
+        if self.followup and not self.query_one(JoinPanel).display and self.app.join_details():
+            self.show_followup()  # the QR code now takes the right: the table narrows
         panel = self.query_one(JoinPanel)
         details = self.app.join_details()
         panel.display = details is not None
@@ -134,10 +133,17 @@ class LobbyScreen(Screen):
                           "Select one with the arrows; d done, w in progress, x dropped.", style="bold")
                      if self.followup else "")
         row = table.cursor_row
-        table.clear()
+        # The action wraps in the width the QR code leaves; who, when and the date agreed go under it.
+        left = self.app.size.width - 8 - (48 if self.app.size.width >= 100 and self.app.join_details() else 0)
+        table.clear(columns=True)
+        table.add_column("Action", width=max(20, left - 17), key="action")
+        table.add_column("Status", width=11, key="status")
         for a, s in self.followup:
-            status = a.status + (f": {a.status_note}" if a.status_note else "")
-            table.add_row(s.date, a.text, a.owner, a.due, status)
+            what = Text(a.text)
+            what.append("\n" + owner_due(a.owner, a.due, f"agreed {s.date}"), style="dim")
+            if a.status_note:
+                what.append(f"\n{a.status}: {a.status_note}", style="italic")
+            table.add_row(what, Text(a.status, style="bold"), height=None)
         if self.followup:
             table.move_cursor(row=min(row, len(self.followup) - 1))
 
@@ -159,7 +165,7 @@ class LobbyScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "mark":
-            return bool(getattr(self, "followup", None))
+            return bool(self.followup)
         return True
 
     @on(DataTable.RowSelected)

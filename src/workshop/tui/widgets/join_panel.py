@@ -42,12 +42,19 @@ class JoinPanel(Static):
         self.show_join(url, code, qr_url, joined)
 
     def show_join(self, url: str, code: str, qr_url: str, joined: int = 0) -> None:
-        line = Text("Vote on your phone: ", style="bold")
-        line.append(url, style="bold underline")
-        line.append("   code ")
-        line.append(f" {code} ", style="bold reverse")
-        line.append(f"   {joined} phone{'' if joined == 1 else 's'} joined")
+        phones = f"{joined} phone{'' if joined == 1 else 's'} joined"
         if not self.big:
+            line = Text("Vote on your phone: ", style="bold")
+            line.append(url, style="bold underline")
+            line.append("   code ")
+            line.append(f" {code} ", style="bold reverse")
+            line.append(f"   {phones}")
             self.update(line)
             return
-        self.update(RichGroup(line, Text(""), qr_text(qr_url)))
+        # Short lines as wide as the QR code, so the panel stands beside the lobby's facts.
+        heading = Text("Vote on your phone", style="bold")
+        address = Text(url, style="bold underline")
+        code_line = Text("code ")
+        code_line.append(f" {code} ", style="bold reverse")
+        code_line.append(f"   {phones}")
+        self.update(RichGroup(heading, address, code_line, Text(""), qr_text(qr_url)))
