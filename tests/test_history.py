@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pytest
@@ -81,13 +82,19 @@ def test_trend_over_three_sessions(runner, db_path, tmp_path, two_years):
     assert [pt["asked"] for pt in challenge["points"]] == [True, True, True]
     out = invoke(runner, db_path, "trend", "Northshire").stdout
     assert "Northshire: 3 sessions, oldest first" in out
-    assert cells(out, "The council accepts the right")[1:] == ["-2.3", "-0.7", "-0.7", "▂▄▄"]
+    assert points(out, "The council accepts the right") == [
+        ("2025-11-20", "−2.3"), ("2026-11-19", "−0.7"), ("2027-11-18", "−0.7"), ("trend", "▂▄▄")]
 
 
-def cells(out: str, start: str) -> list[str]:
-    """The cells of the table row whose first cell starts with `start`."""
-    line = next(line for line in out.splitlines() if line.startswith(f"│ {start}"))
-    return [c.strip() for c in line.strip("│").split("│")]
+def points(out: str, start: str) -> list[tuple[str, str]]:
+    """(session label, gap) under the principle whose statement starts with `start`, then ("trend", sparkline).
+
+    Piped, the trend is one principle a block: the statement, then each session's gap beside its label.
+    """
+    block = out[out.index(start):].split("\n\n")[0]
+    under = block[block.index("20"):]  # the first label: every session's date starts 20..
+    found = re.findall(r"(\d{4}-\d\d-\d\d(?: [a-z0-9]{4,})?)\s+(\S+)|trend (\S+)", under)
+    return [(label, value) if label else ("trend", spark) for label, value, spark in found]
 
 
 # A spring session in between that asked only two principles: grants and open dialogue.
@@ -130,14 +137,13 @@ def test_trend_points_line_up_with_the_sessions(runner, db_path, with_spring):
     assert [(pt["asked"], pt["gap"]) for pt in dialogue] == [(True, None)] * 3
 
     out = invoke(runner, db_path, "trend", "Northshire").stdout
-    # The header: each session's date, stacked in its column (year, then month-day).
-    header = [[c.strip() for c in line.strip("┃").split("┃")] for line in out.splitlines() if line.startswith("┃")]
-    assert header == [["", "2025", "2026", "2026", ""], ["Principle", "11-20", "05-01", "11-19", "Trend"]]
+    # Under each statement, each session's date and its gap.
+    dates = ["2025-11-20", "2026-05-01", "2026-11-19", "trend"]
     # On -4..+4, step round((gap + 4) / 8 * 7) of ▁▂▃▄▅▆▇█: -3.0 and -2.3 are ▂, -1.0 and -0.7 ▄, +0.2 ▅;
     # a dot where there is no gap.
-    assert cells(out, "The council accepts the right")[1:] == ["-2.3", "·", "-0.7", "▂·▄"]
-    assert cells(out, "The council sustains grant")[1:] == ["+0.2", "-3.0", "-1.0", "▅▂▄"]
-    assert cells(out, "The council and the VCS talk")[1:] == ["–", "–", "–", "···"]
+    assert points(out, "The council accepts the right") == list(zip(dates, ["−2.3", "·", "−0.7", "▂·▄"]))
+    assert points(out, "The council sustains grant") == list(zip(dates, ["+0.2", "−3.0", "−1.0", "▅▂▄"]))
+    assert points(out, "The council and the VCS talk") == list(zip(dates, ["–", "–", "–", "···"]))
 
 
 def test_trend_tells_apart_sessions_on_the_same_day(runner, db_path, tmp_path, two_years):
@@ -151,9 +157,8 @@ def test_trend_tells_apart_sessions_on_the_same_day(runner, db_path, tmp_path, t
     assert [s["label"] for s in data["sessions"]] == ["2025-11-20", f"2026-11-19 {second[:size]}",
                                                      f"2026-11-19 {again[:size]}"]
     out = invoke(runner, db_path, "trend", "Northshire").stdout
-    header = [[c.strip() for c in line.strip("┃").split("┃")] for line in out.splitlines() if line.startswith("┃")]
-    assert header == [["", "2025", "2026", "2026", ""], ["", "11-20", "11-19", "11-19", ""],
-                      ["Principle", "", second[:size], again[:size], "Trend"]]
+    labels = [label for label, _ in points(out, "The council accepts the right")]
+    assert labels == ["2025-11-20", f"2026-11-19 {second[:size]}", f"2026-11-19 {again[:size]}", "trend"]
 
 
 @pytest.mark.parametrize(("sessions", "expected"), [
@@ -222,10 +227,10 @@ def test_merge_brings_sessions_once_and_reports_conflicts(runner, tmp_path):
         store.add_action(other, "Set up a quarterly forum", owner="both")
     before = theirs.read_bytes()
     result = invoke(runner, mine, "merge", theirs)
-    assert result.exit_code == 0 and "added 1 session(s), 0 already here" in result.stdout
+    assert result.exit_code == 0 and "added 1 session, 0 already here" in result.stdout
     assert theirs.read_bytes() == before  # the other file is only read
     again = invoke(runner, mine, "merge", theirs)
-    assert "added 0 session(s), 1 already here" in again.stdout
+    assert "added 0 sessions, 1 already here" in again.stdout
     listed = json.loads(invoke(runner, mine, "list", "--json").stdout)
     assert {s["id"] for s in listed} == {own, other}
     assert json.loads(invoke(runner, mine, "show", other, "--json").stdout) == json.loads(

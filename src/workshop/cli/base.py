@@ -1,0 +1,149 @@
+"""What every command shares: the group, the database it works on, one way to fail, and asking first."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from .. import __version__
+
+
+def fail(message: str) -> NoReturn:
+    """Print one clear error to stderr and exit 2."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def fail_problems(problems) -> NoReturn:
+    for p in problems:
+        click.echo(str(p), err=True)
+    sys.exit(2)
+
+
+class Context:
+    """The database a command works on: --db, then WORKSHOP_DB, then the user's data folder."""
+
+    def __init__(self, db: str | None):
+        self.db_option = db
+
+    @property
+    def db_path(self) -> Path:
+        """The database path; one the user typed must be in a folder that exists (a typo creates nothing)."""
+        from ..store import ENV_VAR, resolve_db_path
+
+        path = resolve_db_path(self.db_option)
+        typed = bool(self.db_option or os.environ.get(ENV_VAR))
+        if typed and not path.parent.is_dir():
+            fail(f"{path}: folder does not exist; check --db or {ENV_VAR}")
+        return path
+
+    def store(self, *, create: bool = False):
+        """The open store; create=False (commands that only read, or change what exists) refuses a
+        missing database rather than make an empty one."""
+        from ..store import NoDatabase, Store, StoreError
+
+        path = self.db_path
+        try:
+            return Store(path, create=create)
+        except NoDatabase:
+            fail(f"no database at {path}; check --db or WORKSHOP_DB ('workshop where' shows the one in use)")
+        except StoreError as exc:
+            fail(str(exc))
+
+    def has_database(self) -> bool:
+        path = self.db_path
+        return path.is_file() and path.stat().st_size > 0
+
+
+def console():
+    from rich.console import Console  # not needed to start the facilitator screens
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def confirm(question: str, yes: bool) -> bool:
+    """Ask on a terminal; --yes answers for scripts. Without a terminal and without --yes: refuse."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        fail(f"{question.rstrip('?')}: this needs a yes; not a terminal, so add --yes to go ahead")
+    return click.confirm(question, default=False, err=True)
+
+
+def load_plan_or_fail(path: str):
+    from ..catalogue import default_catalogue
+    from ..plan import load_plan
+    from ..yamlread import InputError
+
+    try:
+        return load_plan(path, default_catalogue())
+    except InputError as exc:
+        fail_problems(exc.problems)
+
+
+def load_record_or_fail(ctx: Context, ref: str, *, ballots: bool = True):
+    from ..record import load_record
+    from ..store import StoreError
+
+    store = ctx.store()
+    try:
+        return load_record(store, ref, ballots=ballots)
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+
+
+def write_report(writer, record, fmt: str, output: str) -> None:
+    from ..export import ExportError
+
+    try:
+        path = writer(record, fmt, output)
+    except ExportError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{output}: cannot write ({exc.strerror})")
+    click.echo(f"wrote {path}")
+
+
+def unknown_locality(locality: str, known: list[str]) -> str:
+    """'no sessions for locality ...' with the localities there are, as a hint."""
+    import difflib
+
+    close = difflib.get_close_matches(locality, known, n=1, cutoff=0.6)
+    hint = (f" (did you mean '{close[0]}'?)" if close else f"; sessions are for: {', '.join(known)}" if known
+            else "; no session has a locality yet")
+    return f"no sessions for locality '{locality}'{hint}"
+
+
+db_option = click.option(
+    "--db", "db", metavar="PATH",
+    help="The database file (default: WORKSHOP_DB, then your data folder; see 'workshop where').")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@db_option
+@click.version_option(__version__, prog_name="workshop")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """Run council and voluntary-sector partnership workshops: vote, reveal, see the gap."""
+    ctx.obj = Context(db)
+
+
+def with_db(f):
+    """Accept --db after the subcommand too (workshop show X --db file.db)."""
+
+    @db_option
+    @click.pass_context
+    def wrapper(ctx: click.Context, db: str | None, **kwargs):
+        if db:
+            ctx.obj.db_option = db
+        return ctx.invoke(f, ctx.obj, **kwargs)
+
+    wrapper.__name__ = f.__name__
+    wrapper.__doc__ = f.__doc__
+    return wrapper

@@ -1,0 +1,237 @@
+"""Results on the terminal: a table where it is wide, one principle a block where it is narrow or piped.
+
+Either way every statement and every flag is shown whole: text wraps at spaces and a word too long
+for its place folds; nothing is ever cut short with "…". Numbers read as wording.py words them.
+"""
+
+from __future__ import annotations
+
+from rich.columns import Columns
+from rich.console import Console, ConsoleOptions, Group as RichGroup, RenderResult
+from rich.table import Table
+from rich.text import Text
+
+from ..analytics import GroupStats, sparkline
+from ..console import diverging_bar, sort_results, stacked_labels
+from ..export.report import (
+    TREND_LEGEND, comparison_explained, comparison_groups, comparison_pair, comparison_rows, gap_explained,
+    gap_heading, pair_of, trend_gap_heading, trend_gaps, trend_value,
+)
+from ..wording import DASH, TOO_FEW, move, number, plural, result_gap, result_gap_words, signed
+
+WIDE = 110  # a terminal at least this wide gets tables; narrower ones, and every pipe, get blocks
+STATEMENT_MIN = 36  # a table is used only when its statement column gets at least this much
+CELL = 3  # a table cell's padding and border
+TABLE_BAR = 6  # half a gap bar in a table; a block has room for the full one
+
+
+class Layout:
+    """Renders as a table or as blocks, chosen when printed: by the console's width and whether it is a terminal."""
+
+    def __init__(self, heading: list[Text], table_width: int, table, blocks, footer: list = ()):
+        self.heading, self.table_width, self.table, self.blocks = heading, table_width, table, blocks
+        self.footer = list(footer)
+
+    def wide(self, console: Console, width: int) -> bool:
+        return console.is_terminal and width >= WIDE and width - self.table_width >= STATEMENT_MIN
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.heading
+        if self.wide(console, options.max_width):
+            yield self.table()
+        else:
+            for block in self.blocks():
+                yield Text("")
+                yield block
+        if self.footer:
+            yield Text("")
+            yield from self.footer
+
+
+def folding_table() -> Table:
+    # Lines between rows: a statement wraps over several, and the rows must not run together.
+    return Table(expand=True, header_style="bold", show_lines=True)
+
+
+def figures(rows: list[tuple[Text | str, Text | str, Text | str]]) -> Table:
+    """The lines under a statement: a label, a number, and words about it."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(overflow="fold")
+    grid.add_column(justify="right", overflow="fold", min_width=4)  # "−1.2": numbers line up block to block
+    grid.add_column(overflow="fold")
+    for row in rows:
+        grid.add_row(*row)
+    return grid
+
+
+def block(label: str, statement: Text, *under) -> Table:
+    """One principle: its number, the statement wrapped at the full width, what is under it."""
+    outer = Table.grid(padding=(0, 1), expand=True)
+    outer.add_column(justify="right", min_width=3, overflow="fold")
+    outer.add_column(ratio=1, overflow="fold")
+    outer.add_row(Text(label, style="bold"), RichGroup(statement, *under))
+    return outer
+
+
+def statement(text: str, changed: bool = False, style: str = "bold") -> Text:
+    """A statement whole; a * after it when its wording changed between two sessions."""
+    return Text(text + (" *" if changed else ""), style=style, overflow="fold")
+
+
+# --- one session: workshop show -------------------------------------------------------------
+
+def mean_text(stats: GroupStats) -> Text:
+    """A group's mean as shown; empty when there is none to show (count_text says why)."""
+    return Text(number(stats.mean), style="bold") if stats.mean is not None else Text("")
+
+
+def count_text(stats: GroupStats) -> Text:
+    """How many scored and how many did not know, or why there is no mean."""
+    if stats.suppressed:
+        return Text(TOO_FEW, style="italic")
+    dk = [f"{stats.dont_know} dk"] if stats.dont_know else []
+    if stats.mean is None:
+        return Text(", ".join(["no scores"] + dk), style="dim")
+    return Text(", ".join([f"n {stats.n}"] + dk), style="dim")
+
+
+def gap_view(record, sort: str = "order") -> Layout:
+    plan = record.plan
+    names = plan.group_names
+    span = plan.scale.range
+    title = Text(plan.title, style="bold")
+    details = " · ".join(x for x in (plan.date.isoformat(), plan.place, plan.locality) if x)
+    title.append(f"\n{details} · session {record.session.id} · {record.session.status}", style="dim")
+    pair = pair_of(record)
+    heading = [title, Text(f"{gap_explained(plan, pair)} dk: don't know.", style="dim")]
+    ordered = sort_results(record.results, sort)
+
+    def gap_cell(r) -> Text:
+        gap = result_gap(r)
+        text = Text((signed(gap) if gap is not None else DASH).rjust(5), style="bold")
+        text.append(" " + diverging_bar(gap, span, TABLE_BAR))
+        return text
+
+    def table() -> Table:
+        t = folding_table()
+        t.add_column("#", justify="right", overflow="fold")
+        t.add_column("Principle", ratio=1, min_width=STATEMENT_MIN, overflow="fold")
+        for g in plan.groups:
+            t.add_column(g.name, overflow="fold")
+        t.add_column(gap_heading(plan, pair), overflow="fold", no_wrap=True)
+        t.add_column("Flags", overflow="fold", min_width=len("shared strength"))
+        for n, r in ordered:
+            cells = [Text.assemble(mean_text(s), "\n" if s.mean is not None else "", count_text(s))
+                     for s in r.groups.values()]
+            t.add_row(str(n), statement(r.principle.statement, style=""), *cells, gap_cell(r), "\n".join(r.flags))
+        return t
+
+    def blocks():
+        for n, r in ordered:
+            rows = [(names.get(g, g), mean_text(s), count_text(s)) for g, s in r.groups.items()]
+            if len(r.pair) >= 2:
+                gap = result_gap(r)
+                words = Text(diverging_bar(gap, span) + "  ") if gap is not None else Text()
+                words.append(result_gap_words(r, names))
+                rows.append(("Gap", Text(signed(gap) if gap is not None else "", style="bold"), words))
+            if r.flags:
+                rows.append(("Flags", "", Text(", ".join(r.flags), style="bold")))
+            yield block(f"{n}.", statement(r.principle.statement), figures(rows))
+
+    notes = []
+    biggest = [(n, r) for n, r in sort_results(record.results, "gap") if result_gap(r)][:3]
+    if biggest:
+        notes.append(Text("Largest gaps:", style="bold"))
+        notes += [block(f"{n}.", Text(f"{result_gap_words(r, names)}: {r.principle.statement}")) for n, r in biggest]
+    # The columns beside the statement: number, each group (a mean over its count), the gap, the flags.
+    width = 2 + CELL + CELL + len(plan.groups) * (9 + CELL) + (5 + 2 * TABLE_BAR + 1 + CELL) + 15 + CELL + 1
+    return Layout(heading, width, table, blocks, notes)
+
+
+# --- two sessions: workshop compare ---------------------------------------------------------
+
+def comparison_view(comparison) -> Layout:
+    """Two sessions: each group's mean then and now, and the gap, biggest change first."""
+    a, b = comparison.before, comparison.after
+    groups = comparison_groups(comparison)
+    rows = comparison_rows(comparison)
+    gaps = len(comparison_pair(comparison)) >= 2 and any(c.gap_before is not None or c.gap_after is not None
+                                                       for c in comparison.changes)
+    title = Text(f"{a.plan.title} ({a.plan.date})  →  {b.plan.title} ({b.plan.date})", style="bold")
+    heading = [title, Text(f"{plural(len(comparison.changes), 'principle')} in both. {comparison_explained(comparison)} "
+                           "* marks a principle whose wording changed.", style="dim")]
+
+    def wording(c, earlier: str | None, style: str) -> Text:
+        text = statement(c.principle.statement, c.wording_changed, style)
+        if earlier:
+            text.append(f"\nthen: {earlier}", style="dim")
+        return text
+
+    def group_move(c, g) -> str:
+        m = c.groups.get(g.id)
+        return DASH if m is None else move(m.before, m.after)
+
+    def table() -> Table:
+        t = folding_table()
+        t.add_column("#", justify="right", overflow="fold")
+        t.add_column("Principle", ratio=1, min_width=STATEMENT_MIN, overflow="fold")
+        for g in groups:
+            t.add_column(f"{g.name} then → now", overflow="fold")
+        if gaps:
+            t.add_column("Gap then → now", overflow="fold")
+        for n, c, earlier, (then, now) in rows:
+            cells = [group_move(c, g) for g in groups] + ([move(then, now, gap=True)] if gaps else [])
+            t.add_row(str(n), wording(c, earlier, ""), *cells)
+        return t
+
+    def blocks():
+        for n, c, earlier, (then, now) in rows:
+            lines = [(g.name, "", group_move(c, g)) for g in groups]
+            if gaps:
+                lines.append(("Gap", "", move(then, now, gap=True)))
+            yield block(f"{n}.", wording(c, earlier, "bold"), figures(lines))
+
+    # Number, each group's move ("4.3 → 4.0 ↓ −0.3"), the gap's move (it wraps), beside the statement.
+    width = 2 + CELL + CELL + len(groups) * (16 + CELL) + (20 + CELL if gaps else 0) + 1
+    return Layout(heading, width, table, blocks)
+
+
+# --- one locality over time: workshop trend -------------------------------------------------
+
+def trend_view(trend_record) -> Layout:
+    lo, hi = trend_record.scale_range
+    span = hi - lo
+    count = len(trend_record.sessions)
+    heading = [Text(f"{trend_record.locality}: {plural(count, 'session')}, oldest first", style="bold")]
+    if len(trend_record.groups) >= 2:
+        heading.append(Text(f"{trend_gap_heading(trend_record)} in each session, from the means as shown; "
+                            f"{TREND_LEGEND}", style="dim"))
+
+    def value(point) -> Text:
+        return Text(trend_value(trend_record, point), style="" if point.asked else "dim")
+
+    def table() -> Table:
+        t = folding_table()
+        t.add_column("Principle", ratio=1, min_width=STATEMENT_MIN, overflow="fold")
+        for label in stacked_labels(trend_record.labels):
+            t.add_column(label, justify="right", no_wrap=True)
+        t.add_column("Trend", no_wrap=True)
+        for tr in trend_record.trends:
+            t.add_row(statement(tr.principle.statement, style=""), *(value(p) for p in tr.points),
+                      sparkline(trend_gaps(trend_record, tr), -span, span))
+        return t
+
+    label_width = max((len(label) for label in trend_record.labels), default=0)
+
+    def blocks():
+        for i, tr in enumerate(trend_record.trends, 1):
+            # Every point the same width, so the sessions line up from one principle to the next.
+            points = [Text.assemble((label.ljust(label_width) + " ", "dim"), value(p).plain.rjust(5))
+                      for label, p in zip(trend_record.labels, tr.points)]
+            points.append(Text.assemble(("trend ", "dim"), sparkline(trend_gaps(trend_record, tr), -span, span)))
+            yield block(f"{i}.", statement(tr.principle.statement), Columns(points, padding=(0, 3)))
+
+    labels = stacked_labels(trend_record.labels)
+    widest = max([5] + [len(line) for label in labels for line in label.split("\n")])
+    width = CELL + count * (widest + CELL) + max(5, count) + CELL + 1
+    return Layout(heading, width, table, blocks)

@@ -1,0 +1,112 @@
+"""Sessions in the database: list them, show one, import paper ballots, export a report or the data."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from ..export import FORMATS
+from ..wording import plural
+from .base import Context, cli, console, fail, fail_problems, load_plan_or_fail, load_record_or_fail, \
+    unknown_locality, with_db, write_report
+
+# The format an export's file name asks for; a folder (or a name with no extension) gets CSV files.
+EXTENSIONS = {".html": "html", ".htm": "html", ".md": "md", ".xlsx": "xlsx", ".json": "json", ".zip": "csv"}
+
+
+@cli.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--locality", help="Only sessions of this locality.")
+@with_db
+def list_sessions(ctx: Context, as_json: bool, locality: str | None) -> None:
+    """List sessions, newest first."""
+    from ..console import session_list
+
+    sessions, known = [], []
+    if ctx.has_database():  # else nothing to list, and no file is made to say so
+        with ctx.store() as store:
+            sessions = store.sessions(locality=locality)
+            if locality and not sessions:
+                known = sorted({s.locality for s in store.sessions() if s.locality})
+    if as_json:
+        click.echo(json.dumps([s._asdict() | {"groups": list(s.groups)} for s in sessions], indent=2,
+                              ensure_ascii=False))
+    elif sessions:
+        console().print(session_list(sessions))
+    elif not ctx.has_database():
+        click.echo(f"no sessions yet (no database at {ctx.db_path}); start one with: workshop run sessions/demo.yaml")
+    elif locality:
+        fail(unknown_locality(locality, known))
+    else:
+        click.echo(f"no sessions yet in {ctx.db_path}; start one with: workshop run sessions/demo.yaml")
+
+
+@cli.command()
+@click.argument("session")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--sort", type=click.Choice(["order", "gap", "theme"]), default="order", show_default=True)
+@with_db
+def show(ctx: Context, session: str, as_json: bool, sort: str) -> None:
+    """Show a session's gap view."""
+    from ..export.json_export import session_data
+    from .layout import gap_view
+
+    record = load_record_or_fail(ctx, session, ballots=False)
+    if as_json:
+        click.echo(json.dumps(session_data(record), indent=2, ensure_ascii=False))
+    else:
+        console().print(gap_view(record, sort))
+
+
+@cli.command(name="import")
+@click.argument("plan_path", metavar="PLAN", type=click.Path(dir_okay=False))
+@click.argument("votes", metavar="VOTES.csv", type=click.Path(dir_okay=False))
+@with_db
+def import_votes(ctx: Context, plan_path: str, votes: str) -> None:
+    """Create a session from PLAN holding the ballots in VOTES.csv; print its id."""
+    from ..store import BallotError, StoreError
+    from ..votes import read_votes
+    from ..yamlread import InputError
+
+    plan, text = load_plan_or_fail(plan_path)
+    try:
+        ballots = read_votes(votes, plan)
+    except InputError as exc:
+        fail_problems(exc.problems)
+    with ctx.store(create=True) as store:
+        try:
+            session = store.import_ballots(plan, text, ballots)
+        except (BallotError, StoreError) as exc:
+            fail(f"{votes}: {exc}; nothing was imported")
+    click.echo(f"imported {plural(len(ballots), 'ballot')} into session {session.id}", err=True)
+    click.echo(session.id)
+
+
+def format_for(output: str) -> str:
+    """The export format a file name asks for, from its extension; a folder means CSV files."""
+    path = Path(output)
+    if output.endswith(("/", os.sep)) or path.is_dir() or not path.suffix:
+        return "csv"
+    fmt = EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        fail(f"{output}: no export format ends '{path.suffix}'; use .html, .md, .xlsx, .json, .zip or a folder "
+             "(CSV files), or give --format")
+    return fmt
+
+
+@cli.command()
+@click.argument("session")
+@click.option("-o", "--output", "output", required=True, type=click.Path(),
+              help="The file to write; its extension gives the format (.html .md .xlsx .json; .zip or a "
+                   "folder for CSV files).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="The format, whatever the file is called.")
+@with_db
+def export(ctx: Context, session: str, output: str, fmt: str | None) -> None:
+    """Export a session's results and ballots: a report (html, md), the data (xlsx, json, csv)."""
+    from ..export import export as write_export
+
+    fmt = fmt or format_for(output)
+    write_report(write_export, load_record_or_fail(ctx, session), fmt, output)
