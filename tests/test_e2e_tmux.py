@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from test_tui import ROSTER_PLAN
 
 from workshop.store import Store
 
@@ -207,21 +208,6 @@ def test_cards_survive_sigkill_and_resume(tmux, tmp_path):
     pane.send("C-q")
     pane.wait_for("EXITED 0", "a clean exit after ctrl+q")
     assert time.monotonic() - started < 30
-
-
-ROSTER_PLAN = """\
-title: Roster in a terminal
-date: 2026-12-03
-groups: [council, vcs]
-anonymous: false
-scale: {min: 1, max: 5, dont_know: true}
-principles: {ids: [council-sustains-grant-programmes, council-and-vcs-have-open-frank-dialogue]}
-modes: [roster]
-roster:
-  - {name: A. Patel, group: council}
-  - {name: B. Khan, group: council}
-  - {name: S. Okafor, group: vcs}
-"""
 
 
 def test_roster_arrows_and_the_next_principles_first_ballot(tmux, tmp_path):

@@ -284,3 +284,13 @@ async def test_lobby_shows_earlier_actions_beside_the_qr_code(db_path):
         assert "█" in shown and "Vote on your phone" in shown  # the QR code is on screen
         for i in range(3):  # and so is every earlier action, without scrolling
             assert f"Earlier action {i}: publish the grants" in shown
+
+
+async def test_private_entry_masks_the_digits_being_typed(db_path, demo):
+    app = make_app(db_path, plan=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "m", "1", "5")
+        council, _ = grid_lines(app)
+        assert "15" not in council and "••▏" in council and "PRIVATE ENTRY" in screen_text(app)
+        await pilot.press("enter")
+        assert cards(app.screen.live.store.path, app.screen.live.id, demo[0].principles[0].id) == {("council", 1): 15}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -69,3 +71,16 @@ class GroupNumbersScreen(ModalScreen[dict[str, int | None] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_room_sizes(screen, live, then: Callable[[], None]) -> None:
+    """How many of each group are in the room: asked over the screen, stored, then `then()`."""
+    sizes = live.room_sizes()
+
+    def saved(values: dict[str, int | None] | None) -> None:
+        if values is not None:
+            live.set_room_sizes(values)
+            then()
+
+    screen.app.push_screen(GroupNumbersScreen("How many people of each group are in the room?",
+                                              [(g.id, g.name, sizes[g.id]) for g in live.groups]), callback=saved)

@@ -88,18 +88,9 @@ class LobbyScreen(Screen):
         self.query_one("#lobby-facts", Static).update(self.facts())
 
     def action_room(self) -> None:
-        from .dialogs import GroupNumbersScreen
+        from .dialogs import ask_room_sizes
 
-        sizes = self.live.room_sizes()
-
-        def saved(values: dict[str, int | None] | None) -> None:
-            if values is not None:
-                self.live.set_room_sizes(values)
-                self.show_room()
-
-        self.app.push_screen(GroupNumbersScreen(
-            "How many people of each group are in the room?",
-            [(g.id, g.name, sizes[g.id]) for g in self.live.groups]), callback=saved)
+        ask_room_sizes(self, self.live, self.show_room)
 
     def on_mount(self) -> None:
         self.show_followup()

@@ -12,7 +12,7 @@ from textual.widgets import ProgressBar, Static
 
 from ...live import LiveSession, Simulator
 from ...wording import plural
-from .dialogs import ConfirmScreen, GroupNumbersScreen
+from .dialogs import ConfirmScreen, ask_room_sizes
 from ..widgets.big_counts import BigCounts
 from ..widgets.cards_grid import CardsGrid
 from ..widgets.join_panel import JoinPanel
@@ -265,18 +265,8 @@ class VoteScreen(Screen):
         self.show_results()
 
     def action_room(self) -> None:
-        if not self.settled():
-            return
-        sizes = self.live.room_sizes()
-
-        def saved(values: dict[str, int | None] | None) -> None:
-            if values is not None:
-                self.live.set_room_sizes(values)
-                self.refresh_entry()
-
-        self.app.push_screen(GroupNumbersScreen(
-            "How many people of each group are in the room?",
-            [(g.id, g.name, sizes[g.id]) for g in self.live.groups]), callback=saved)
+        if self.settled():
+            ask_room_sizes(self, self.live, self.refresh_entry)
 
     def action_reopen(self) -> None:
         self.live.reopen()
