@@ -20,6 +20,7 @@ from ..widgets.keybar import KeyBar
 from ..widgets.principle_card import PrincipleCard
 from ..widgets.results_panel import ResultsPanel
 from ..widgets.roster_table import RosterTable
+from ..widgets.scale_line import ScaleLine
 
 
 def clock(seconds: int) -> str:
@@ -74,7 +75,7 @@ class VoteScreen(Screen):
             yield JoinPanel("", "", "", id="join")
         with VerticalScroll(id="body"):
             yield PrincipleCard(self.live.plan, self.live.principle, id="card")
-            yield Static(id="scale-line")
+            yield ScaleLine(self.live.plan.scale, id="scale-line")
             yield Static(id="counts")
             yield BigCounts(self.live.groups, id="big-counts")
             yield CardsGrid(self.live.groups, self.live.plan.scale, self.store_cards, id="cards")
@@ -97,7 +98,6 @@ class VoteScreen(Screen):
         live = self.live
         self.query_one(PrincipleCard).show_principle(live.principle)
         self.query_one(ProgressBar).update(progress=live.position + 1)
-        self.query_one("#scale-line", Static).update(self.scale_line())
         self.update_topline()
         if entered:
             self.warned_next = None
@@ -114,32 +114,6 @@ class VoteScreen(Screen):
         if roster.display:
             waiting = [s.index for s in self.live.seats() if not s.voted]
             roster.move_cursor(row=waiting[0] if waiting else 0)
-
-    def scale_line(self) -> Text:
-        """The scale with its words; on a narrow screen only the ends keep their words."""
-        scale = self.live.plan.scale
-
-        def build(labelled) -> Text:
-            text = Text("Scale: ", style="bold")
-            for i, p in enumerate(scale.points):
-                if i:
-                    text.append("  ")
-                text.append(str(p), style="bold reverse")
-                if p in scale.labels and p in labelled:
-                    text.append(" " + scale.labels[p])
-            if scale.dont_know:
-                text.append("  ")
-                text.append("d", style="bold reverse")
-                text.append(" Don't know")
-            return text
-
-        full = build(scale.labels)
-        if full.cell_len <= self.app.size.width - 4:
-            return full
-        return build({scale.min, scale.max})
-
-    def on_resize(self) -> None:
-        self.query_one("#scale-line", Static).update(self.scale_line())
 
     def update_topline(self) -> None:
         # What matters in the room first; the title last, where a narrow screen cuts it.
