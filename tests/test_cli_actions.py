@@ -119,3 +119,11 @@ def test_action_delete_on_a_terminal_asks_first(db_path, agreed, answer, deleted
     assert f"Delete action {about.id} “Map which local initiatives the VCS shares resources with”?" in out
     with Store(db_path) as store:
         assert (about.id not in [a.id for a in store.actions(about.session_id)]) == deleted
+
+
+def test_action_with_no_change_shows_it(runner, db_path, agreed):
+    about, _ = agreed
+    result = invoke(runner, db_path, "action", about.id)
+    assert result.exit_code == 0
+    assert result.stdout == (f"action {about.id}: Map which local initiatives the VCS shares resources with\n"
+                             "  vcs, due 2027-03-31, open\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, REPO
-from test_cli_layout import WORKSHOP, on_a_terminal
+from test_cli_layout import WORKSHOP, column_text, on_a_terminal
 
 from workshop.cli import cli
 
@@ -256,3 +256,17 @@ def test_where_says_when_there_is_no_database_yet(runner, tmp_path):
     result = invoke(runner, "where", db=db)
     assert result.exit_code == 0 and result.stdout == f"{db}\n"
     assert "no database there yet" in result.stderr
+
+
+@pytest.mark.parametrize("columns", ["40", "80"])
+def test_list_keeps_every_title_whole(runner, db_path, tmp_path, columns):
+    plan = tmp_path / "long.yaml"
+    title = "Northshire and Eastbridge Joint Partnership Health Check with the Health and Wellbeing Board"
+    plan.write_text(Path(DEMO).read_text().replace("title: Northshire Partnership Health Check (demo)",
+                                                    f"title: {title}"))
+    sid = import_demo(runner, db_path, plan)
+    out = invoke(runner, "list", db=db_path, env={"COLUMNS": columns}).stdout
+    assert "…" not in out and max(len(line) for line in out.splitlines()) <= int(columns)
+    header = next(line for line in out.splitlines() if line.startswith("┃"))
+    column = [c.strip() for c in header.split("┃")].index("title")
+    assert sid in out and title in column_text(out, column)

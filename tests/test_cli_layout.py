@@ -108,6 +108,12 @@ def test_trend_is_stacked_and_whole(runner, db_path, eastbury):
 
 
 @pytest.mark.parametrize("command", ["show", "compare", "trend"])
+def test_a_very_narrow_screen_still_shows_every_statement_whole(runner, db_path, eastbury, command):
+    args = {"show": [eastbury[0]], "compare": eastbury[:2], "trend": ["Eastbury"]}[command]
+    assert_whole(invoke(runner, db_path, command, *args, columns="40"), 40)
+
+
+@pytest.mark.parametrize("command", ["show", "compare", "trend"])
 def test_installed_command_at_80_columns_piped(db_path, eastbury, command):
     args = {"show": [eastbury[0]], "compare": eastbury[:2], "trend": ["Eastbury"]}[command]
     proc = subprocess.run([WORKSHOP, "--db", str(db_path), command, *args], capture_output=True, text=True,

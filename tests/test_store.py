@@ -390,3 +390,16 @@ def test_a_store_that_must_not_create_leaves_no_file(tmp_path, demo_plan):
         sid = store.start_session(demo_plan).id
     with Store(path, create=False) as store:
         assert store.session(sid).plan.title == demo_plan.title
+
+
+def test_merge_brings_the_room_sizes_too(tmp_path, demo_plan):
+    from workshop.store.merge import merge
+
+    with Store(tmp_path / "theirs.db") as theirs:
+        sid = theirs.start_session(demo_plan).id
+        theirs.set_room_size(sid, "council", 12)
+        theirs.set_join_details(sid, "ABCD12", "http://192.168.1.23:8765")
+    with Store(tmp_path / "mine.db") as mine:
+        assert merge(mine, tmp_path / "theirs.db").added == [sid]
+        assert mine.room_sizes(sid) == {"council": 12, "vcs": None}
+        assert mine.join_details(sid) == (None, None)  # that laptop's network, not this one's

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from .analytics import GroupStats, PrincipleResult
 from .model import SessionSummary
-from .wording import DASH, TOO_FEW
+from .wording import DASH, TOO_FEW, plural
 
 SORTS = ("order", "gap", "theme")
 BAR_HALF = 8
@@ -36,17 +36,43 @@ def sort_results(results: list[PrincipleResult], sort: str) -> list[tuple[int, P
     return numbered
 
 
-def session_list(sessions: list[SessionSummary]) -> Table:
-    table = Table(header_style="bold", expand=True)
-    table.add_column("id", no_wrap=True)
-    table.add_column("date", no_wrap=True)
-    table.add_column("title", ratio=1)
-    table.add_column("locality")
-    table.add_column("ballots", justify="right", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    for s in sessions:
-        table.add_row(s.id, s.date, s.title, s.locality, str(s.ballots), s.status)
-    return table
+class SessionList:
+    """Sessions, newest first, laid out for the width there is: below NARROW columns the date,
+    locality, ballots and status go on a dim line under the title, so the id and the title stay whole."""
+
+    NARROW = 72
+
+    def __init__(self, sessions: list[SessionSummary]):
+        self.sessions = sessions
+
+    def __rich_console__(self, console, options):
+        yield self.table(options.max_width)
+
+    def table(self, width: int = 80) -> Table:
+        narrow = width < self.NARROW
+        table = Table(header_style="bold", expand=True)
+        table.add_column("id", no_wrap=True)
+        if not narrow:
+            table.add_column("date", no_wrap=True)
+        table.add_column("title", ratio=1, overflow="fold")
+        if not narrow:
+            table.add_column("locality", overflow="fold")
+            table.add_column("ballots", justify="right", no_wrap=True)
+            table.add_column("status", no_wrap=True)
+        for s in self.sessions:
+            if narrow:
+                title = Text(s.title, overflow="fold")
+                facts = (s.date, s.locality, plural(s.ballots, "ballot"), s.status)
+                title.append("\n" + ", ".join(x for x in facts if x), style="dim")
+                table.add_row(s.id, title)
+            else:
+                table.add_row(s.id, s.date, s.title, s.locality, str(s.ballots), s.status)
+        return table
+
+
+def session_list(sessions: list[SessionSummary]) -> SessionList:
+    """The session list as a table that fits the console it is printed on."""
+    return SessionList(sessions)
 
 
 def source_text(source) -> Text:

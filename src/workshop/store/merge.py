@@ -33,6 +33,9 @@ COPIED = {
     "actions": ("session_id", "principle_id", "text", "owner", "due", "status", "status_note", "created_at",
                 "updated_at"),
 }
+# Columns later schemas added, copied when the other file has them (an older file does not).
+# A phone join code and a plan file's path belong to the laptop that ran the session: not copied.
+ADDED_LATER = {"session_groups": ("room_size",)}
 # What makes two copies of a session the same: everything a report could show.
 FINGERPRINTED = ("sessions", "session_principles", "ballots", "notes", "actions")
 ORDER = {"ballots": "principle_id, participant_id", "notes": "created_at, text", "actions": "created_at, text",
@@ -69,11 +72,15 @@ def open_other(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _rows(conn: sqlite3.Connection, table: str, session_id: str) -> list[tuple]:
+def _rows(conn: sqlite3.Connection, table: str, session_id: str, columns: tuple[str, ...] = ()) -> list[tuple]:
     key = "id" if table == "sessions" else "session_id"
-    columns = ", ".join(COPIED[table])
+    columns = ", ".join(columns or COPIED[table])
     return conn.execute(f"SELECT {columns} FROM {table} WHERE {key} = ? ORDER BY {ORDER[table]}",
                         [session_id]).fetchall()
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def fingerprint(conn: sqlite3.Connection, session_id: str) -> str:
@@ -91,6 +98,8 @@ def merge(store: Store, other_path: Path) -> MergeReport:
     other = open_other(other_path)
     report = MergeReport()
     try:
+        copied = {table: columns + tuple(c for c in ADDED_LATER.get(table, ()) if c in _columns(other, table))
+                  for table, columns in COPIED.items()}
         ids = [r[0] for r in other.execute("SELECT id FROM sessions ORDER BY date, created_at")]
         for sid in ids:
             if store.conn.execute("SELECT 1 FROM sessions WHERE id = ?", [sid]).fetchone():
@@ -98,8 +107,8 @@ def merge(store: Store, other_path: Path) -> MergeReport:
                 (report.unchanged if same else report.conflicts).append(sid)
                 continue
             with store.atomic():
-                for table, columns in COPIED.items():
-                    rows = _rows(other, table, sid)
+                for table, columns in copied.items():
+                    rows = _rows(other, table, sid, columns)
                     if rows:
                         marks = ", ".join("?" * len(columns))
                         store.conn.executemany(
