@@ -139,6 +139,58 @@ BAD_PLANS: dict[str, list[tuple[int | None, str, str]]] = {
     "duplicate-key.yaml": [
         (4, "date: 2026-11-25", "the plan repeats the key 'date' (first on line 2)"),
     ],
+    # Hostile or mistaken input that used to crash validate, or validate and then crash import.
+    "lone-surrogate.yaml": [
+        (1, "\\ud800", "this text holds '\\ud800', half of a pair of characters that cannot stand alone; "
+                       "write the character itself, or remove that escape"),
+    ],
+    "control-character.yaml": [
+        (3, "\\e[2J", "this text holds a control character (U+001B) that would disturb the screen; remove it"),
+    ],
+    "roster-count-huge.yaml": [
+        (6, "count: 10000000000000000000", "roster count must be at most 10,000 (a roster lists the people in one "
+                                           "room), not 10000000000000000000"),
+    ],
+    "roster-too-many-seats.yaml": [
+        (5, "count: 6000", "the roster has 12,000 seats; at most 10,000 fit one room "
+                           "(for a bigger event, count cards instead)"),
+    ],
+    "min-group-size-huge.yaml": [
+        (3, "min_group_size: 99999999999999999999999",
+         "min_group_size must be at most 1,000 (the fewest scores a group needs before its results show), "
+         "not 99999999999999999999999"),
+    ],
+    "nested-brackets.yaml": [
+        (3, "groups: [[[[", "lists and mappings are nested more than 20 deep here; a plan needs only a few levels: "
+                            "check the brackets"),
+    ],
+    "scale-one-point.yaml": [
+        (4, "min: 3", "scale min and max are both 3; a scale needs at least two points (like min: 1, max: 5)"),
+    ],
+    "scale-unknown-key.yaml": [
+        (6, "dontknow: true", "unknown key 'dontknow' in scale (did you mean 'dont_know'?)"),
+    ],
+    "scale-out-of-range.yaml": [
+        (4, "min: -1000", "scale min must be from -100 to 100, not -1000"),
+        (5, "max: 1000", "scale max must be from -100 to 100, not 1000"),
+    ],
+    "scale-label-twice.yaml": [
+        (7, "1: Never", "scale label 1 is given twice (first on line 5)"),
+    ],
+    "time-box-too-long.yaml": [
+        (5, "council-sustains-grant-programmes: 25h",
+         "time box for 'council-sustains-grant-programmes' must be at most 24h, not '25h'"),
+    ],
+    "alias.yaml": [
+        (6, "- *seat", "'*seat' repeats an anchor ('&'); write the value out in full, or put text starting with '*' "
+                       "in quotes"),
+        (7, "- *seat", "'*seat' repeats an anchor ('&'); write the value out in full, or put text starting with '*' "
+                       "in quotes"),
+    ],
+    "too-many-groups.yaml": [
+        (3, "groups: [council, vcs, health", "a plan has at most 12 groups, not 13; put people who sit together "
+                                             "in one group"),
+    ],
 }
 
 

@@ -9,7 +9,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .catalogue import Catalogue, default_catalogue, read_principle
 from .model import MODES, Group, Plan, Principle, Scale, Seat, Theme, group_name
-from .yamlread import InputError, Problem, Reader, did_you_mean, kind, line_of
+from .yamlread import MAX_FILE_BYTES, InputError, Problem, Reader, did_you_mean, kind, line_of, shown, too_large
 
 PLAN_KEYS = (
     "title", "date", "place", "locality", "facilitator", "groups", "anonymous", "min_group_size",
@@ -19,14 +19,28 @@ SCALE_KEYS = ("min", "max", "labels", "dont_know")
 SELECTION_KEYS = ("themes", "ids", "exclude")
 GROUP_KEYS = ("id", "name")
 SEAT_KEYS = ("name", "group", "count")
-DURATION = re.compile(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s(?:ec)?)?$")
+DURATION = re.compile(r"^(?:([0-9]+)\s*h)?\s*(?:([0-9]+)\s*m(?:in)?)?\s*(?:([0-9]+)\s*s(?:ec)?)?$")
+
+# Bounds on every number a plan holds: far beyond any real workshop, small enough that whatever
+# validates can be stored, shown and counted.
+MAX_SEATS = 10_000           # roster seats, in all
+MAX_MIN_GROUP_SIZE = 1_000
+SCALE_LIMIT = 100            # scale ends within -100..100 (at most Scale.MAX_POINTS points)
+MAX_GROUPS = 12
+MAX_EXTRAS = 200
+MAX_TIME_BOX = 24 * 3600
 
 
 def load_plan(path: str | Path, catalogue: Catalogue | None = None) -> tuple[Plan, str]:
     """Read and check a plan file; returns the plan and its text, or raises InputError."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # never more: a wrong file could be gigabytes
+        if len(data) > MAX_FILE_BYTES:
+            raise InputError([Problem(str(path), None, too_large())])
+        # As read_text would: universal newlines, so the stored copy reads the same everywhere.
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         raise InputError([Problem(str(path), None, "no such plan file; check the path (plans usually live in sessions/)")]) from None
     except UnicodeDecodeError:
@@ -59,7 +73,8 @@ def parse_duration(value: object) -> int | None:
     m = DURATION.match(value.strip().lower())
     if not m or not any(m.groups()):
         return None
-    h, mnt, s = (int(g) if g else 0 for g in m.groups())
+    # Beyond twelve digits a part is past any bound already (and int() refuses thousands of digits).
+    h, mnt, s = (int(g[-12:]) + (10 ** 12 if len(g) > 12 else 0) if g else 0 for g in m.groups())
     seconds = h * 3600 + mnt * 60 + s
     return seconds or None
 
@@ -121,6 +136,10 @@ class _PlanReader:
             return (Group("council", group_name("council")), Group("vcs", group_name("vcs")))
         groups: list[Group] = []
         items = r.sequence(node, "groups", like="[council, vcs]")
+        if items is not None and len(items) > MAX_GROUPS:
+            r.problem(node, f"a plan has at most {MAX_GROUPS} groups, not {len(items)}; "
+                            "put people who sit together in one group")
+            return ()
         for item in items or []:
             if isinstance(item, MappingNode):
                 fields = r.mapping(item, "a group", GROUP_KEYS)
@@ -145,7 +164,8 @@ class _PlanReader:
         default = 3 if anonymous else 1
         if node is None:
             return default
-        size = self.r.integer(node, "min_group_size")
+        size = self.r.integer(node, "min_group_size", at_most=MAX_MIN_GROUP_SIZE,
+                              why=" (the fewest scores a group needs before its results show)")
         if size is not None and size < 1:
             self.r.problem(node, "min_group_size must be 1 or more")
         return size or default
@@ -156,12 +176,16 @@ class _PlanReader:
         if fields is None:
             return Scale()
         default = Scale()
-        lo = r.integer(fields["min"][1], "scale min") if "min" in fields else default.min
-        hi = r.integer(fields["max"][1], "scale max") if "max" in fields else default.max
+        bounds = {"at_least": -SCALE_LIMIT, "at_most": SCALE_LIMIT}
+        lo = r.integer(fields["min"][1], "scale min", **bounds) if "min" in fields else default.min
+        hi = r.integer(fields["max"][1], "scale max", **bounds) if "max" in fields else default.max
         dont_know = r.boolean(fields["dont_know"][1], "scale dont_know") if "dont_know" in fields else True
         if lo is None or hi is None:
             return Scale()
-        if lo >= hi:
+        if lo == hi:
+            r.problem(node, f"scale min and max are both {lo}; a scale needs at least two points (like min: 1, max: 5)")
+            return Scale()
+        if lo > hi:
             r.problem(node, f"scale min ({lo}) must be less than max ({hi})")
             return Scale()
         if hi - lo + 1 > Scale.MAX_POINTS:
@@ -180,14 +204,20 @@ class _PlanReader:
             r.problem(node, "scale labels must map scores to words, like {1: Not at all true, 5: Completely true}")
             return {}
         labels: dict[int, str] = {}
+        first: dict[int, int] = {}
         for key_node, value_node in node.value:
-            score = r.scalar(key_node)
+            score = r.scalar(key_node) if isinstance(key_node, ScalarNode) else None
             if not isinstance(score, int) or isinstance(score, bool):
-                r.problem(key_node, f"scale label key '{key_node.value}' must be a score (a whole number)")
+                shown_key = shown(key_node.value) if isinstance(key_node, ScalarNode) else kind(key_node)
+                r.problem(key_node, f"scale label key '{shown_key}' must be a score (a whole number)")
                 continue
             if not lo <= score <= hi:
-                r.problem(key_node, f"scale label {score} is off the scale ({lo} to {hi})")
+                r.problem(key_node, f"scale label {shown(key_node.value)} is off the scale ({lo} to {hi})")
                 continue
+            if score in first:
+                r.problem(key_node, f"scale label {score} is given twice (first on line {first[score]})")
+                continue
+            first[score] = line_of(key_node)
             text = r.string(value_node, f"label for {score}")
             if text:
                 labels[score] = text
@@ -199,7 +229,11 @@ class _PlanReader:
         r = self.r
         extras: list[Principle] = []
         seen: dict[str, int] = {}
-        for item in r.sequence(node, "extra_principles") or []:
+        items = r.sequence(node, "extra_principles")
+        if items is not None and len(items) > MAX_EXTRAS:
+            r.problem(node, f"a plan adds at most {MAX_EXTRAS} extra principles, not {len(items)}")
+            return []
+        for item in items or []:
             p = read_principle(r, item, None, what="extra principle", require_sources=False)
             if p is None:
                 if isinstance(item, MappingNode):
@@ -281,6 +315,7 @@ class _PlanReader:
         r = self.r
         group_ids = [g.id for g in groups]
         seats: list[Seat] = []
+        total = 0  # seats asked for, counted before any is made: a huge count costs nothing
         names: dict[str, int] = {}
         for item in r.sequence(node, "roster") or []:
             fields = r.mapping(item, "a roster entry", SEAT_KEYS)
@@ -305,12 +340,23 @@ class _PlanReader:
             if count < 1:
                 r.problem(fields["count"][1], "roster count must be 1 or more")
                 continue
+            if count > MAX_SEATS:
+                r.problem(fields["count"][1], f"roster count must be at most {MAX_SEATS:,} (a roster lists the people "
+                                              f"in one room), not {shown(fields['count'][1].value)}")
+                continue
+            total += count
+            if total > MAX_SEATS:
+                continue  # reported once, below
             if name:
                 if name.casefold() in names:
                     r.problem(item, f"'{name}' is on the roster twice (first on line {names[name.casefold()]})")
                     continue
                 names[name.casefold()] = item.start_mark.line + 1
             seats += [Seat(group, name)] * count
+        if total > MAX_SEATS:
+            r.problem(node, f"the roster has {total:,} seats; at most {MAX_SEATS:,} fit one room "
+                            "(for a bigger event, count cards instead)")
+            return ()
         return tuple(seats)
 
     def modes(self, node: Node | None, roster: tuple[Seat, ...], roster_given: bool) -> tuple[str, ...]:
@@ -338,8 +384,12 @@ class _PlanReader:
     def duration(self, node: Node, what: str) -> int | None:
         value = self.r.scalar(node) if isinstance(node, ScalarNode) else None
         seconds = parse_duration(value)
+        shown_value = shown(node.value) if isinstance(node, ScalarNode) else kind(node)
         if seconds is None:
-            self.r.problem(node, f"{what} must be a length of time like 90s, 5m or 1m30s, not '{getattr(node, 'value', node)}'")
+            self.r.problem(node, f"{what} must be a length of time like 90s, 5m or 1m30s, not '{shown_value}'")
+        elif seconds > MAX_TIME_BOX:
+            self.r.problem(node, f"{what} must be at most 24h, not '{shown_value}'")
+            return None
         return seconds
 
     def time_boxes(self, node: Node | None, principles: tuple[Principle, ...]) -> dict[str, int]:

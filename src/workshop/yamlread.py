@@ -13,7 +13,16 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+INT_TAG = "tag:yaml.org,2002:int"
+
+# Plans and the catalogue are a few pages of settings; anything bigger or deeper is not one of them,
+# and reading it could take minutes or exhaust the stack before a single message is printed.
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 20
+MAX_TEXT = 1_000  # characters in any one text; the catalogue's longest statement is under 200
+# A lone surrogate cannot be saved or printed; control characters would redraw the facilitator's screen.
+UNSAFE_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -52,14 +61,25 @@ class Reader:
         self._unreadable: set[int] = set()  # ids of nodes already reported as unreadable
 
     def compose(self) -> Node | None:
+        if len(self.text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+            self.problems.append(Problem(self.path, None, too_large()))
+            return None
         # libyaml's loader (when PyYAML has it) is about ten times faster and keeps the same marks;
         # on any error the pure-Python one parses again, so messages never depend on which ran.
+        # (libyaml also refuses some escapes, like a lone '\ud800', that the pure-Python one reads.)
         fast = getattr(yaml, "CSafeLoader", None)
-        if fast is not None:
+        for loader in ([fast] if fast is not None else []) + [yaml.SafeLoader]:
             try:
-                return yaml.compose(self.text, Loader=fast)
+                shape = self._shape_problems(loader)
             except yaml.YAMLError:
-                pass
+                continue
+            if shape:
+                self.problems += shape
+                return None
+            try:
+                return yaml.compose(self.text, Loader=loader)
+            except yaml.YAMLError:
+                continue
         try:
             return yaml.compose(self.text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as exc:
@@ -72,6 +92,33 @@ class Reader:
         except yaml.YAMLError as exc:
             self.problems.append(Problem(self.path, None, f"YAML syntax error: {exc}"))
         return None
+
+    def _shape_problems(self, loader) -> list[Problem]:
+        """What must be refused before composing: too deep, aliases, characters that cannot be kept.
+
+        Walks the event stream, which is flat, so even a thousand nested brackets cost no recursion.
+        """
+        problems: list[Problem] = []
+        depth = 0
+        for event in yaml.parse(self.text, Loader=loader):
+            line = event.start_mark.line + 1
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return [Problem(self.path, line, f"lists and mappings are nested more than {MAX_DEPTH} deep here; "
+                                                     "a plan needs only a few levels: check the brackets")]
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                # An alias repeats another part of the file; a few of them can stand for millions of entries.
+                problems.append(Problem(self.path, line, f"'*{shown(event.anchor)}' repeats an anchor ('&'); write the value "
+                                                         "out in full, or put text starting with '*' in quotes"))
+            for text in (getattr(event, "value", None), getattr(event, "tag", None), getattr(event, "anchor", None)):
+                bad = UNSAFE_CHAR.search(text) if isinstance(text, str) else None
+                if bad:
+                    problems.append(Problem(self.path, line, unsafe_char(bad.group())))
+                    break
+        return problems
 
     def problem(self, node: Node | None, message: str) -> None:
         if node is not None and id(node) in self._unreadable:
@@ -137,6 +184,9 @@ class Reader:
         if not value and not empty_ok:
             self.problem(node, f"{what} must not be empty")
             return None
+        if len(value) > MAX_TEXT:
+            self.problem(node, f"{what} is {len(value):,} characters long; keep it to {MAX_TEXT:,} at most")
+            return None
         return value
 
     def slug(self, node: Node, what: str, like: str = "grant-funding") -> str | None:
@@ -146,10 +196,23 @@ class Reader:
             return None
         return value
 
-    def integer(self, node: Node, what: str) -> int | None:
+    def integer(self, node: Node, what: str, *, at_most: int | None = None, at_least: int | None = None,
+                why: str = "") -> int | None:
+        """A whole number; with bounds, one outside them is reported (`why` says what the bound is for)."""
         value = self.scalar(node) if isinstance(node, ScalarNode) else None
+        if isinstance(value, str) and node.tag == INT_TAG:
+            # Too many digits for Python to read (thousands): as far past any bound as a number can be.
+            value = -(10 ** 4300) if node.value.lstrip().startswith("-") else 10 ** 4300
         if not isinstance(value, int) or isinstance(value, bool):
             self.problem(node, f"{what} must be a whole number, not {kind(node, value)}")
+            return None
+        low = at_least is not None and value < at_least
+        if low or (at_most is not None and value > at_most):
+            if at_least is not None and at_most is not None:
+                bound = f"from {at_least:,} to {at_most:,}"
+            else:
+                bound = f"{at_least:,} or more" if low else f"at most {at_most:,}"
+            self.problem(node, f"{what} must be {bound}{why}, not {shown(node.value)}")
             return None
         return value
 
@@ -183,12 +246,29 @@ def kind(node: Node, value: Any = None) -> str:
     if isinstance(node, SequenceNode):
         return "a list"
     if value is None:
-        return "empty" if node.value in ("", "~", "null") else f"'{node.value}'"
+        return "empty" if node.value in ("", "~", "null") else f"'{shown(node.value)}'"
     if isinstance(value, bool):
         return f"'{node.value}' (true/false)"
     if isinstance(value, (int, float)):
-        return f"the number {node.value}"
-    return f"'{node.value}'"
+        return f"the number {shown(node.value)}"
+    return f"'{shown(node.value)}'"
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """A value quoted in a message: whole when short, its start when it would fill the screen."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def too_large() -> str:
+    return (f"this file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a plan or catalogue is a few pages "
+            "of text: check that this is the right file")
+
+
+def unsafe_char(char: str) -> str:
+    if "\ud800" <= char <= "\udfff":
+        return (f"this text holds {char!r}, half of a pair of characters that cannot stand alone; "
+                "write the character itself, or remove that escape")
+    return f"this text holds a control character (U+{ord(char):04X}) that would disturb the screen; remove it"
 
 
 def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
