@@ -17,7 +17,7 @@ from .base import Context, cli, confirm, console, fail, with_db
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @with_db
 def actions(ctx: Context, locality: str | None, open_only: bool, as_json: bool) -> None:
-    """List the actions agreed in sessions, with the session and the principle of each."""
+    """List agreed actions. Each shows its session and the principle it is about."""
     from ..console import actions_table
 
     rows, principles = [], {}
@@ -50,7 +50,10 @@ def actions(ctx: Context, locality: str | None, open_only: bool, as_json: bool) 
 @with_db
 def action(ctx: Context, number: int, status: str | None, note: str | None, text: str | None, owner: str | None,
            due: str | None, delete_it: bool, yes: bool) -> None:
-    """Follow up action NUMBER (from 'workshop actions'): its status, wording, owner, due date; or delete it."""
+    """Follow up action NUMBER. Its status, wording, owner or due date; or delete it.
+
+    NUMBER is the one 'workshop actions' shows.
+    """
     from ..store import StoreError
 
     if status is not None and note is None:

@@ -26,7 +26,7 @@ def where(ctx: Context) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask first (for scripts).")
 @with_db
 def delete(ctx: Context, session: str, yes: bool) -> None:
-    """Delete SESSION and everything it holds: ballots, notes, actions. Asks first."""
+    """Delete a session and all it holds. Ballots, notes and actions go too; asks first."""
     from ..store import StoreError
 
     with ctx.store() as store:
@@ -48,7 +48,7 @@ def delete(ctx: Context, session: str, yes: bool) -> None:
 @click.argument("other", type=click.Path(dir_okay=False))
 @with_db
 def merge(ctx: Context, other: str) -> None:
-    """Bring another facilitator's sessions (OTHER.db) into this database."""
+    """Bring in another database's sessions. OTHER.db is only read; merging twice changes nothing."""
     from ..store import StoreError
     from ..store.merge import merge as merge_databases, open_other
 

@@ -64,7 +64,7 @@ def new(path: str, title: str, locality: str, date: str | None) -> None:
 @click.option("--quotes", is_flag=True, help="Show each principle's sources: the text's title and the verbatim quote.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (sources always included).")
 def principles(theme: str | None, quotes: bool, as_json: bool) -> None:
-    """List the principle catalogue: ids to paste into a plan, statements, themes."""
+    """List the principle catalogue. Ids to paste into a plan, statements, themes."""
     from ..catalogue import default_catalogue
     from ..console import principle_table
     from ..wording import plural

@@ -24,7 +24,7 @@ def check_report_options(fmt: str | None, output: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="...to this file.")
 @with_db
 def compare(ctx: Context, first: str, second: str, as_json: bool, fmt: str | None, output: str | None) -> None:
-    """Compare two sessions: each group's rating and the gap, then and now."""
+    """Compare two sessions. Each group's rating and the gap, then and now."""
     from ..export import export_comparison
     from ..export.json_export import comparison_data
     from ..record import load_comparison

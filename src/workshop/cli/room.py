@@ -20,7 +20,7 @@ SESSIONS_DIR = Path("sessions")
               help="Port for phone voting; 0 picks a free one.")
 @with_db
 def run(ctx: Context, target: str | None, simulate: bool, phones: bool, host: str, port: int) -> None:
-    """Run a workshop: a PLAN file starts a new session, a SESSION id resumes one."""
+    """Run a workshop. A PLAN file starts a new session, a SESSION id resumes one."""
     from ..store import StoreError
 
     plan = session_id = None

@@ -66,7 +66,7 @@ def show(ctx: Context, session: str, as_json: bool, sort: str) -> None:
 @click.argument("votes", metavar="VOTES.csv", type=click.Path(dir_okay=False))
 @with_db
 def import_votes(ctx: Context, plan_path: str, votes: str) -> None:
-    """Create a session from PLAN holding the ballots in VOTES.csv; print its id."""
+    """Import paper ballots. A new session from PLAN with the ballots in VOTES.csv; prints its id."""
     from ..store import BallotError, StoreError
     from ..votes import read_votes
     from ..yamlread import InputError
@@ -105,7 +105,7 @@ def format_for(output: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="The format, whatever the file is called.")
 @with_db
 def export(ctx: Context, session: str, output: str, fmt: str | None) -> None:
-    """Export a session's results and ballots: a report (html, md), the data (xlsx, json, csv)."""
+    """Export a session to a file. A report (html, md) or the data (xlsx, json, csv)."""
     from ..export import export as write_export
 
     fmt = fmt or format_for(output)
