@@ -403,3 +403,19 @@ def test_merge_brings_the_room_sizes_too(tmp_path, demo_plan):
         assert merge(mine, tmp_path / "theirs.db").added == [sid]
         assert mine.room_sizes(sid) == {"council": 12, "vcs": None}
         assert mine.join_details(sid) == (None, None)  # that laptop's network, not this one's
+
+
+def test_a_schema_4_database_from_before_the_plan_source_columns_gets_them(db_path, demo_plan):
+    # m004 first shipped without plan_path and plan_digest: a database made then is brought up to date.
+    with Store(db_path) as store:
+        sid = store.start_session(demo_plan).id
+    conn = sqlite3.connect(db_path)
+    conn.execute("ALTER TABLE sessions DROP COLUMN plan_path")
+    conn.execute("ALTER TABLE sessions DROP COLUMN plan_digest")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm005_plan_source'")
+    conn.execute("PRAGMA user_version = 4")
+    conn.commit()
+    conn.close()
+    with Store(db_path) as store:
+        store.set_plan_source(sid, "sessions/demo.yaml", "abc123")
+        assert store.plan_source(sid) == ("sessions/demo.yaml", "abc123")

@@ -243,5 +243,14 @@ def m004_room_and_join(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_plan_source(db: Database) -> None:
+    """The plan file's path and digest, for databases whose schema 4 was applied before m004 gained them."""
+    columns = {c.name for c in db["sessions"].columns}
+    for column in ("plan_path", "plan_digest"):
+        if column not in columns:
+            db.execute(f"ALTER TABLE sessions ADD COLUMN {column} TEXT")
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = {m.name for m in migrations._migrations}
