@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import csv
+import io
+import re
 from pathlib import Path
 
 from .model import Ballot, Plan
-from .yamlread import InputError, Problem, did_you_mean
+from .yamlread import InputError, Problem, did_you_mean, shown
 
 COLUMNS = ("participant", "group", "principle", "score")
 DONT_KNOW = {"dk", "don't know", "dont know", "don’t know"}
+# A score as a person or a spreadsheet writes it: ASCII digits, an optional minus, and '.0' from a
+# spreadsheet that saves every number with a decimal. Python's int() and float() also read '+4',
+# '4e0', '0_4', '４' and '٤' as 4; a ballot is never guessed at, so those are refused.
+SCORE = re.compile(r"^(-?)([0-9]+)(?:\.0+)?$")
+DECIMAL = re.compile(r"^-?[0-9]*\.[0-9]+$")
 
 
 def read_votes(path: str | Path, plan: Plan) -> list[Ballot]:
@@ -28,7 +35,9 @@ def read_votes(path: str | Path, plan: Plan) -> list[Ballot]:
 def parse_votes(text: str, plan: Plan, path: str | Path = "votes.csv") -> list[Ballot]:
     where = str(path)
     problems: list[Problem] = []
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    # newline="": only real line ends end a row (str.splitlines would also split on U+2028 and
+    # form feeds inside a cell), and a quoted cell may hold a line break of its own.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -40,6 +49,12 @@ def parse_votes(text: str, plan: Plan, path: str | Path = "votes.csv") -> list[B
     if missing:
         raise InputError([Problem(where, 1, f"missing column{'s' if len(missing) > 1 else ''} "
                                             f"{', '.join(missing)}; the first line must be: {','.join(COLUMNS)}")])
+    twice = [c for c in COLUMNS if names.count(c) > 1]
+    if twice:
+        # Which of the two holds the ballot is anyone's guess; reading either would be a guess too.
+        raise InputError([Problem(where, 1, f"the column '{c}' appears twice (columns "
+                                            f"{' and '.join(str(i + 1) for i, n in enumerate(names) if n == c)}); "
+                                            "keep one of them") for c in twice])
     col = {c: names.index(c) for c in COLUMNS}
     groups = [g.id for g in plan.groups]
     principles = {p.id for p in plan.principles}
@@ -96,18 +111,25 @@ def _score(raw: str, plan: Plan, where: str, line: int, problems: list[Problem])
             problems.append(Problem(where, line, "this plan's scale has no 'don't know'; give a score "
                                                  f"from {scale.min} to {scale.max}"))
         return None
-    try:
-        value = float(raw)
-    except ValueError:
-        problems.append(Problem(where, line, f"score '{raw}' is not a number; use {scale.describe()}"))
+    m = SCORE.match(raw)
+    if m is None:
+        if not any(ch.isdigit() for ch in raw):
+            message = f"score '{shown(raw, 20)}' is not a number; use {scale.describe()}"
+        elif DECIMAL.match(raw):
+            message = f"score '{shown(raw, 20)}' must be a whole number from {scale.min} to {scale.max}"
+        else:
+            message = (f"score '{shown(raw, 20)}' is not a whole number on the scale; write it in plain digits 0-9: "
+                       f"use {scale.describe()}")
+        problems.append(Problem(where, line, message))
         return None
-    if not value.is_integer():
-        problems.append(Problem(where, line, f"score '{raw}' must be a whole number from {scale.min} to {scale.max}"))
+    sign, digits = m.groups()
+    digits = digits.lstrip("0") or "0"
+    # More digits than any scale end has is off the scale, whatever the number (int() would refuse thousands).
+    value = int(sign + digits) if len(digits) <= 4 else None
+    if value is None or not scale.accepts(value):
+        problems.append(Problem(where, line, f"score {shown(raw, 20)} is off the scale; use {scale.describe()}"))
         return None
-    if not scale.accepts(int(value)):
-        problems.append(Problem(where, line, f"score {raw} is off the scale; use {scale.describe()}"))
-        return None
-    return int(value)
+    return value
 
 
 def _hint(word: str, choices: list[str]) -> str:
