@@ -44,9 +44,28 @@ def tables(record) -> dict[str, list[list]]:
     return {"ballots.csv": ballots, "summary.csv": summary, "notes.csv": notes, "actions.csv": actions}
 
 
+# A spreadsheet runs a cell starting with one of these as a formula: a participant named
+# '=HYPERLINK("http://…")' would become a link, or worse, in whoever opens the export.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value) -> object:
+    """A value as the CSV holds it: text that a spreadsheet would run gets a leading ' (OWASP's advice).
+
+    Only text: a number (a negative gap, -1.3) is written as the number it is.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv_text(rows: list[list]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(["" if v is None else v for v in row] for row in rows)
+    out = io.StringIO(newline="")
+    # Rows end in CRLF as RFC 4180 and spreadsheets have them; then a carriage return inside a note is
+    # quoted too (with "\n" endings, Python's writer leaves a bare "\r" unquoted and the row breaks in two).
+    csv.writer(out, lineterminator="\r\n").writerows([cell(v) for v in row] for row in rows)
     return out.getvalue()
 
 
@@ -68,7 +87,7 @@ def write(record, path: Path) -> None:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
         try:
             for name, text in files.items():
-                (tmp / name).write_text(text, encoding="utf-8")
+                (tmp / name).write_text(text, encoding="utf-8", newline="")
             tmp.rename(path)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
