@@ -89,6 +89,15 @@ def test_load_catalogue_missing_file(tmp_path):
     assert str(info.value) == f"{tmp_path / 'nope.yaml'}: cannot read the catalogue: No such file or directory"
 
 
+def test_load_catalogue_over_one_megabyte(tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_text("themes: []\n# " + "x" * 1_000_000 + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_catalogue(path)
+    assert str(info.value) == (f"{path}: this file is larger than 1 MB; a plan or catalogue is a few pages of text: "
+                               "check that this is the right file")
+
+
 # --- catalogues with problems ------------------------------------------------------------
 
 GOOD = """\
@@ -178,6 +187,15 @@ BAD_CATALOGUES = [
                  + SECOND.replace("theme: voice", "theme: noise").replace("vcs-speaks-up", "council-funds-grants"),
                  [(12, "addressed_to must be one of council, vcs, both, not 'everyone'"),
                   (17, "unknown theme 'noise' (did you mean 'voice'?)")], id="several"),
+    # Hostile input is refused as a plan's is, never a crash.
+    pytest.param(GOOD.replace("The council keeps a grants programme.", '"The council keeps \\ud800"'),
+                 [(10, "this text holds '\\ud800', half of a pair of characters that cannot stand alone; "
+                       "write the character itself, or remove that escape")], id="lone-surrogate"),
+    pytest.param("themes: " + "[" * 1000 + "]" * 1000 + "\n",
+                 [(1, "lists and mappings are nested more than 20 deep here; plans and catalogues need only a "
+                      "few levels: check the brackets")], id="nested-brackets"),
+    pytest.param(GOOD + SECOND.replace("statement: The VCS speaks up for its communities.", "statement: " + "x" * 1001),
+                 [(16, "statement is 1,001 characters long; keep it to 1,000 at most")], id="statement-too-long"),
 ]
 
 

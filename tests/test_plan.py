@@ -161,8 +161,8 @@ BAD_PLANS: dict[str, list[tuple[int | None, str, str]]] = {
          "not 99999999999999999999999"),
     ],
     "nested-brackets.yaml": [
-        (3, "groups: [[[[", "lists and mappings are nested more than 20 deep here; a plan needs only a few levels: "
-                            "check the brackets"),
+        (3, "groups: [[[[", "lists and mappings are nested more than 20 deep here; plans and catalogues need only a "
+                            "few levels: check the brackets"),
     ],
     "scale-one-point.yaml": [
         (4, "min: 3", "scale min and max are both 3; a scale needs at least two points (like min: 1, max: 5)"),

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from .model import ADDRESSED_TO, Principle, Source, Theme
-from .yamlread import InputError, Problem, Reader, did_you_mean
+from .yamlread import InputError, Problem, Reader, did_you_mean, read_limited
 
 TOP_KEYS = ("themes", "texts", "principles")
 THEME_KEYS = ("id", "title", "description")
@@ -63,9 +63,11 @@ def load_catalogue(path: str | Path) -> Catalogue:
     """Read a catalogue file, raising InputError with every problem found."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path)
     except OSError as exc:
         raise InputError([_problem(path, f"cannot read the catalogue: {exc.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise InputError([_problem(path, "cannot read the catalogue: it is not UTF-8 text; save it as UTF-8")]) from None
     return parse_catalogue(text, path)
 
 

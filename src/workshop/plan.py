@@ -9,7 +9,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .catalogue import Catalogue, default_catalogue, read_principle
 from .model import MODES, Group, Plan, Principle, Scale, Seat, Theme, group_name
-from .yamlread import MAX_FILE_BYTES, InputError, Problem, Reader, did_you_mean, kind, line_of, shown, too_large
+from .yamlread import InputError, Problem, Reader, did_you_mean, kind, line_of, read_limited, shown
 
 PLAN_KEYS = (
     "title", "date", "place", "locality", "facilitator", "groups", "anonymous", "min_group_size",
@@ -35,12 +35,7 @@ def load_plan(path: str | Path, catalogue: Catalogue | None = None) -> tuple[Pla
     """Read and check a plan file; returns the plan and its text, or raises InputError."""
     path = Path(path)
     try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)  # never more: a wrong file could be gigabytes
-        if len(data) > MAX_FILE_BYTES:
-            raise InputError([Problem(str(path), None, too_large())])
-        # As read_text would: universal newlines, so the stored copy reads the same everywhere.
-        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        text = read_limited(path)
     except FileNotFoundError:
         raise InputError([Problem(str(path), None, "no such plan file; check the path (plans usually live in sessions/)")]) from None
     except UnicodeDecodeError:

@@ -46,6 +46,19 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+def read_limited(path: Path) -> str:
+    """A file's UTF-8 text with universal newlines, as read_text gives it, reading no more than the cap.
+
+    Raises InputError when the file is over the cap (a wrong file could be gigabytes, or endless),
+    and OSError or UnicodeDecodeError for the caller to word.
+    """
+    with path.open("rb") as fh:
+        data = fh.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError([Problem(str(path), None, too_large())])
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def line_of(node: Node) -> int:
     return node.start_mark.line + 1
 
@@ -106,7 +119,7 @@ class Reader:
                 depth += 1
                 if depth > MAX_DEPTH:
                     return [Problem(self.path, line, f"lists and mappings are nested more than {MAX_DEPTH} deep here; "
-                                                     "a plan needs only a few levels: check the brackets")]
+                                                     "plans and catalogues need only a few levels: check the brackets")]
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent):
