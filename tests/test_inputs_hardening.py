@@ -95,6 +95,31 @@ def test_numbers_with_thousands_of_digits_are_refused_in_a_short_line(line, mess
     assert [(p.line, p.message) for p in info.value.problems] == [(3, message)]
 
 
+def test_a_file_of_endless_mistakes_stops_at_a_hundred():
+    """80,000 wrong keys took 15 s to list, each with its did-you-mean; the first hundred say enough."""
+    text = "title: A\ndate: 2026-11-18\n" + "".join(f"k{i}: 1\n" for i in range(80_000))
+    started = time.perf_counter()
+    with pytest.raises(InputError) as info:
+        parse_plan(text, "p.yaml")
+    assert time.perf_counter() - started < 5
+    lines = [str(p) for p in info.value.problems]
+    assert len(lines) == 101
+    assert lines[0].startswith("p.yaml:3: unknown key 'k0' in the plan")
+    assert lines[-1] == "p.yaml: stopped after the first 100 problems; correct these, then check the file again"
+
+
+def test_a_votes_file_of_endless_mistakes_stops_at_a_hundred(tmp_path):
+    votes = tmp_path / "votes.csv"
+    votes.write_text(HEADER + ",vcs,council-sustains-grant-programmes,9\n" * 20_000, encoding="utf-8")
+    db = tmp_path / "w.db"
+    result = invoke("--db", db, "import", DEMO, votes)
+    assert_refused(result)
+    lines = result.stderr.splitlines()
+    assert lines[:2] == [f"{votes}:{n}: score 9 is off the scale; use 1 to 5 or dk (don't know)" for n in (2, 3)]
+    assert lines[100:] == [f"{votes}: stopped after the first 100 problems; correct these, then import again"]
+    assert not db.exists()
+
+
 def test_a_text_over_a_thousand_characters_is_refused():
     with pytest.raises(InputError) as info:
         parse_plan("title: " + "A" * 1001 + "\ndate: 2026-11-18\n", "p.yaml")

@@ -80,8 +80,16 @@ def parse_catalogue(text: str, path: str | Path = "principles.yaml") -> Catalogu
     root = r.compose()
     if root is None:
         raise InputError(r.problems or [_problem(path, "the catalogue is empty")])
+    read = r.checked(lambda: _catalogue(r, root))
+    if r.problems or read is None:
+        raise InputError(r.sorted_problems())
+    return read
+
+
+def _catalogue(r: Reader, root) -> Catalogue:
     top = r.mapping(root, "the catalogue", TOP_KEYS)
     themes: list[Theme] = []
+    texts: list[SourceText] = []
     principles: list[Principle] = []
     if top is not None:
         missing = [k for k in TOP_KEYS if k not in top]
@@ -96,8 +104,6 @@ def parse_catalogue(text: str, path: str | Path = "principles.yaml") -> Catalogu
             # Without a readable 'texts' list (already reported) every source would be undeclared: check none.
             titles = None if declared is None else {t.file: t.title for t in declared}
             principles = _principles(r, top["principles"][1], {t.id for t in themes}, texts=titles)
-    if r.problems:
-        raise InputError(sorted(r.problems, key=lambda p: p.line or 0))
     return Catalogue(tuple(themes), tuple(principles), tuple(texts))
 
 

@@ -52,10 +52,9 @@ def parse_plan(text: str, path: str | Path = "plan.yaml", catalogue: Catalogue |
     root = r.compose()
     if root is None or (isinstance(root, ScalarNode) and r.scalar(root) is None):
         raise InputError(r.problems or [Problem(str(path), None, "the plan is empty; start from 'workshop new PLAN.yaml'")])
-    plan = _PlanReader(r, catalogue).read(root)
+    plan = r.checked(lambda: _PlanReader(r, catalogue).read(root))
     if r.problems or plan is None:
-        # Checks run key by key, not top to bottom; a facilitator reads the file top to bottom.
-        raise InputError(sorted(r.problems, key=lambda p: p.line or 0))
+        raise InputError(r.sorted_problems())
     return plan
 
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from .model import Ballot, Plan
-from .yamlread import InputError, Problem, did_you_mean, shown
+from .yamlread import MAX_PROBLEMS, InputError, Problem, did_you_mean, shown
 
 COLUMNS = ("participant", "group", "principle", "score")
 DONT_KNOW = {"dk", "don't know", "dont know", "don’t know"}
@@ -62,6 +62,10 @@ def parse_votes(text: str, plan: Plan, path: str | Path = "votes.csv") -> list[B
     seen: dict[tuple[str, str], int] = {}
     member_of: dict[str, tuple[str, int]] = {}
     while True:
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(Problem(where, None, f"stopped after the first {len(problems)} problems; "
+                                                 "correct these, then import again"))
+            break
         try:
             row = next(reader)
         except StopIteration:

@@ -7,7 +7,8 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -15,12 +16,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 INT_TAG = "tag:yaml.org,2002:int"
+T = TypeVar("T")
 
 # Plans and the catalogue are a few pages of settings; anything bigger or deeper is not one of them,
 # and reading it could take minutes or exhaust the stack before a single message is printed.
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 20
 MAX_TEXT = 1_000  # characters in any one text; the catalogue's longest statement is under 200
+MAX_PROBLEMS = 100  # more would bury the first ones, and a file of 80,000 wrong keys took 15 s to list
 # A lone surrogate cannot be saved or printed; control characters would redraw the facilitator's screen.
 UNSAFE_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -44,6 +47,10 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class _Enough(Exception):
+    """Raised inside a reader once it has found MAX_PROBLEMS problems."""
 
 
 def read_limited(path: Path) -> str:
@@ -72,6 +79,7 @@ class Reader:
         self.problems: list[Problem] = []
         self._loader = yaml.SafeLoader("")
         self._unreadable: set[int] = set()  # ids of nodes already reported as unreadable
+        self.stopped = False  # whether reading stopped at MAX_PROBLEMS
 
     def compose(self) -> Node | None:
         if len(self.text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
@@ -137,6 +145,24 @@ class Reader:
         if node is not None and id(node) in self._unreadable:
             return  # one problem per value: "cannot read" already says it
         self.problems.append(Problem(self.path, line_of(node) if node is not None else None, message))
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _Enough
+
+    def checked(self, read: Callable[[], T]) -> T | None:
+        """read(), or None when it stopped at MAX_PROBLEMS problems."""
+        try:
+            return read()
+        except _Enough:
+            self.stopped = True
+            return None
+
+    def sorted_problems(self) -> list[Problem]:
+        """Every problem in line order, as a person reads the file; checks run key by key, not top to bottom."""
+        problems = sorted(self.problems, key=lambda p: p.line or 0)
+        if self.stopped:
+            problems.append(Problem(self.path, None, f"stopped after the first {MAX_PROBLEMS} problems; "
+                                                     "correct these, then check the file again"))
+        return problems
 
     def scalar(self, node: Node) -> Any:
         """The plain value of a scalar node, as the safe loader would give it."""
