@@ -21,7 +21,7 @@ PID = "council-sustains-grant-programmes"
 PLAN = f"""title: Eastbury Partnership Check
 date: 2026-11-18
 anonymous: false
-groups: [{{id: council, name: "@Council"}}, {{id: vcs, name: "+VCS"}}]
+groups: [{{id: council, name: "@Council"}}, {{id: vcs, name: "+VCS!A1"}}]
 principles: {{ids: [{PID}, local-1]}}
 extra_principles:
   - {{id: local-1, statement: "=1+1 is what the forum says", theme: local, addressed_to: both}}
@@ -133,6 +133,17 @@ def test_the_workbook_holds_text_where_a_formula_would_be(session, tmp_path):
     assert gaps == [-4, -4] and all(isinstance(g, (int, float)) for g in gaps)
     statements = [row[3] for row in summary.iter_rows(min_row=2, values_only=True)]
     assert "=1+1 is what the forum says" in statements
+
+
+def test_the_chart_names_a_group_in_words_even_when_it_looks_like_a_cell(session, tmp_path):
+    """A group called '+VCS!A1' stays words in the chart, never a reference to a cell."""
+    db, sid = session
+    out = tmp_path / "data.xlsx"
+    export(db, sid, out)
+    with zipfile.ZipFile(out) as zf:
+        chart = zf.read("xl/charts/chart1.xml").decode("utf-8")
+    assert "<c:strRef>" not in chart  # a title or name taken from a cell
+    assert "Gap per principle: +VCS!\u2060A1 − @Council" in chart
 
 
 @pytest.mark.parametrize(("value", "written"), [

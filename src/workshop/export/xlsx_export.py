@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import xlsxwriter
@@ -15,6 +16,15 @@ from .report import details, numbers, pair_of, turnout, turnout_text
 # Means and gaps as every report shows them: one decimal, the gap the difference of the means shown.
 MEAN_FORMAT = "0.0"
 GAP_FORMAT = "+0.0;-0.0;0.0"
+
+
+def _chart_text(text: str) -> str:
+    """A chart title or series name kept as text.
+
+    xlsxwriter reads 'Sheet!A1' anywhere in one as a cell reference, so a group named 'VCS!A1' would
+    turn the title into a broken formula; an invisible word joiner after the '!' keeps it words.
+    """
+    return re.sub(r"!(?=\$?[A-Z]+\$?[0-9])", "!\u2060", text)
 
 
 def _time(stamp: str) -> dt.datetime | str:
@@ -111,14 +121,14 @@ def _summary(book, record, formats) -> None:
         span = plan.scale.range
         chart = book.add_chart({"type": "bar"})
         chart.add_series({
-            "name": f"Gap ({pair})",
+            "name": _chart_text(f"Gap ({pair})"),
             "categories": ["Summary", 1, 0, last, 0],
             "values": ["Summary", 1, gap_col, last, gap_col],
             "fill": {"color": "#1f5f99"},
             "invert_if_negative": False,
             "data_labels": {"value": True, "num_format": "+0.0;-0.0;0.0"},
         })
-        chart.set_title({"name": f"Gap per principle: {pair}"})
+        chart.set_title({"name": _chart_text(f"Gap per principle: {pair}")})
         chart.set_x_axis({"min": -span, "max": span, "major_unit": 1, "num_format": "+0;-0;0",
                           "major_gridlines": {"visible": True, "line": {"color": "#d9d9d9"}}})
         # Principle 1 at the top, as in the table; labels stay at the left edge whatever the sign.
