@@ -8,6 +8,7 @@ import dataclasses
 import pytest
 from conftest import REPO
 from test_tui import ROSTER_PLAN, make_app, screen_text, wait_for
+from test_tui_history import dialog_text
 
 from workshop.plan import load_plan, parse_plan
 from workshop.store import Store
@@ -294,3 +295,45 @@ async def test_private_entry_masks_the_digits_being_typed(db_path, demo):
         assert "15" not in council and "••▏" in council and "PRIVATE ENTRY" in screen_text(app)
         await pilot.press("enter")
         assert cards(app.screen.live.store.path, app.screen.live.id, demo[0].principles[0].id) == {("council", 1): 15}
+
+
+async def test_escape_from_a_live_principle_asks_before_leaving_the_room(db_path, demo):
+    app = make_app(db_path, plan=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "4", "escape")  # the first Escape forgets the digits typed
+        assert isinstance(app.screen, VoteScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen) and "Leave the live room" in app.screen.question
+        await pilot.press("n")
+        assert isinstance(app.screen, VoteScreen) and "1 of 10" in screen_text(app)
+
+
+async def test_the_warning_before_moving_on_holds_only_for_the_ballots_it_warned_about(db_path, demo):
+    app = make_app(db_path, plan=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "3", "enter", "n")  # warned about 3 ballots
+        await pilot.press("2", "enter", "n")  # two more came in: warned again, not moved
+        assert "1 of 10" in screen_text(app)
+        await pilot.press("n")
+        assert "2 of 10" in screen_text(app)
+
+
+async def test_the_question_about_the_room_is_shown_whole(db_path, demo):
+    app = make_app(db_path, plan=demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", "2", "tab", "2", "enter", "enter", "1", "3", "enter")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "13 cards at score 1 would make 13 ballots from Council, but 2 are in the room. Store 13?" \
+            in dialog_text(app)
+
+
+async def test_resuming_a_phone_session_starts_phone_voting_again(db_path, demo):
+    app = make_app(db_path, plan=demo, phones=True, host="127.0.0.1", port=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.phone_server is not None)
+        await pilot.press("enter", "2", "enter")
+        code, sid = app.phone_server.join_code, app.screen.live.id
+    app = make_app(db_path, session_id=sid, host="127.0.0.1", port=0)  # no --phones this time
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.phone_server is not None)
+        assert app.phone_server.join_code == code

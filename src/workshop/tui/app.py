@@ -144,7 +144,8 @@ class WorkshopApp(App):
     # --- phones ----------------------------------------------------------------------------
 
     def start_phones(self, live: LiveSession) -> None:
-        if self.phones or "phones" in live.plan.modes:
+        # A session that had phones voting gets them back on a resume, with or without --phones.
+        if self.phones or "phones" in live.plan.modes or self.store.join_details(live.id)[0]:
             self.run_worker(self._start_phones(live), exclusive=True, group="phones")
 
     async def _start_phones(self, live: LiveSession) -> None:

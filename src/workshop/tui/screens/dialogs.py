@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -27,7 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-title")
+            yield Static(self.question, classes="dialog-title")  # wraps: a long question is never cut
             yield Label(f"y or Enter: {self.yes}    n or Escape: {self.no}", classes="dialog-keys")
 
     def action_answer(self, answer: bool) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 
 from rich.text import Text
 from textual import on
@@ -16,7 +15,6 @@ from ...model import SessionSummary
 from ...wording import plural
 from ..widgets.keybar import KeyBar
 
-DIALOG_TEXT = 50  # characters a line in a 60-column dialog, inside its border and padding
 
 
 def matches(summary: SessionSummary, words: str) -> bool:
@@ -141,7 +139,7 @@ class HistoryScreen(Screen):
         question = (f"Delete session {s.date} {s.title} ({plural(s.ballots, 'ballot')}), "
                     "with its notes and actions? This cannot be undone.")
         # Wrapped here: the dialog is 60 columns wide and its question must show whole.
-        self.app.push_screen(ConfirmScreen(textwrap.fill(question, DIALOG_TEXT)),
+        self.app.push_screen(ConfirmScreen(question),
                              lambda yes: self.delete(s) if yes else None)
 
     def delete(self, summary: SessionSummary) -> None:

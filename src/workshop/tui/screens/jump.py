@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 
 from ...model import Scale
 
@@ -85,7 +85,7 @@ class TextScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self.prompt, classes="dialog-title")
+            yield Static(self.prompt, classes="dialog-title")  # wraps: never cut
             yield Input(id="text")
 
     @on(Input.Submitted)

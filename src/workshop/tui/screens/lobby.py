@@ -24,6 +24,7 @@ class LobbyScreen(Screen):
     BINDINGS = [
         Binding("enter", "begin", "Begin", priority=True),
         Binding("c", "room", "Room size"),
+        Binding("q", "qr", "QR code"),
         Binding("d", "mark('done')", "Action done"),
         Binding("w", "mark('in progress')", "In progress"),
         Binding("x", "mark('dropped')", "Dropped"),
@@ -46,13 +47,14 @@ class LobbyScreen(Screen):
             where = " · ".join(x for x in (day, plan.place, plan.locality) if x)
             yield Static(where, id="lobby-where")
             yield Static(Text("Press Enter to begin", style="bold"), id="lobby-begin")
-            # Side by side on a wide screen, so the follow-up never scrolls away under the QR code.
+            # Side by side on a wide screen, so the follow-up never scrolls away under the QR code;
+            # on a narrow one the QR code comes first, where the room can scan it.
             with Horizontal(id="lobby-columns"):
+                yield JoinPanel("", "", "", big=True, id="lobby-join")
                 with Vertical(id="lobby-left"):
                     yield Static(id="lobby-facts")
                     yield Static(id="followup-title")
                     yield DataTable(cursor_type="row", zebra_stripes=True, id="followup")
-                yield JoinPanel("", "", "", big=True, id="lobby-join")
         yield KeyBar()
 
     def facts(self) -> Table:
@@ -154,7 +156,15 @@ class LobbyScreen(Screen):
         self.app.push_screen(TextScreen(f"Mark '{action.text}' {status}: a note (optional), then Enter"),
                              callback=noted)
 
+    def action_qr(self) -> None:
+        from .qr import QRScreen
+
+        if self.app.join_details():
+            self.app.push_screen(QRScreen())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "qr":
+            return self.app.phone_server is not None
         if action == "mark":
             return bool(self.followup)
         return True

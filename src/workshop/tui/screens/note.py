@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Input, Label, RadioButton, RadioSet
+from textual.widgets import DataTable, Input, Label, RadioButton, RadioSet, Static
 
 from ...live import LiveSession
 from ...model import Action, Note
@@ -49,13 +49,13 @@ class NoteScreen(ModalScreen[None]):
         groups = [g.name for g in self.live.groups]
         with Vertical(classes="dialog wide", id="note-dialog"):
             yield Label(f"Note or action on principle {self.live.position + 1}", classes="dialog-title")
-            yield Label(self.live.principle.statement, classes="dialog-statement")
+            yield Static(self.live.principle.statement, classes="dialog-statement")  # whole, wrapped
             with RadioSet(id="kind"):
                 yield RadioButton("Note", value=True, id="is-note")
                 yield RadioButton("Action", id="is-action")
             yield Input(placeholder="What was said, or what was agreed", id="text")
             with Horizontal(id="action-fields"):
-                yield Input(placeholder=f"Owner: {' / '.join(groups)} or a name", id="owner",
+                yield Input(placeholder="Owner: a group or a name", id="owner",
                             suggester=SuggestFromList(groups, case_sensitive=False))
                 yield Input(placeholder="Due YYYY-MM-DD (optional)", id="due")
             yield SavedList(cursor_type="row", zebra_stripes=True, id="saved")
@@ -65,7 +65,9 @@ class NoteScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one(SavedList)
         table.add_column("", key="kind", width=7)
-        table.add_column("Text", key="text")
+        # The dialog is 90% of the screen up to 110 columns: the text wraps in what is left.
+        inner = min(110, self.app.size.width * 9 // 10) - 8
+        table.add_column("Text", key="text", width=max(20, inner - 7 - 4))
         self.query_one("#action-fields").display = False
         self.show_saved()
 

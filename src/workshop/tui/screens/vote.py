@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +23,9 @@ from ..widgets.principle_card import PrincipleCard
 from ..widgets.results_panel import ResultsPanel
 from ..widgets.roster_table import RosterTable
 from ..widgets.scale_line import ScaleLine
+
+
+WARNING_SECONDS = 8  # how long "n again to move on" holds
 
 
 def clock(seconds: int) -> str:
@@ -64,7 +69,9 @@ class VoteScreen(Screen):
             self.modes.remove("roster")
         self.entry = self.modes[0] if self.modes else "cards"
         self.private = False
-        self.warned_next: int | None = None  # the position where n was pressed once before the reveal
+        # Where and when n was pressed once before the reveal: a second n moves on only soon after,
+        # on the same principle with the same ballots in.
+        self.warned_next: tuple[int, int, float] | None = None
         self.simulator = Simulator(live) if simulate else None
         self.digit_scores = live.plan.scale.min >= 0 and live.plan.scale.max <= 9
 
@@ -209,11 +216,15 @@ class VoteScreen(Screen):
         if not self.settled():
             return
         live = self.live
-        if not live.readonly and not live.revealed and any(live.counts().values()) \
-                and self.warned_next != live.position:
-            self.warned_next = live.position
-            self.notify("Not revealed yet: r to reveal, n again to move on", timeout=4)
-            return
+        if not live.readonly and not live.revealed:
+            ballots = sum(live.counts().values())
+            warned = self.warned_next
+            again = warned is not None and warned[:2] == (live.position, ballots) \
+                and time.monotonic() - warned[2] < WARNING_SECONDS
+            if ballots and not again:
+                self.warned_next = (live.position, ballots, time.monotonic())
+                self.notify("Not revealed yet: r to reveal, n again to move on", timeout=WARNING_SECONDS)
+                return
         if self.live.is_last:
             self.action_gap(finished=True)
             return
@@ -298,8 +309,20 @@ class VoteScreen(Screen):
         self.app.push_screen(JumpScreen(self.live.total), callback=jumped)
 
     def action_back(self) -> None:
-        if self.settled():
+        """Escape: back where the facilitator came from; from a live principle only after asking."""
+        if not self.settled():
+            return
+        if self.live.readonly or len(self.app.screen_stack) > 2:
             self.app.back()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.back()
+
+        self.app.push_screen(ConfirmScreen(
+            "Leave the live room for Home? Everything is saved; the session resumes here from Home.",
+            yes="leave", no="stay"), callback=answered)
 
     def action_qr(self) -> None:
         from .qr import QRScreen
@@ -336,8 +359,9 @@ class VoteScreen(Screen):
             self.refresh_entry()
 
         self.app.push_screen(ConfirmScreen(
-            f"{count} cards at {point} would make {total} ballots from {name}, but {size} are in the room. "
-            f"Store {count}?", yes=f"store {count}", no="keep what was there"), callback=answered)
+            f"{plural(count, 'card')} at {point} would make {total} ballots from {name}, "
+            f"but {size} are in the room. Store {count}?", yes=f"store {count}", no="keep what was there"),
+            callback=answered)
         return False
 
     def action_score(self, value: int | str) -> None:

@@ -27,4 +27,4 @@ class BigCounts(Horizontal):
         for g in self.groups:
             self.query_one(f"#count-{g.id}", Digits).update(str(counts.get(g.id, 0)))
             size = sizes.get(g.id)
-            self.query_one(f"#of-{g.id}", Static).update("ballots in" + (f" of {size}" if size is not None else ""))
+            self.query_one(f"#of-{g.id}", Static).update("ballots in" + (f" (of {size})" if size is not None else ""))
