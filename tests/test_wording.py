@@ -112,3 +112,13 @@ def test_a_trend_point_gap_is_the_difference_of_its_shown_means():
 def test_a_move_in_two_parts_reads_as_the_whole(before, after, gap, parts):
     assert wording.move_parts(before, after, gap=gap) == parts
     assert " ".join(p for p in parts if p) == wording.move(before, after, gap=gap)
+
+
+@pytest.mark.parametrize("name, words", [
+    ("VCS", "VCS rates this 1.0 lower than Council"),
+    ("Health partners", "Health partners rate this 1.0 lower than Council"),
+    ("NHS", "NHS rates this 1.0 lower than Council"),
+    ("Police", "Police rates this 1.0 lower than Council"),
+])
+def test_gap_words_agree_with_the_group_name(name, words):
+    assert wording.gap_words(3.0, 2.0, "Council", name) == words

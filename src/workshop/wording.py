@@ -67,7 +67,16 @@ def gap_words(first_mean: float | None, second_mean: float | None, first: str, s
         return "No gap to show yet"
     if gap == 0:
         return f"{second} and {first} rate this the same"
-    return f"{second} rates this {number(abs(gap))} {'lower' if gap < 0 else 'higher'} than {first}"
+    return f"{second} {rates(second)} this {number(abs(gap))} {'lower' if gap < 0 else 'higher'} than {first}"
+
+
+def rates(name: str) -> str:
+    """'rates' after a group's name, or 'rate' after a plural one: 'Health partners rate this'.
+
+    A name whose last word ends in s is plural, unless that word is an acronym (VCS, NHS).
+    """
+    last = name.split()[-1] if name.split() else name
+    return "rate" if last.endswith("s") and not last.isupper() else "rates"
 
 
 def result_gap(result) -> float | None:
