@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
+import math
 import re
 import secrets
 import socket
 import traceback
+from collections import Counter, OrderedDict, deque
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -120,3 +124,150 @@ class NoAddresses(logging.Filter):
             record.exc_text = scrub("".join(traceback.format_exception(*record.exc_info)).rstrip())
             record.exc_info = None
         return True
+
+
+# --- limits per client address, kept in memory only ------------------------------------------------
+
+
+def address_key(peer) -> str:
+    """Whose connection this is, for the per-address limits: the IP address (an IPv6 address by its
+    /64 network, which one device can fill with addresses of its own). Held in memory only."""
+    host = peer[0] if isinstance(peer, (tuple, list)) and peer else peer
+    if not isinstance(host, str):
+        return "?"
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+class Window:
+    """At most `limit` events per key in any rolling `seconds`, by an injected clock.
+
+    Memory stays bounded: keys whose events have all expired are forgotten, and beyond `max_keys`
+    the key used longest ago is dropped first.
+    """
+
+    def __init__(self, limit: int, seconds: float, clock: Callable[[], float], max_keys: int = 10_000):
+        self.limit, self.seconds, self.clock, self.max_keys = limit, seconds, clock, max_keys
+        self._times: OrderedDict[str, deque] = OrderedDict()
+
+    def _recent(self, key: str, now: float) -> deque | None:
+        times = self._times.get(key)
+        if times is not None:
+            while times and now - times[0] >= self.seconds:
+                times.popleft()
+            if not times:
+                del self._times[key]
+                return None
+        return times
+
+    def wait(self, key: str) -> float:
+        """Seconds until key may have another event; 0 when it may now."""
+        now = self.clock()
+        times = self._recent(key, now)
+        if times is None or len(times) < self.limit:
+            return 0.0
+        return max(times[-self.limit] + self.seconds - now, 0.001)
+
+    def add(self, key: str) -> None:
+        now = self.clock()
+        times = self._recent(key, now)
+        if times is None:
+            times = self._times[key] = deque()
+            if len(self._times) > self.max_keys:
+                self._forget(now)
+        self._times.move_to_end(key)
+        times.append(now)
+
+    def take(self, key: str) -> float:
+        """add() when allowed; returns what wait() said before."""
+        wait = self.wait(key)
+        if not wait:
+            self.add(key)
+        return wait
+
+    def _forget(self, now: float) -> None:
+        for key in list(self._times):
+            self._recent(key, now)
+        while len(self._times) > self.max_keys:
+            self._times.popitem(last=False)
+
+
+def retry_after(seconds: float) -> str:
+    """A Retry-After value: whole seconds, at least 1."""
+    return str(max(1, math.ceil(seconds)))
+
+
+class Connections:
+    """Open connections by client address, in memory only.
+
+    One address holds at most `per_address` connections; beyond that its new ones are closed at
+    once. At `max_total`, a new connection from another address takes the place of the connection
+    that has waited longest without a request from the address holding the most: whoever hogs the
+    server gives way first, and a phone with one or two connections is not pushed out by them.
+    """
+
+    def __init__(self, max_total: int, per_address: int):
+        self.max_total, self.per_address = max_total, per_address
+        self._address: dict[object, str] = {}  # connection -> address key
+        self._count: Counter[str] = Counter()
+        # Per address, the connections with no request in hand, the longest waiting first.
+        self._waiting: dict[str, OrderedDict[object, None]] = {}
+
+    def __len__(self) -> int:
+        return len(self._address)
+
+    def opened(self, conn, address: str):
+        """Register conn; returns (keep conn?, a connection to close to make room, or None)."""
+        if self._count[address] >= self.per_address:
+            return False, None
+        evict = None
+        if len(self._address) >= self.max_total:
+            evict = self._victim(address)
+            if evict is None:
+                return False, None
+            self.closed(evict)
+        self._address[conn] = address
+        self._count[address] += 1
+        self._waiting.setdefault(address, OrderedDict())[conn] = None
+        return True, evict
+
+    def _victim(self, newcomer: str):
+        for address, count in self._count.most_common():
+            if count <= self._count[newcomer] + 1:
+                return None  # nobody holds clearly more than the newcomer would
+            waiting = self._waiting.get(address)
+            if waiting:
+                return next(iter(waiting))
+        return None
+
+    def busy(self, conn, busy: bool) -> None:
+        """conn has a request in hand (busy) or is waiting for its next one again."""
+        address = self._address.get(conn)
+        if address is None:
+            return
+        waiting = self._waiting.setdefault(address, OrderedDict())
+        if busy:
+            waiting.pop(conn, None)
+        else:
+            waiting[conn] = None
+            waiting.move_to_end(conn)
+
+    def closed(self, conn) -> None:
+        address = self._address.pop(conn, None)
+        if address is None:
+            return
+        self._count[address] -= 1
+        if self._count[address] <= 0:
+            del self._count[address]
+        waiting = self._waiting.get(address)
+        if waiting is not None:
+            waiting.pop(conn, None)
+            if not waiting:
+                del self._waiting[address]

@@ -13,9 +13,11 @@ import logging
 import random
 import secrets
 import socket
+import sqlite3
 import time
-from collections import Counter, deque
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,7 +27,10 @@ from aiohttp import web
 from ..analytics import principle_result
 from ..store import BallotError, Store
 from .guard import (  # noqa: F401  (ids re-exported for tests and tools)
+    Connections,
     NoAddresses,
+    Window,
+    address_key,
     ballot_id,
     clean_code,
     connection_limit,
@@ -33,6 +38,7 @@ from .guard import (  # noqa: F401  (ids re-exported for tests and tools)
     new_join_code,
     parse_score,
     participant_id,
+    retry_after,
     same_origin,
 )
 from .page import View, join_form, page, view_html
@@ -42,15 +48,25 @@ log = logging.getLogger("workshop.web")
 COOKIE = "workshop_token"
 MAX_BODY = 4096
 BALLOTS_PER_SECOND = 3  # per device
-FAILED_JOINS_PER_MINUTE = 120  # for everyone together: guessing the code stays hopeless
+# Limits per client address (held in memory only, never stored or logged). A phone on the room's
+# network has an address of its own, so one device cannot use up what the others need.
+FAILED_JOINS_PER_ADDRESS = 5  # wrong codes a minute; then that address waits, nobody else does
+JOINS_PER_ADDRESS = 20  # joins a minute: a phone joins once, a few may share an address
+CONNECTIONS_PER_ADDRESS = 100  # a browser opens about six; a few devices may share an address
+STREAMS_PER_ADDRESS = 20
 MAX_JOINS = 5000  # phones per session: far above any room, low enough that nobody can fill the disk
 MAX_STREAMS = 1200  # open live-update connections at once
 STREAMS_PER_DEVICE = 4  # a few tabs; more would let one token take every slot
 MAX_CONNECTIONS = 3000  # TCP connections at once, lowered to fit the process's file limit
-IDLE_SECONDS = 20  # a connection with no complete request for this long is closed (slow clients)
+IDLE_SECONDS = 5  # a connection with no complete request for this long is closed (half-sent headers, idle keep-alive)
 PING_SECONDS = 15
 WRITE_SECONDS = 10  # a phone that stops reading its live updates is dropped
-BODY_SECONDS = 10  # a request body that trickles in slower than this is refused (slow clients)
+BODY_SECONDS = 5  # a request body that trickles in slower than this is refused (slow clients)
+LOCK_WAIT_MS = 50  # how long a phone's write waits for another program's lock, on the event loop
+BUSY_RETRY_SECONDS = 1  # Retry-After when the database is locked by another program
+BUSY_PAUSE_SECONDS = 0.2  # after a locked write, writes in this window are answered 503 without trying
+BUSY_MESSAGE = "the laptop is busy; your answer was not saved yet, send it again in a moment"
+STREAM_RETRY_SECONDS = 5
 SPREAD_SECONDS = 0.25  # phones are told of a change over this window, not all in the same instant
 SHUTDOWN_SECONDS = 2
 BATCH = 64  # writes per transaction at most
@@ -72,7 +88,9 @@ class PhoneServer:
     """Serves the participant page and the voting API for one session."""
 
     def __init__(self, store: Store, session_id: str, *, host: str = "0.0.0.0", port: int = 8765,
-                 on_ballot: Callable[[str], None] | None = None, log_path: Path | None = None):
+                 on_ballot: Callable[[str], None] | None = None, log_path: Path | None = None,
+                 clock: Callable[[], float] = time.monotonic):
+        """clock: seconds, for the rate limits (tests pass their own)."""
         self.store = store
         self.session_id = session_id
         self.plan = store.session(session_id).plan
@@ -84,8 +102,12 @@ class PhoneServer:
         self.version = 0
         self.streams: set[_Stream] = set()
         self._device_streams: Counter[str] = Counter()
-        self._recent: dict[str, deque] = {}
-        self._failed_joins: deque = deque()
+        self._address_streams: Counter[str] = Counter()
+        self._recent = Window(BALLOTS_PER_SECOND, 1.0, clock)  # by participant id
+        self._failed_joins = Window(FAILED_JOINS_PER_ADDRESS, 60.0, clock)  # by address
+        self._joined = Window(JOINS_PER_ADDRESS, 60.0, clock)  # by address
+        self._connections = Connections(MAX_CONNECTIONS, CONNECTIONS_PER_ADDRESS)
+        self._busy_until = 0.0  # loop time until which the database is taken as locked
         self.joins = len(store.participants(session_id, "phones"))
         self._batch: list[tuple[Callable[[], tuple[int, str]], asyncio.Future]] = []
         self._runner: web.AppRunner | None = None
@@ -93,8 +115,15 @@ class PhoneServer:
         self._result_cache: tuple[tuple[int, str], object] | None = None
         name = socket.gethostname().lower()
         self.host_names = {"localhost", name, f"{name}.local", host.lower()}
-        self.max_connections = MAX_CONNECTIONS
         self.app = self._make_app()
+
+    @property
+    def max_connections(self) -> int:
+        return self._connections.max_total
+
+    @max_connections.setter
+    def max_connections(self, value: int) -> None:
+        self._connections.max_total = value
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -142,15 +171,24 @@ class PhoneServer:
         self._close_log()
 
     def _limit_connections(self, server) -> None:
-        """Refuse connections beyond max_connections so hostile clients cannot use up every file handle."""
-        made = server.connection_made
+        """Bound connections per address and in all, so hostile clients cannot use up every file
+        handle; at the cap, the address holding the most gives way to a newcomer (see Connections)."""
+        made, lost = server.connection_made, server.connection_lost
 
         def connection_made(handler, transport) -> None:
             made(handler, transport)
-            if len(server.connections) > self.max_connections:
+            keep, evict = self._connections.opened(handler, address_key(transport.get_extra_info("peername")))
+            if evict is not None:
+                evict.force_close()
+            if not keep:
                 handler.force_close()
 
+        def connection_lost(handler, exc=None) -> None:
+            self._connections.closed(handler)
+            lost(handler, exc)
+
         server.connection_made = connection_made
+        server.connection_lost = connection_lost
 
     def _open_log(self) -> None:
         if not self.log_path or self._log_handler:
@@ -279,6 +317,7 @@ class PhoneServer:
                 return _error(request, 403, "requests from other sites are refused")
             if request.content_length is not None and request.content_length > MAX_BODY:
                 return _error(request, 413, f"requests are limited to {MAX_BODY} bytes")
+        self._connections.busy(request.protocol, True)
         try:
             return await handler(request)
         except web.HTTPException as exc:
@@ -288,9 +327,13 @@ class PhoneServer:
                     response.force_close()
                 return response
             raise
-        except Exception:
+        except Exception as exc:
+            if _locked(exc):  # another program is writing: a read that needed the lock waits its turn
+                return _error(request, 503, BUSY_MESSAGE, wait=BUSY_RETRY_SECONDS)
             log.exception("error serving %s %s", request.method, request.path)
             return _error(request, 500, "something went wrong; try again")
+        finally:
+            self._connections.busy(request.protocol, False)
 
     def _known_host(self, request: web.Request) -> bool:
         host = request.headers.get("Host")
@@ -308,22 +351,6 @@ class PhoneServer:
         except ValueError:
             return name.rstrip(".") in self.host_names
 
-    def _allowed(self, pid: str) -> bool:
-        now = time.monotonic()
-        recent = self._recent.setdefault(pid, deque())
-        while recent and now - recent[0] > 1.0:
-            recent.popleft()
-        if len(recent) >= BALLOTS_PER_SECOND:
-            return False
-        recent.append(now)
-        return True
-
-    def _join_allowed(self) -> bool:
-        now = time.monotonic()
-        while self._failed_joins and now - self._failed_joins[0] > 60:
-            self._failed_joins.popleft()
-        return len(self._failed_joins) < FAILED_JOINS_PER_MINUTE
-
     # --- writing: many phones, one commit ----------------------------------------------------
 
     def _write(self, op: Callable[[], tuple[int, str]]) -> asyncio.Future:
@@ -331,7 +358,8 @@ class PhoneServer:
 
         Writes that arrive together share one transaction (one fsync), each in its own savepoint,
         so a burst of phones is not queued behind one disk flush each. All on the event loop's
-        thread with the app's one connection, as the TUI's own writes are.
+        thread with the app's one connection, as the TUI's own writes are; so a write waits at most
+        LOCK_WAIT_MS for another program's lock, and is then answered 503 (the phone sends again).
         """
         future = asyncio.get_running_loop().create_future()
         self._batch.append((op, future))
@@ -342,26 +370,56 @@ class PhoneServer:
     def _flush(self) -> None:
         # A bounded batch, so replies flow out while a big burst is still being written.
         batch, self._batch = self._batch[:BATCH], self._batch[BATCH:]
+        loop = asyncio.get_running_loop()
         if self._batch:
-            asyncio.get_running_loop().call_soon(self._flush)
-        try:
-            with self.store.atomic():
-                results = [self._run(op) for op, _ in batch]
-        except Exception:
-            # Something other than a refused ballot failed, and the transaction with it: nothing in
-            # the batch was kept. Each write again on its own, so only the failing one fails.
-            log.exception("a group of %d writes failed; retrying one by one", len(batch))
-            results = []
-            for op, _ in batch:
-                try:
-                    with self.store.atomic():
-                        results.append(self._run(op))
-                except Exception:
-                    log.exception("a write failed")
-                    results.append((500, "your answer could not be saved; try again"))
+            loop.call_soon(self._flush)
+        busy = (503, BUSY_MESSAGE)
+        if loop.time() < self._busy_until:
+            results = [busy] * len(batch)  # locked a moment ago: do not stall the loop again yet
+        else:
+            try:
+                with self._brief_lock_wait(), self.store.atomic():
+                    results = [self._run(op) for op, _ in batch]
+            except Exception as exc:
+                if _locked(exc):
+                    # Another program holds the write lock: nothing in the batch was kept.
+                    self._busy_until = loop.time() + BUSY_PAUSE_SECONDS
+                    results = [busy] * len(batch)
+                else:
+                    results = self._one_by_one(batch)
         for (_, future), result in zip(batch, results):
             if not future.done():
                 future.set_result(result)
+
+    def _one_by_one(self, batch) -> list[tuple[int, str]]:
+        # Something other than a refused ballot failed, and the transaction with it: nothing in
+        # the batch was kept. Each write again on its own, so only the failing one fails.
+        log.exception("a group of %d writes failed; retrying one by one", len(batch))
+        results = []
+        for op, _ in batch:
+            try:
+                with self._brief_lock_wait(), self.store.atomic():
+                    results.append(self._run(op))
+            except Exception as exc:
+                if _locked(exc):
+                    results.append((503, BUSY_MESSAGE))
+                else:
+                    log.exception("a write failed")
+                    results.append((500, "your answer could not be saved; try again"))
+        return results
+
+    @contextmanager
+    def _brief_lock_wait(self) -> Iterator[None]:
+        """The app's connection may wait long for a lock; a phone's write, on the event loop, must not."""
+        conn = self.store.conn
+        before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        if before > LOCK_WAIT_MS:
+            conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+        try:
+            yield
+        finally:
+            if before > LOCK_WAIT_MS:
+                conn.execute(f"PRAGMA busy_timeout = {int(before)}")
 
     def _run(self, op: Callable[[], tuple[int, str]]) -> tuple[int, str]:
         try:
@@ -372,17 +430,24 @@ class PhoneServer:
 
     # --- joining ---------------------------------------------------------------------------
 
-    async def _join(self, code: str, group: str) -> tuple[int, str]:
-        """(status, token or message)."""
-        if not self._join_allowed():
-            return 429, "too many wrong codes just now; wait a minute"
+    async def _join(self, code: str, group: str, address: str) -> tuple[int, str, float]:
+        """(status, token or message, seconds to wait before trying again or 0).
+
+        address: the client's, for the limits only; it goes no further than this process's memory.
+        """
+        wait = self._failed_joins.wait(address)
+        if wait:
+            return 429, "too many wrong codes from this device; wait a minute", wait
         if not secrets.compare_digest(code.strip().upper().encode(), self.join_code.encode()):
-            self._failed_joins.append(time.monotonic())
-            return 403, "that join code is not right; check the screen at the front"
+            self._failed_joins.add(address)
+            return 403, "that join code is not right; check the screen at the front", 0
         if group not in [g.id for g in self.plan.groups]:
-            return 400, "choose your side"
+            return 400, "choose your side", 0
+        wait = self._joined.wait(address)
+        if wait:
+            return 429, "too many phones joined from this address just now; wait a minute", wait
         if self.joins >= MAX_JOINS:
-            return 429, "this workshop has as many phones as it can take"
+            return 429, "this workshop has as many phones as it can take", 0
         self.joins += 1
         token = secrets.token_urlsafe(16)  # 128 random bits; only its hash is stored
 
@@ -391,18 +456,22 @@ class PhoneServer:
             return 200, token
 
         status, value = await self._write(join)
-        if status == 200 and self.on_ballot:
+        if status != 200:
+            self.joins -= 1
+            return status, value, BUSY_RETRY_SECONDS if status == 503 else 0
+        self._joined.add(address)
+        if self.on_ballot:
             self.on_ballot("")  # the screen refreshes its counts, phones joined among them
-        return status, value
+        return status, value, 0
 
     async def api_join(self, request: web.Request) -> web.Response:
         body = await _json_body(request)
         if not isinstance(body, dict) or not isinstance(body.get("code"), str) or not isinstance(
                 body.get("group"), str):
             return _json_error(400, 'send {"code": "...", "group": "..."}')
-        status, value = await self._join(body["code"], body["group"])
+        status, value, wait = await self._join(body["code"], body["group"], address_key(request.remote))
         if status != 200:
-            return _json_error(status, value)
+            return _json_error(status, value, wait)
         response = web.json_response({"token": value, "group": body["group"]})
         _set_cookie(response, value)
         return response
@@ -410,9 +479,10 @@ class PhoneServer:
     async def join_form(self, request: web.Request) -> web.Response:
         form = await _form(request)
         code, group = str(form.get("code", ""))[:64], str(form.get("group", ""))[:64]
-        status, value = await self._join(code, group)
+        status, value, wait = await self._join(code, group, address_key(request.remote))
         if status != 200:
-            return self._page(join_form(self.plan, clean_code(code), value), status=status, code=clean_code(code))
+            return self._page(join_form(self.plan, clean_code(code), value), status=status, code=clean_code(code),
+                              wait=wait)
         response = web.HTTPSeeOther("/")
         _set_cookie(response, value)
         raise response
@@ -423,18 +493,20 @@ class PhoneServer:
 
     # --- voting ----------------------------------------------------------------------------
 
-    async def _vote(self, device: tuple[str, str], principle: object, raw: object) -> tuple[int, str]:
+    async def _vote(self, device: tuple[str, str], principle: object, raw: object) -> tuple[int, str, float]:
+        """(status, message, seconds to wait before sending again or 0)."""
         token, group = device
         if not isinstance(principle, str):
-            return 400, "say which principle"
+            return 400, "say which principle", 0
         score = parse_score(raw)
         if score == "bad" or not self.plan.scale.accepts(score):
-            return 400, f"a score must be {self.plan.scale.describe()}"
+            return 400, f"a score must be {self.plan.scale.describe()}", 0
         _, open_id, state = self.current()
         if principle != open_id or state != "open":
-            return 409, "voting on that principle is not open now"
-        if not self._allowed(participant_id(token)):
-            return 429, "slow down: one answer at a time"
+            return 409, "voting on that principle is not open now", 0
+        wait = self._recent.take(participant_id(token))
+        if wait:
+            return 429, "slow down: one answer at a time", wait
 
         def record() -> tuple[int, str]:
             # Checked again inside the transaction: the facilitator may have moved on meanwhile.
@@ -448,7 +520,7 @@ class PhoneServer:
         status, message = await self._write(record)
         if status == 200 and self.on_ballot:
             self.on_ballot(principle)
-        return status, message
+        return status, message, BUSY_RETRY_SECONDS if status == 503 else 0
 
     async def api_ballot(self, request: web.Request) -> web.Response:
         device = self.device(request)
@@ -457,9 +529,9 @@ class PhoneServer:
         body = await _json_body(request)
         if not isinstance(body, dict):
             return _json_error(400, 'send {"principle": "...", "score": 3}')
-        status, message = await self._vote(device, body.get("principle"), body.get("score"))
+        status, message, wait = await self._vote(device, body.get("principle"), body.get("score"))
         if status != 200:
-            return _json_error(status, message)
+            return _json_error(status, message, wait)
         score = parse_score(body.get("score"))
         return web.json_response({"ok": True, "my_ballot": "dk" if score is None else score})
 
@@ -468,9 +540,9 @@ class PhoneServer:
         if device is None:
             raise web.HTTPSeeOther("/")
         form = await _form(request)
-        status, message = await self._vote(device, form.get("principle"), form.get("score"))
+        status, message, wait = await self._vote(device, form.get("principle"), form.get("score"))
         if status != 200:
-            return self._page(view_html(self.view(device[0])), status=status, error=message)
+            return self._page(view_html(self.view(device[0])), status=status, error=message, wait=wait)
         raise web.HTTPSeeOther("/?saved=1")
 
     # --- reading ---------------------------------------------------------------------------
@@ -494,11 +566,14 @@ class PhoneServer:
         token = self.token(request)
         if token is None:
             return _json_error(401, "join first")
-        if len(self.streams) >= MAX_STREAMS or self._device_streams[participant_id(token)] >= STREAMS_PER_DEVICE:
-            return _json_error(503, "too many connections; the page will check back")
+        address = address_key(request.remote)
+        if (len(self.streams) >= MAX_STREAMS or self._device_streams[participant_id(token)] >= STREAMS_PER_DEVICE
+                or self._address_streams[address] >= STREAMS_PER_ADDRESS):
+            return _json_error(503, "too many connections; the page will check back", STREAM_RETRY_SECONDS)
         stream = _Stream(participant_id(token))
         self.streams.add(stream)
         self._device_streams[participant_id(token)] += 1
+        self._address_streams[address] += 1
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
         try:
             await response.prepare(request)
@@ -522,6 +597,9 @@ class PhoneServer:
             self._device_streams[participant_id(token)] -= 1
             if self._device_streams[participant_id(token)] <= 0:
                 del self._device_streams[participant_id(token)]
+            self._address_streams[address] -= 1
+            if self._address_streams[address] <= 0:
+                del self._address_streams[address]
         return response
 
     def _event(self, token: str) -> bytes:
@@ -538,9 +616,12 @@ class PhoneServer:
         return web.Response(body=body, content_type=types[name], headers={"Cache-Control": "max-age=3600"})
 
     def _page(self, body: str, *, status: int = 200, message: str = "", error: str = "",
-              code: str = "") -> web.Response:
-        return web.Response(text=page(self.plan.title, body, message=message, error=error, code=code),
-                            status=status, content_type="text/html")
+              code: str = "", wait: float = 0) -> web.Response:
+        response = web.Response(text=page(self.plan.title, body, message=message, error=error, code=code),
+                                status=status, content_type="text/html")
+        if wait:
+            response.headers["Retry-After"] = retry_after(wait)
+        return response
 
 
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
@@ -587,13 +668,31 @@ def _set_cookie(response: web.StreamResponse, token: str) -> None:
     response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/", max_age=60 * 60 * 24)
 
 
-def _json_error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status)
+def _json_error(status: int, message: str, wait: float = 0) -> web.Response:
+    """wait: seconds before trying again, sent as Retry-After (429 and 503)."""
+    response = web.json_response({"error": message}, status=status)
+    if wait:
+        response.headers["Retry-After"] = retry_after(wait)
+    return response
 
 
-def _error(request: web.Request, status: int, message: str) -> web.Response:
+def _error(request: web.Request, status: int, message: str, wait: float = 0) -> web.Response:
     if request.path.startswith("/api/"):
-        return _json_error(status, message)
-    return web.Response(text=message, status=status)
+        return _json_error(status, message, wait)
+    response = web.Response(text=message, status=status)
+    if wait:
+        response.headers["Retry-After"] = retry_after(wait)
+    return response
+
+
+def _locked(exc: BaseException) -> bool:
+    """Another program holds the database's write lock (SQLITE_BUSY or SQLITE_LOCKED)."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
