@@ -22,7 +22,7 @@ def actions(ctx: Context, locality: str | None, open_only: bool, as_json: bool) 
 
     rows, principles = [], {}
     if ctx.has_database():  # else there are none, and no file is made to say so
-        with ctx.store() as store:
+        with ctx.store(readonly=True) as store:
             rows = store.all_actions(locality=locality, open_only=open_only)
             principles = store.action_principles(a.id for a, _ in rows)
     if as_json:

@@ -41,22 +41,24 @@ class Context:
             fail(f"{path}: folder does not exist; check --db or {ENV_VAR}")
         return path
 
-    def store(self, *, create: bool = False):
+    def store(self, *, create: bool = False, readonly: bool = False):
         """The open store; create=False (commands that only read, or change what exists) refuses a
-        missing database rather than make an empty one."""
+        missing database rather than make an empty one; readonly=True (commands that only read)
+        opens it read-only, never migrated or written."""
         from ..store import NoDatabase, Store, StoreError
 
         path = self.db_path
         try:
-            return Store(path, create=create)
+            return Store(path, create=create, readonly=readonly)
         except NoDatabase:
             fail(f"no database at {path}; check --db or WORKSHOP_DB ('workshop where' shows the one in use)")
         except StoreError as exc:
             fail(str(exc))
 
     def has_database(self) -> bool:
+        """Something other than nothing or an empty file is there: a non-file is refused when opened."""
         path = self.db_path
-        return path.is_file() and path.stat().st_size > 0
+        return os.path.lexists(path) and not (path.is_file() and path.stat().st_size == 0)
 
 
 def console():
@@ -89,7 +91,7 @@ def load_record_or_fail(ctx: Context, ref: str, *, ballots: bool = True):
     from ..record import load_record
     from ..store import StoreError
 
-    store = ctx.store()
+    store = ctx.store(readonly=True)
     try:
         return load_record(store, ref, ballots=ballots)
     except StoreError as exc:

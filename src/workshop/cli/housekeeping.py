@@ -1,4 +1,5 @@
-"""Keeping the database in order: where it is, deleting a session, merging another facilitator's file."""
+"""Keeping the database in order: where it is, upgrading it, deleting a session, merging another
+facilitator's file."""
 
 from __future__ import annotations
 
@@ -19,6 +20,20 @@ def where(ctx: Context) -> None:
     click.echo(str(path))
     if not ctx.has_database():
         click.echo("(no database there yet: 'workshop run' or 'workshop import' creates it)", err=True)
+
+
+@cli.command()
+@with_db
+def upgrade(ctx: Context) -> None:
+    """Bring the database up to this version of workshop. Commands that only read never change it."""
+    from ..store import SCHEMA_VERSION
+
+    with ctx.store() as store:
+        before = store.upgraded_from
+    if before is None:
+        click.echo(f"{store.path}: up to date (schema {SCHEMA_VERSION})")
+    else:
+        click.echo(f"{store.path}: upgraded from schema {before} to {SCHEMA_VERSION}")
 
 
 @cli.command()
@@ -45,7 +60,7 @@ def delete(ctx: Context, session: str, yes: bool) -> None:
 
 
 @cli.command()
-@click.argument("other", type=click.Path(dir_okay=False))
+@click.argument("other")
 @with_db
 def merge(ctx: Context, other: str) -> None:
     """Bring in another database's sessions. OTHER.db is only read; merging twice changes nothing."""

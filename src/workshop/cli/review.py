@@ -32,7 +32,7 @@ def compare(ctx: Context, first: str, second: str, as_json: bool, fmt: str | Non
     from .layout import comparison_view
 
     check_report_options(fmt, output)
-    with ctx.store() as store:
+    with ctx.store(readonly=True) as store:
         try:
             ids = store.find_session_id(first), store.find_session_id(second)
             if ids[0] == ids[1]:
@@ -63,7 +63,7 @@ def trend(ctx: Context, locality: str, as_json: bool, fmt: str | None, output: s
     from .layout import trend_view
 
     check_report_options(fmt, output)
-    with ctx.store() as store:
+    with ctx.store(readonly=True) as store:
         record = load_trend(store, locality)
         known = sorted({s.locality for s in store.sessions() if s.locality}) if not record.sessions else []
     if not record.sessions:

@@ -27,7 +27,7 @@ def list_sessions(ctx: Context, as_json: bool, locality: str | None) -> None:
 
     sessions, known = [], []
     if ctx.has_database():  # else nothing to list, and no file is made to say so
-        with ctx.store() as store:
+        with ctx.store(readonly=True) as store:
             sessions = store.sessions(locality=locality)
             if locality and not sessions:
                 known = sorted({s.locality for s in store.sessions() if s.locality})

@@ -40,17 +40,28 @@ from .schema import SCHEMA_VERSION, migrations  # noqa: F401
 class Store(BallotsMixin, NotesMixin):
     """One open workshop database. Make one per thread."""
 
-    def __init__(self, path: str | os.PathLike, *, create: bool = True):
-        """Open the database at path; create=False refuses (NoDatabase) rather than create one."""
+    def __init__(self, path: str | os.PathLike, *, create: bool = True, readonly: bool = False):
+        """Open the database at path; create=False refuses (NoDatabase) rather than create one.
+
+        readonly=True is for commands that only read: the file is opened read-only, never migrated
+        and never written, and a database that needs upgrading is refused with the command that does.
+        """
         self.path = Path(path)
-        self.conn = connect_checked(self.path, create=create)
+        self.conn = connect_checked(self.path, create=create, readonly=readonly)
         self.db = Database(self.conn)
-        migrations.apply(self.db)
-        # Only when they differ: a command that only reads must not write the file's header.
+        self.upgraded_from: int | None = None  # the schema version before this open migrated it
+        if readonly:
+            return
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if migrations.pending(self.db):
+            migrations.apply(self.db)
+            self.upgraded_from = version
+        # Only when they differ: opening a database that is up to date writes nothing.
         if self.conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        if self.conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        if version != SCHEMA_VERSION:
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.upgraded_from = version
 
     def close(self) -> None:
         self.conn.close()

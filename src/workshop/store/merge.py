@@ -13,8 +13,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import APPLICATION_ID, SQLITE_MAGIC, Store, StoreError
-from .schema import SCHEMA_VERSION
+from . import NoDatabase, Store, StoreError
+from .connect import connect_checked
 
 # Columns copied for each table; notes' and actions' own ids are numbered afresh here.
 COPIED = {
@@ -51,25 +51,13 @@ class MergeReport:
 
 
 def open_other(path: Path) -> sqlite3.Connection:
-    """The other database, read-only, after checking it is a workshop database this version can read."""
-    if not path.is_file():
-        raise StoreError(f"{path}: no such database file")
-    with path.open("rb") as fh:
-        if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise StoreError(f"{path}: not a workshop database (not an SQLite file)")
+    """The other database, read-only, after checking it is an undamaged workshop database this
+    version can read (an older one is read as it is; it is never upgraded)."""
+    path = Path(path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: cannot be read as a database ({exc})") from None
-    if app_id != APPLICATION_ID:
-        conn.close()
-        raise StoreError(f"{path}: an SQLite database from another program, not a workshop database")
-    if version > SCHEMA_VERSION:
-        conn.close()
-        raise StoreError(f"{path}: written by a newer version of workshop; upgrade workshop to merge it")
-    return conn
+        return connect_checked(path, readonly=True, older_ok=True)
+    except NoDatabase:
+        raise StoreError(f"{path}: no such database file") from None
 
 
 def _rows(conn: sqlite3.Connection, table: str, session_id: str, columns: tuple[str, ...] = ()) -> list[tuple]:
