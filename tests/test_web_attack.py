@@ -23,6 +23,9 @@ from workshop.web import server as server_module
 from workshop.web.server import PhoneServer, ballot_id
 
 from test_web_api import rows  # the file read with a connection of its own
+from test_web_browser import PHONE, browser, expect, needs_browser  # noqa: F401  (browser: a fixture)
+from test_web_browser import Room as BrowserRoom
+from test_web_browser import join as join_in_browser
 
 ATTACKER = "127.0.0.2"
 
@@ -413,3 +416,32 @@ async def test_addresses_are_never_stored_or_logged(room, tmp_path):
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert ATTACKER.encode() not in path.read_bytes(), path.name
+
+
+# --- the page sends again by itself ----------------------------------------------------------------
+
+
+@needs_browser
+async def test_the_page_says_the_laptop_is_busy_and_sends_again_by_itself(tmp_path, browser):
+    room = BrowserRoom(tmp_path)
+    await room.server.start()
+    try:
+        context = await browser.new_context(**PHONE)
+        page = await context.new_page()
+        status = page.locator("#status")
+        await join_in_browser(page, room, "VCS")
+        room.live.start()
+        await expect(page.get_by_role("heading", level=2, name=room.statement(0))).to_be_visible(timeout=2000)
+        await page.get_by_role("radio", name="4 Mostly true").check()
+        with HeldLock(room.store.path):
+            await page.get_by_role("button", name="Send my answer").click()
+            await expect(status).to_have_text("The laptop is busy, trying again…", timeout=3000)
+            assert room.phone_ballots(0) == []
+        # Released: the page's own retry, after Retry-After, saves the answer once.
+        await expect(status).to_have_text("Your answer is saved: 4 Mostly true.", timeout=10000)
+        assert [(b.group, b.score) for b in room.phone_ballots(0)] == [("vcs", 4)]
+        assert rows(room.store.path, "SELECT COUNT(*) FROM ballots") == [(1,)]
+        await context.close()
+    finally:
+        await room.server.stop()
+        room.store.close()

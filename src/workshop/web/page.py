@@ -9,7 +9,7 @@ from ..analytics import GroupStats, PrincipleResult
 from ..model import Plan, Principle
 from ..wording import TOO_FEW, number, plural, result_gap_words
 
-ASSET_VERSION = "2"
+ASSET_VERSION = "3"
 
 # app.js swaps the part between these markers when the facilitator moves on (and, without
 # EventSource, cuts it out of a freshly fetched page).

@@ -30,7 +30,7 @@
       if (xhr.readyState !== 4) { return; }
       var data = null;
       try { data = JSON.parse(xhr.responseText); } catch (ignore) { data = null; }
-      done(xhr.status, data, xhr.responseText);
+      done(xhr.status, data, xhr.responseText, xhr);
     };
     xhr.send(body === null ? null : JSON.stringify(body));
   }
@@ -40,6 +40,15 @@
     return (label.textContent || label.innerText || input.value).replace(/\s+/g, " ").replace(/^\s|\s$/g, "");
   }
 
+  /* Seconds the server asked us to wait (Retry-After), kept within reason, plus a little jitter so
+     the phones in a room do not all send again in the same instant. */
+  function retryDelay(xhr) {
+    var seconds = parseInt(xhr.getResponseHeader("Retry-After") || "", 10);
+    if (!(seconds >= 1)) { seconds = 2; }
+    return Math.min(seconds, 30) * 1000 + Math.random() * 500;
+  }
+
+  var retryTimer = null;
   function bindVote() {
     var form = doc.getElementById("vote-form");
     if (!form) { return; }
@@ -51,24 +60,38 @@
       var principle = form.querySelector("input[name=principle]").value;
       var score = chosen.value === "dk" ? "dk" : parseInt(chosen.value, 10);
       var words = labelText(chosen);
-      button.disabled = true;
-      request("POST", "/api/ballot", {principle: principle, score: score}, function (code, body) {
-        button.disabled = false;
-        if (code === 200) {
-          var mine = doc.getElementById("mine");
-          if (mine) {
-            mine.innerHTML = "Your answer: <b></b>. Saved. You can change it until voting closes.";
-            mine.getElementsByTagName("b")[0].textContent = words;
-          }
-          say("Your answer is saved: " + words + ".", "ok");
-        } else if (code === 401) {
-          window.location.href = "/";
-        } else if (code === 0) {
-          say("No connection to the laptop. Check you are on the room's network, then send again.", "error");
-        } else {
-          say(sentence(body && body.error ? body.error : "That did not work; send it again.") + ".", "error");
+      send(form, button, principle, score, words);
+    });
+  }
+
+  /* The latest answer is the one sent: a new choice replaces a retry still waiting. */
+  function send(form, button, principle, score, words) {
+    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
+    button.disabled = true;
+    request("POST", "/api/ballot", {principle: principle, score: score}, function (code, body, text, xhr) {
+      button.disabled = false;
+      if (code === 503) {
+        /* The laptop's database is busy with another command: nothing was saved; send it again
+           by ourselves after the wait the server gave, unless the person chooses again first. */
+        say("The laptop is busy, trying again…", "");
+        retryTimer = setTimeout(function () {
+          retryTimer = null;
+          if (doc.body.contains(form)) { send(form, button, principle, score, words); }
+        }, retryDelay(xhr));
+      } else if (code === 200) {
+        var mine = doc.getElementById("mine");
+        if (mine) {
+          mine.innerHTML = "Your answer: <b></b>. Saved. You can change it until voting closes.";
+          mine.getElementsByTagName("b")[0].textContent = words;
         }
-      });
+        say("Your answer is saved: " + words + ".", "ok");
+      } else if (code === 401) {
+        window.location.href = "/";
+      } else if (code === 0) {
+        say("No connection to the laptop. Check you are on the room's network, then send again.", "error");
+      } else {
+        say(sentence(body && body.error ? body.error : "That did not work; send it again.") + ".", "error");
+      }
     });
   }
 
