@@ -130,7 +130,8 @@ def test_find_session_by_prefix(store, demo_plan):
 
 
 def test_revoting_replaces_the_ballot_and_keeps_the_change(store, demo_plan):
-    s = store.start_session(demo_plan)
+    """A named session keeps its changed votes; an anonymous one keeps none (see test_anonymity)."""
+    s = store.start_session(dataclasses.replace(demo_plan, anonymous=False))
     pid = demo_plan.principles[0].id
     voter = store.add_participant(s.id, "vcs", mode="phones")
     store.record_ballot(s.id, pid, "vcs", 2, participant=voter, mode="phones")
@@ -291,7 +292,7 @@ def _rows_per_table(store, session_id):
 
 
 def _busy_session(store, plan):
-    s = store.start_session(plan)
+    s = store.start_session(dataclasses.replace(plan, anonymous=False))  # named: its changes are kept
     pid = plan.principles[0].id
     voter = store.add_participant(s.id, "vcs", mode="phones")
     store.record_ballot(s.id, pid, "vcs", 2, participant=voter, mode="phones")

@@ -86,8 +86,11 @@ class Store(BallotsMixin, NotesMixin):
         theme_titles = {t.id: t.title for t in plan.themes}
         if plan.anonymous:
             # An anonymous session keeps the shape of its roster, never the names (nor the plan's
-            # text, which holds them): nothing stored can be matched back to a person.
-            plan = dataclasses.replace(plan, roster=tuple(dataclasses.replace(s, name=None) for s in plan.roster))
+            # text, which holds them), nor the roster's order, which the plan file would match to
+            # names: only how many seats each group has. Nothing stored leads back to a person.
+            order = [g.id for g in plan.groups]
+            seats = sorted((dataclasses.replace(s, name=None) for s in plan.roster), key=lambda s: order.index(s.group))
+            plan = dataclasses.replace(plan, roster=tuple(seats))
             plan_text = ""
         with self.db.atomic():
             self.db.execute(

@@ -32,23 +32,28 @@ class BallotsMixin:
         """
         with self.db.atomic():
             pid = self._prepare_ballot(session_id, principle_id, group, score, participant)
-            self._write_ballot(session_id, principle_id, group, score, ballot_id or pid, mode)
+            self._write_ballot(session_id, principle_id, group, score, ballot_id or pid, mode,
+                               self._session_row(session_id)["anonymous"])
         return ballot_id or pid
 
     def import_ballots(self, plan: Plan, plan_text: str, ballots: Iterable[Ballot]) -> Session:
-        """A new, finished session holding the given ballots: all of them or, on any error, none."""
+        """A new, finished session holding the given ballots: all of them or, on any error, none.
+
+        In an anonymous plan a named ballot keeps no name and no id shared with the same person's
+        other ballots: each ballot stands alone.
+        """
         participants: dict[tuple[str, str], str] = {}
         with self.db.atomic():
             session = self.start_session(plan, plan_text)
             for b in ballots:
                 pid = None
-                if b.participant:
+                if b.participant and not plan.anonymous:
                     key = (b.participant, b.group)
                     if key not in participants:
                         participants[key] = self.add_participant(session.id, b.group, name=b.participant, mode="import")
                     pid = participants[key]
                 pid = self._prepare_ballot(session.id, b.principle_id, b.group, b.score, pid)
-                self._write_ballot(session.id, b.principle_id, b.group, b.score, pid, "import")
+                self._write_ballot(session.id, b.principle_id, b.group, b.score, pid, "import", plan.anonymous)
             self.db.execute("UPDATE session_principles SET state = 'closed', closed_at = ? WHERE session_id = ?",
                             [now(), session.id])
             self.finish_session(session.id)
@@ -79,7 +84,8 @@ class BallotsMixin:
             raise BallotError(f"this participant is in group '{found[0]}', not '{group}'")
         return participant
 
-    def _write_ballot(self, session_id, principle_id, group, score, participant, mode) -> None:
+    def _write_ballot(self, session_id, principle_id, group, score, participant, mode, anonymous) -> None:
+        """Insert or replace one ballot; an anonymous session's ballot carries no time."""
         self.db.execute(
             """INSERT INTO ballots (session_id, principle_id, participant_id, group_id, score, dont_know, mode, cast_at)
                VALUES (?,?,?,?,?,?,?,?)
@@ -87,7 +93,8 @@ class BallotsMixin:
                  score = excluded.score, dont_know = excluded.dont_know, mode = excluded.mode,
                  cast_at = excluded.cast_at
                WHERE ballots.score IS NOT excluded.score OR ballots.dont_know IS NOT excluded.dont_know""",
-            [session_id, principle_id, participant, group, score, int(score is None), mode, now()])
+            [session_id, principle_id, participant, group, score, int(score is None), mode,
+             None if anonymous else now()])
 
     def set_card_count(self, session_id: str, principle_id: str, group: str, score: int | None, count: int) -> None:
         """Make the number of card ballots at one score for one group equal `count`."""
@@ -95,12 +102,13 @@ class BallotsMixin:
             raise BallotError("a count cannot be negative")
         with self.db.atomic():
             self._prepare_ballot(session_id, principle_id, group, score, None)
+            anonymous = self._session_row(session_id)["anonymous"]
             existing = [r[0] for r in self.db.execute(
                 """SELECT participant_id FROM ballots WHERE session_id = ? AND principle_id = ? AND group_id = ?
-                   AND mode = 'cards' AND score IS ? AND dont_know = ? ORDER BY cast_at DESC""",
+                   AND mode = 'cards' AND score IS ? AND dont_know = ?""",
                 [session_id, principle_id, group, score, int(score is None)]).fetchall()]
             for _ in range(count - len(existing)):
-                self._write_ballot(session_id, principle_id, group, score, new_id(16), "cards")
+                self._write_ballot(session_id, principle_id, group, score, new_id(16), "cards", anonymous)
             for pid in existing[: max(len(existing) - count, 0)]:
                 self.db.execute("DELETE FROM ballots WHERE session_id = ? AND principle_id = ? AND participant_id = ?",
                                 [session_id, principle_id, pid])
@@ -111,7 +119,8 @@ class BallotsMixin:
         if principle_id is not None:
             sql += " AND principle_id = ?"
             params.append(principle_id)
-        return [Ballot(*row) for row in self.conn.execute(sql + " ORDER BY cast_at", params)]
+        return [Ballot(p, g, s, pid, mode, cast_at or "") for p, g, s, pid, mode, cast_at
+                in self.conn.execute(sql + " ORDER BY principle_id, participant_id", params)]
 
     def tallies(self, session_id: str) -> dict[tuple[str, str], dict[int | None, int]]:
         """How many ballots gave each score, per (principle, group): all that results need."""
@@ -141,13 +150,13 @@ class BallotsMixin:
             [session_id, principle_id])}
 
     def participants(self, session_id: str, mode: str | None = None) -> list[tuple[str, str, str | None]]:
-        """(id, group, name) of the session's participants, oldest first."""
+        """(id, group, name) of the session's participants, in the order of their random ids."""
         sql = "SELECT id, group_id, name FROM participants WHERE session_id = ?"
         params = [session_id]
         if mode:
             sql += " AND mode = ?"
             params.append(mode)
-        return [(r["id"], r["group_id"], r["name"]) for r in self.db.query(sql + " ORDER BY rowid", params)]
+        return [(r["id"], r["group_id"], r["name"]) for r in self.db.query(sql + " ORDER BY id", params)]
 
     def opened_at(self, session_id: str, principle_id: str) -> str | None:
         row = self.db.execute("SELECT opened_at FROM session_principles WHERE session_id = ? AND principle_id = ?",
@@ -164,7 +173,7 @@ class BallotsMixin:
             "SELECT principle_id, group_id, score, participant_id, mode, cast_at FROM ballots "
             "WHERE session_id = ? AND principle_id = ? AND participant_id = ?",
             [session_id, principle_id, participant_id]).fetchone()
-        return Ballot(*row) if row else None
+        return Ballot(*row[:5], row[5] or "") if row else None
 
     def participant_names(self, session_id: str) -> dict[str, str]:
         """Participant id -> name, for named sessions only (always empty when anonymous)."""

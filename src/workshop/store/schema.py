@@ -252,5 +252,127 @@ def m005_plan_source(db: Database) -> None:
             db.execute(f"ALTER TABLE sessions ADD COLUMN {column} TEXT")
 
 
+@migrations()
+def m006_unlinkable_ballots(db: Database) -> None:
+    """Anonymous means unlinkable: nothing stored orders an anonymous session's ballots by when or
+    by whom they were cast.
+
+    Ballots and participants move to WITHOUT ROWID tables, so they are stored in the order of their
+    random ids, not the order they were written; an anonymous session's ballots keep no time and
+    its changed votes no audit trail. Deleted content is overwritten, not left in free pages.
+    """
+    db.execute("PRAGMA secure_delete = ON")
+    db.executescript(
+        """
+        DROP VIEW principle_summary;
+        DROP VIEW ballots_readable;
+        DROP TRIGGER ballots_on_scale_insert;
+        DROP TRIGGER ballots_on_scale_update;
+        DROP TRIGGER ballots_audit_update;
+        DROP TRIGGER ballots_audit_delete;
+        DROP TRIGGER session_counts_ballot_in;
+        DROP TRIGGER session_counts_ballot_out;
+
+        CREATE TABLE ballots_unlinkable (
+            session_id TEXT NOT NULL REFERENCES sessions (id),
+            principle_id TEXT NOT NULL,
+            participant_id TEXT NOT NULL,  -- random: a roster seat's in a named session, else one ballot's
+            group_id TEXT NOT NULL,
+            score INTEGER,
+            dont_know INTEGER NOT NULL DEFAULT 0,
+            mode TEXT NOT NULL,
+            cast_at TEXT,  -- NULL in an anonymous session
+            PRIMARY KEY (session_id, principle_id, participant_id),
+            CHECK ((dont_know = 1 AND score IS NULL) OR (dont_know = 0 AND score IS NOT NULL))
+        ) WITHOUT ROWID;
+        INSERT INTO ballots_unlinkable
+        SELECT b.session_id, b.principle_id, b.participant_id, b.group_id, b.score, b.dont_know, b.mode,
+               CASE WHEN s.anonymous THEN NULL ELSE b.cast_at END
+        FROM ballots b JOIN sessions s ON s.id = b.session_id
+        ORDER BY b.session_id, b.principle_id, b.participant_id;
+        DROP TABLE ballots;
+        ALTER TABLE ballots_unlinkable RENAME TO ballots;
+        CREATE INDEX ballots_by_principle ON ballots (session_id, principle_id, group_id);
+
+        CREATE TABLE participants_unlinkable (
+            id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions (id),
+            group_id TEXT NOT NULL,
+            name TEXT,
+            mode TEXT NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO participants_unlinkable SELECT id, session_id, group_id, name, mode FROM participants ORDER BY id;
+        DROP TABLE participants;
+        ALTER TABLE participants_unlinkable RENAME TO participants;
+        CREATE INDEX participants_by_session ON participants (session_id);
+
+        DELETE FROM ballot_changes WHERE session_id IN (SELECT id FROM sessions WHERE anonymous = 1);
+
+        -- A score off the session's scale can never be stored, whoever writes the row.
+        CREATE TRIGGER ballots_on_scale_insert BEFORE INSERT ON ballots
+        WHEN NEW.score IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM sessions s WHERE s.id = NEW.session_id
+            AND NEW.score BETWEEN s.scale_min AND s.scale_max AND NEW.score = CAST(NEW.score AS INTEGER))
+        BEGIN SELECT RAISE(ABORT, 'score off the scale'); END;
+        CREATE TRIGGER ballots_on_scale_update BEFORE UPDATE ON ballots
+        WHEN NEW.score IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM sessions s WHERE s.id = NEW.session_id
+            AND NEW.score BETWEEN s.scale_min AND s.scale_max AND NEW.score = CAST(NEW.score AS INTEGER))
+        BEGIN SELECT RAISE(ABORT, 'score off the scale'); END;
+
+        -- Changed and withdrawn votes are kept for named sessions only: in an anonymous one an
+        -- ordered trail of changes would put ballots back in the order they were cast.
+        CREATE TRIGGER ballots_audit_update AFTER UPDATE ON ballots
+        WHEN (SELECT anonymous FROM sessions WHERE id = OLD.session_id) = 0 BEGIN
+            INSERT INTO ballot_changes (session_id, principle_id, participant_id, group_id,
+                old_score, old_dont_know, new_score, new_dont_know, changed_at)
+            VALUES (OLD.session_id, OLD.principle_id, OLD.participant_id, OLD.group_id,
+                OLD.score, OLD.dont_know, NEW.score, NEW.dont_know, NEW.cast_at);
+        END;
+        CREATE TRIGGER ballots_audit_delete AFTER DELETE ON ballots
+        WHEN (SELECT anonymous FROM sessions WHERE id = OLD.session_id) = 0 BEGIN
+            INSERT INTO ballot_changes (session_id, principle_id, participant_id, group_id,
+                old_score, old_dont_know, new_score, new_dont_know, changed_at)
+            VALUES (OLD.session_id, OLD.principle_id, OLD.participant_id, OLD.group_id,
+                OLD.score, OLD.dont_know, NULL, NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+        END;
+
+        CREATE TRIGGER session_counts_ballot_in AFTER INSERT ON ballots BEGIN
+            UPDATE session_counts SET ballots = ballots + 1 WHERE session_id = NEW.session_id;
+        END;
+        CREATE TRIGGER session_counts_ballot_out AFTER DELETE ON ballots BEGIN
+            UPDATE session_counts SET ballots = ballots - 1 WHERE session_id = OLD.session_id;
+        END;
+
+        -- For people reading the file in an SQLite browser.
+        CREATE VIEW principle_summary AS
+        SELECT sp.session_id, s.title AS session_title, s.date, sp.position + 1 AS number,
+               sp.principle_id, sp.statement, g.group_id, g.name AS group_name,
+               COUNT(b.participant_id) AS ballots,
+               SUM(b.dont_know = 0) AS scores,
+               SUM(b.dont_know = 1) AS dont_know,
+               ROUND(AVG(b.score), 3) AS mean,
+               MIN(b.score) AS lowest, MAX(b.score) AS highest
+        FROM session_principles sp
+        JOIN sessions s ON s.id = sp.session_id
+        JOIN session_groups g ON g.session_id = sp.session_id
+        LEFT JOIN ballots b ON b.session_id = sp.session_id AND b.principle_id = sp.principle_id
+             AND b.group_id = g.group_id
+        GROUP BY sp.session_id, sp.principle_id, g.group_id
+        ORDER BY s.date, sp.session_id, sp.position, g.position;
+
+        CREATE VIEW ballots_readable AS
+        SELECT s.title AS session_title, s.date, sp.position + 1 AS number, sp.statement,
+               g.name AS group_name,
+               CASE WHEN b.dont_know THEN 'don''t know' ELSE CAST(b.score AS TEXT) END AS answer,
+               b.mode, b.cast_at
+        FROM ballots b
+        JOIN sessions s ON s.id = b.session_id
+        JOIN session_principles sp ON sp.session_id = b.session_id AND sp.principle_id = b.principle_id
+        JOIN session_groups g ON g.session_id = b.session_id AND g.group_id = b.group_id;
+        """
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = {m.name for m in migrations._migrations}

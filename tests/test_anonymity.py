@@ -1,0 +1,148 @@
+"""Anonymous means unlinkable, tested as an attacker would: key a known sequence by roster and by
+phones, then try every column and every ordering of the stored rows. Nothing may put the ballots
+back in the order they were cast, or tie them to a seat, a device or a person."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import random
+import sqlite3
+
+import pytest
+
+from workshop.live import LiveSession
+from workshop.model import Ballot
+from workshop.plan import parse_plan
+from workshop.store import Store
+
+PLAN = """
+title: Unlinkable
+date: 2026-12-03
+groups: [council, vcs]
+anonymous: true
+min_group_size: 1
+scale: {min: 1, max: 5}
+principles: {ids: [council-sustains-grant-programmes]}
+modes: [roster, phones]
+roster:
+  - {name: A. Patel, group: vcs}
+  - {name: B. Khan, group: vcs}
+  - {name: C. Jones, group: vcs}
+  - {name: D. Evans, group: vcs}
+  - {name: E. Nowak, group: vcs}
+  - {name: F. Ahmed, group: council}
+"""
+# One group keys all five scores: the group is meant to be known, so the test is of the order within it.
+TRIALS = 40
+
+
+def orderings(conn: sqlite3.Connection, table: str) -> dict[str, list[tuple]]:
+    """Every way an attacker might read the rows back: as stored, and sorted by each column."""
+    columns = [c[1] for c in conn.execute(f"PRAGMA table_info({table})")]
+    found = {"as stored": conn.execute(f"SELECT * FROM {table}").fetchall()}
+    for column, direction in itertools.product(columns, ("ASC", "DESC")):
+        found[f"{column} {direction}"] = conn.execute(f"SELECT * FROM {table} ORDER BY {column} {direction}").fetchall()
+    return found
+
+
+def kendall(a: list, b: list) -> float:
+    """Rank agreement of two orders of the same items: 1 the same, -1 reversed, about 0 unrelated."""
+    pos = {x: i for i, x in enumerate(b)}
+    pairs = list(itertools.combinations(a, 2))
+    return sum(1 if pos[x] < pos[y] else -1 for x, y in pairs) / len(pairs)
+
+
+def roster_trial(tmp_path, n: int) -> tuple[list[int], sqlite3.Connection]:
+    plan = parse_plan(PLAN)
+    path = tmp_path / f"roster-{n}.db"
+    keyed = random.Random(n).sample(range(1, 6), 5)  # seat i votes keyed[i], keyed in seat order
+    with Store(path) as store:
+        session = store.start_session(plan, PLAN)
+        live = LiveSession(store, dataclasses.replace(session, plan=plan))  # names on screen, as in the room
+        live.start()
+        for seat, score in enumerate(keyed):
+            live.vote(seat, score)
+    return keyed, sqlite3.connect(path)
+
+
+def test_roster_ballots_cannot_be_put_back_in_the_order_keyed(tmp_path):
+    matches: dict[str, int] = {}
+    taus = []
+    for n in range(TRIALS):
+        keyed, conn = roster_trial(tmp_path, n)
+        assert conn.execute("SELECT COUNT(*) FROM participants").fetchone() == (0,)  # no seat is stored
+        assert conn.execute("SELECT COUNT(*) FROM ballot_changes").fetchone() == (0,)
+        assert conn.execute("SELECT COUNT(*) FROM ballots WHERE cast_at IS NOT NULL").fetchone() == (0,)
+        with pytest.raises(sqlite3.OperationalError):
+            conn.execute("SELECT rowid FROM ballots")  # no insertion-ordered ids
+        score_col = [c[1] for c in conn.execute("PRAGMA table_info(ballots)")].index("score")
+        for name, rows in orderings(conn, "ballots").items():
+            scores = [r[score_col] for r in rows]
+            matches[name] = matches.get(name, 0) + (scores == keyed)
+            if name == "as stored":
+                taus.append(kendall(keyed, scores))
+        conn.close()
+    # Chance is 1 in 120 for each ordering; four hits in forty trials would be a leak.
+    assert max(matches.values()) <= 3, sorted(matches.items(), key=lambda kv: -kv[1])[:3]
+    assert abs(sum(taus) / len(taus)) < 0.25
+
+
+def test_the_stored_roster_keeps_no_order_and_no_name(tmp_path):
+    _, conn = roster_trial(tmp_path, 0)
+    plan = json.loads(conn.execute("SELECT plan_json FROM sessions").fetchone()[0])
+    assert [seat["group"] for seat in plan["roster"]] == ["council"] + ["vcs"] * 5  # by group, not plan order
+    raw = (tmp_path / "roster-0.db").read_bytes()
+    for name in ("Patel", "Khan", "Jones", "Evans", "Nowak", "Ahmed"):
+        assert name.encode() not in raw
+
+
+def test_phone_ballots_and_devices_keep_no_order_of_joining_or_voting(tmp_path):
+    matches = {"participants": 0, "ballots": 0}
+    for n in range(TRIALS):
+        path = tmp_path / f"phones-{n}.db"
+        plan = parse_plan(PLAN)
+        rng = random.Random(n)
+        keyed = rng.sample(range(1, 6), 5)
+        with Store(path) as store:
+            session = store.start_session(plan, PLAN)
+            live = LiveSession(store, session)
+            live.start()
+            principle = live.principle.id
+            devices = [store.add_participant(session.id, "vcs", mode="phones") for _ in keyed]  # in join order
+            for device, score in zip(devices, keyed):  # each phone's ballot id is derived, linked to nothing
+                store.record_ballot(session.id, principle, "vcs", score, ballot_id=f"{rng.getrandbits(64):016x}",
+                                    mode="phones")
+        conn = sqlite3.connect(path)
+        stored = [r[0] for r in conn.execute("SELECT id FROM participants")]
+        matches["participants"] += stored == devices
+        scores = [r[0] for r in conn.execute("SELECT score FROM ballots")]
+        matches["ballots"] += scores == keyed
+        assert conn.execute("SELECT COUNT(*) FROM ballots WHERE cast_at IS NOT NULL").fetchone() == (0,)
+        conn.close()
+    assert max(matches.values()) <= 3, matches
+
+
+def test_a_named_csv_imported_into_an_anonymous_plan_keeps_each_ballot_alone(tmp_path):
+    plan = parse_plan(PLAN)
+    principle = plan.principles[0].id
+    ballots = [Ballot(principle, "council", 4, "A. Patel"), Ballot(principle, "vcs", 2, "B. Khan")]
+    with Store(tmp_path / "import.db") as store:
+        session = store.import_ballots(plan, PLAN, ballots)
+        ids = [b.participant for b in store.ballots(session.id)]
+        assert len(set(ids)) == 2 and store.participants(session.id) == []
+    assert b"Patel" not in (tmp_path / "import.db").read_bytes()
+
+
+def test_a_named_session_keeps_names_times_and_changes(tmp_path):
+    text = PLAN.replace("anonymous: true", "anonymous: false")
+    plan = parse_plan(text)
+    with Store(tmp_path / "named.db") as store:
+        live = LiveSession(store, store.start_session(plan, text))
+        live.start()
+        live.vote(0, 3)
+        live.vote(0, 4)
+        [ballot] = store.ballots(live.id)
+        assert ballot.cast_at and store.participant_names(live.id)[ballot.participant] == "A. Patel"
+        assert store.db.execute("SELECT COUNT(*) FROM ballot_changes").fetchone() == (1,)
