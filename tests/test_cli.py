@@ -240,7 +240,8 @@ def test_actions_at_80_columns_keep_the_number_and_the_action_readable(runner, d
     widths = [len(cell) for cell in header.split("┃")[1:-1]]
     assert widths[1] == max(widths) and widths[1] >= 25  # the action has most of the width
     assert first_rows[0][3] == "2026-12-03"  # agreed: the date only
-    assert "Northshire" in [r[1] for r in first_rows]  # the locality, under the action
+    # The session and its locality, on a line of their own under the action.
+    assert "Session: Northshire Partnership Health Check (demo), Northshire" in " ".join(r[1] for r in first_rows)
     assert "in progress:" in " ".join(r[4] for r in first_rows)
     assert "Joint letter to government" in " ".join(r[1] for r in rows)
 

@@ -49,7 +49,7 @@ def test_actions_show_the_session_and_the_whole_principle_of_each(runner, db_pat
     assert result.exit_code == 0
     out = flat(result.stdout.replace("│", " "))
     assert "…" not in result.stdout and max(len(line) for line in result.stdout.splitlines()) <= 80
-    assert f"on principle 2: {flat(LONGEST[0].statement)}" in out
+    assert f"Principle 2: {flat(LONGEST[0].statement)}" in out
     assert "Eastbury Partnership Health Check, Eastbury" in out
     assert "Northshire Partnership Health Check (demo), Northshire" in out
     data = {a["id"]: a for a in json.loads(invoke(runner, db_path, "actions", "--json").stdout)}
@@ -127,3 +127,16 @@ def test_action_with_no_change_shows_it(runner, db_path, agreed):
     assert result.exit_code == 0
     assert result.stdout == (f"action {about.id}: Map which local initiatives the VCS shares resources with\n"
                              "  vcs, due 2027-03-31, open\n")
+
+
+@pytest.mark.parametrize("columns", ["80", "140"])
+def test_the_principle_is_on_its_own_line_under_the_action(runner, db_path, agreed, columns):
+    about, _ = agreed
+    out = invoke(runner, db_path, "actions", columns=columns).stdout
+    cells = [line.split("│")[2].rstrip() for line in out.splitlines() if line.startswith("│")]
+    start = next(i for i, cell in enumerate(cells) if cell.strip().startswith("Map which"))
+    # The action's own lines hold only its words; the principle starts a line of its own, indented.
+    action_lines = cells[start:next(i for i in range(start, len(cells)) if "Principle 2:" in cells[i])]
+    assert flat(" ".join(action_lines)) == about.text
+    principle = next(cell for cell in cells if "Principle 2:" in cell)
+    assert principle.startswith("   Principle 2: ") and "Map which" not in principle

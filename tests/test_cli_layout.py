@@ -222,3 +222,49 @@ def test_a_wide_table_uses_the_same_words(db_path, eastbury):
     _, out = on_a_terminal("--db", str(db_path), "compare", eastbury[0], eastbury[1])
     assert ARROW_LEGEND in flat(out)
     assert "3.3 → 3.0 ↓ −0.3" in out and "−1.2 → +0.3" in out
+
+
+# --- the gap in a block: the bar beside the number, the sentence on its own line ------------------
+
+def gap_lines(out: str, number: int) -> tuple[str, str]:
+    """The Gap line of principle `number`'s block, and the line under it."""
+    block = out[out.index(f" {number}. "):]
+    lines = block.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.split()[:1] == ["Gap"])
+    return lines[at], lines[at + 1]
+
+
+def test_show_at_80_columns_puts_the_gap_sentence_on_a_line_of_its_own(runner, db_path, eastbury):
+    out = invoke(runner, db_path, "show", eastbury[0])
+    gap, under = gap_lines(out, 1)
+    # The number and the bar, no words beside the bar; then the whole sentence, on one line.
+    assert re.fullmatch(r" +Gap +−1\.2 +[ ▐█]+│ +", gap)
+    assert under.strip() == "VCS rates this 1.2 lower than Council"
+
+
+def test_show_bar_grows_with_the_gap_over_the_whole_range(runner, db_path, eastbury):
+    bars = {}
+    for sid in eastbury:
+        out = invoke(runner, db_path, "show", sid)
+        gap, _ = gap_lines(out, 1)
+        bars[gap.split()[1]] = gap[gap.index(gap.split()[1]) + len(gap.split()[1]):].strip(" ")
+    # On 1..5 (a range of 4), eight cells a side at 80 columns, half a cell at a time:
+    # −1.2 is 4.8 half cells (5), +0.3 is 1.2 (1), −3.0 is 12 (6 whole cells).
+    assert bars == {"−1.2": "▐██│", "+0.3": "│▌", "−3.0": "██████│"}
+
+
+@pytest.mark.parametrize(("gap", "half", "bar"), [
+    (-4.0, 8, "████████│        "),  # the whole range fills a side
+    (-2.0, 8, "    ████│        "),
+    (-2.3, 8, "   ▐████│        "),
+    (-2.5, 8, "   █████│        "),  # 10 half cells: 5 whole
+    (2.5, 6, "      │████  "),  # 7.5 half cells of 12, rounded half away from zero: 8
+    (2.3, 6, "      │███▌  "),
+    (2.0, 6, "      │███   "),
+    (0.0, 8, "        │        "),
+    (None, 4, "    ┆    "),
+])
+def test_diverging_bar_over_the_whole_range(gap, half, bar):
+    from workshop.console import diverging_bar
+
+    assert diverging_bar(gap, 4, half, whole_range=True) == bar

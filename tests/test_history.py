@@ -67,7 +67,7 @@ def test_compare_table_marks_changed_wording(runner, db_path, tmp_path):
         later = dataclasses.replace(plan, date=plan.date.replace(year=2026), principles=(p0,) + plan.principles[1:])
         second = store.start_session(later).id
     out = invoke(runner, db_path, "compare", first, second).stdout
-    assert "The council welcomes challenge from the VCS. *" in out
+    assert "The council welcomes challenge from the VCS. †" in out and "† marks a principle whose wording" in out
     assert "4.3 → –" in out
 
 
@@ -140,10 +140,10 @@ def test_trend_points_line_up_with_the_sessions(runner, db_path, with_spring):
     # Under each statement, each session's date and its gap.
     dates = ["2025-11-20", "2026-05-01", "2026-11-19", "trend"]
     # On -4..+4, step round((gap + 4) / 8 * 7) of ▁▂▃▄▅▆▇█: -3.0 and -2.3 are ▂, -1.0 and -0.7 ▄, +0.2 ▅;
-    # a dot where there is no gap.
+    # where there is no gap, the same mark as the values: · not asked, – asked but no gap to show.
     assert points(out, "The council accepts the right") == list(zip(dates, ["−2.3", "·", "−0.7", "▂·▄"]))
     assert points(out, "The council sustains grant") == list(zip(dates, ["+0.2", "−3.0", "−1.0", "▅▂▄"]))
-    assert points(out, "The council and the VCS talk") == list(zip(dates, ["–", "–", "–", "···"]))
+    assert points(out, "The council and the VCS talk") == list(zip(dates, ["–", "–", "–", "–––"]))
 
 
 def test_trend_tells_apart_sessions_on_the_same_day(runner, db_path, tmp_path, two_years):
@@ -239,7 +239,7 @@ def test_merge_brings_sessions_once_and_reports_conflicts(runner, tmp_path):
         "Set up a quarterly forum"]
     # The other facilitator changes a ballot: merging again reports a conflict and keeps ours.
     conn = sqlite3.connect(theirs)
-    conn.execute("UPDATE ballots SET score = 1 WHERE rowid = (SELECT MIN(rowid) FROM ballots)")
+    conn.execute("UPDATE ballots SET score = 1 WHERE participant_id = (SELECT MIN(participant_id) FROM ballots)")
     conn.commit()
     conn.close()
     ours = invoke(runner, mine, "show", other, "--json").stdout
@@ -268,3 +268,21 @@ def test_merge_refuses_a_foreign_database(runner, db_path, tmp_path):
     conn.close()
     result = invoke(runner, db_path, "merge", other)
     assert result.exit_code == 2 and "another program" in result.stderr
+
+
+@pytest.mark.parametrize("named", ["older-first", "newer-first"])
+def test_compare_names_both_sessions_with_their_ids_older_first(runner, db_path, tmp_path, named):
+    plan = plan_dated(tmp_path, "2026-11-19")
+    older = imported(runner, db_path, plan, "demo-votes.csv")
+    newer = imported(runner, db_path, plan, "demo-votes-later.csv")  # the same title and the same date
+    args = (older, newer) if named == "older-first" else (newer, older)
+    lines = invoke(runner, db_path, "compare", *args).stdout.splitlines()
+    title = "Northshire Partnership Health Check (demo) (2026-11-19, session {})"
+    assert lines[:2] == ["Then: " + title.format(older), "Now:  " + title.format(newer)]
+    data = json.loads(invoke(runner, db_path, "compare", *args, "--json").stdout)
+    assert (data["before"]["id"], data["after"]["id"]) == (older, newer)
+    assert "The older session is \"then\", whichever order" in flat(invoke(runner, db_path, "compare", "--help").stdout)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())

@@ -10,19 +10,31 @@ from rich.text import Text
 
 from .analytics import GroupStats, PrincipleResult
 from .model import SessionSummary
-from .wording import DASH, TOO_FEW, plural
+from .wording import DASH, TOO_FEW, plural, rounded
 
 SORTS = ("order", "gap", "theme")
 BAR_HALF = 8
 
 
-def diverging_bar(gap: float | None, span: int, half: int = BAR_HALF) -> str:
-    """A text bar centred on '│': filled to the left when the second group rates lower."""
+def diverging_bar(gap: float | None, span: int, half: int = BAR_HALF, *, whole_range: bool = False) -> str:
+    """A text bar centred on '│': filled to the left when the second group rates lower.
+
+    whole_range: a gap of the scale's whole range fills a side, in steps of half a cell, so gaps
+    a few tenths apart draw differently (the command line). Otherwise a gap of half the range
+    fills it, in whole cells (the gap view).
+    """
     if gap is None:
         return " " * half + "┆" + " " * half
-    cells = min(half, round(abs(gap) / span * 2 * half)) if span else 0
-    left = " " * (half - cells) + "█" * cells if gap < 0 else " " * half
-    right = "█" * cells + " " * (half - cells) if gap > 0 else " " * half
+    if not span:
+        return " " * half + "│" + " " * half
+    if whole_range:
+        halves = min(2 * half, int(rounded(abs(gap) / span * 2 * half, 0)))
+        cells, extra = divmod(halves, 2)
+    else:
+        cells, extra = min(half, round(abs(gap) / span * 2 * half)), 0
+    blank = " " * (half - cells - extra)
+    left = blank + "▐" * extra + "█" * cells if gap < 0 else " " * half
+    right = "█" * cells + "▌" * extra + blank if gap > 0 else " " * half
     return left + "│" + right
 
 
@@ -149,8 +161,8 @@ def stacked_labels(labels: list[str]) -> list[str]:
 
 class ActionsTable:
     """Actions to follow up, laid out for the width there is: the number never wraps, the action
-    takes most of the width. Under each action, the principle it is about (whole) and the session it
-    was agreed in; the locality goes in the title when every action shares one, else beside the
+    takes most of the width. Under each action, on dim indented lines of their own, the principle it
+    is about (whole) and the session it was agreed in; the locality goes in the title when every action shares one, else beside the
     session; on a narrow screen the date agreed joins it there too."""
 
     NARROW = 72  # below this the "Agreed" column would squeeze the action
@@ -177,21 +189,23 @@ class ActionsTable:
             table.add_column("Agreed", no_wrap=True)
         table.add_column("Status", max_width=max(12, width // 6), overflow="fold")
         for action, session in rows:
-            what = Text(action.text, overflow="fold")
+            what = [Text(action.text, overflow="fold")]
             if action.id in self.principles:
+                # Its own dim, indented line: read on from the action it would seem part of the sentence.
                 number, statement = self.principles[action.id]
-                what.append(f"\non principle {number}: {statement}", style="italic")
+                about = Text(f"Principle {number}: {statement}", style="dim", overflow="fold")
+                what.append(Padding(about, (0, 0, 0, 2)))
             where = [session.title] + ([] if one_place or not session.locality else [session.locality])
             if narrow:
                 where.append(f"agreed {session.date}")
-            what.append("\n" + ", ".join(where), style="dim")
+            what.append(Padding(Text("Session: " + ", ".join(where), style="dim", overflow="fold"), (0, 0, 0, 2)))
             who = Text(action.owner or DASH, overflow="fold")
             if action.due:
                 who.append(f"\ndue {action.due}", style="dim")
             status = Text(action.status, style="bold", overflow="fold")
             if action.status_note:
                 status.append(f": {action.status_note}")
-            table.add_row(str(action.id), what, who, *([] if narrow else [session.date]), status)
+            table.add_row(str(action.id), RichGroup(*what), who, *([] if narrow else [session.date]), status)
         return table
 
 

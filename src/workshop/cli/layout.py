@@ -11,11 +11,11 @@ from rich.console import Console, ConsoleOptions, Group as RichGroup, RenderResu
 from rich.table import Table
 from rich.text import Text
 
-from ..analytics import GroupStats, sparkline
+from ..analytics import GroupStats
 from ..console import diverging_bar, sort_results, stacked_labels
 from ..export.report import (
-    TREND_LEGEND, comparison_explained, comparison_groups, comparison_pair, comparison_rows, gap_explained,
-    gap_heading, pair_of, trend_gap_heading, trend_gaps, trend_value,
+    TREND_LEGEND, WORDING_LEGEND, WORDING_MARK, comparison_explained, comparison_groups, comparison_pair,
+    comparison_rows, gap_explained, gap_heading, pair_of, trend_gap_heading, trend_sparkline, trend_value,
 )
 from ..wording import DASH, TOO_FEW, move, number, plural, result_gap, result_gap_words, signed
 
@@ -74,8 +74,8 @@ def block(label: str, statement: Text, *under) -> Table:
 
 
 def statement(text: str, changed: bool = False, style: str = "bold") -> Text:
-    """A statement whole; a * after it when its wording changed between two sessions."""
-    return Text(text + (" *" if changed else ""), style=style, overflow="fold")
+    """A statement whole; the changed-wording mark after it when its wording changed between two sessions."""
+    return Text(text + (f" {WORDING_MARK}" if changed else ""), style=style, overflow="fold")
 
 
 # --- one session: workshop show -------------------------------------------------------------
@@ -109,7 +109,7 @@ def gap_view(record, sort: str = "order") -> Layout:
     def gap_cell(r) -> Text:
         gap = result_gap(r)
         text = Text((signed(gap) if gap is not None else DASH).rjust(5), style="bold")
-        text.append(" " + diverging_bar(gap, span, TABLE_BAR))
+        text.append(" " + diverging_bar(gap, span, TABLE_BAR, whole_range=True))
         return text
 
     def table() -> Table:
@@ -131,9 +131,13 @@ def gap_view(record, sort: str = "order") -> Layout:
             rows = [(names.get(g, g), mean_text(s), count_text(s)) for g, s in r.groups.items()]
             if len(r.pair) >= 2:
                 gap = result_gap(r)
-                words = Text(diverging_bar(gap, span) + "  ") if gap is not None else Text()
-                words.append(result_gap_words(r, names))
-                rows.append(("Gap", Text(signed(gap) if gap is not None else "", style="bold"), words))
+                words = Text(result_gap_words(r, names))
+                if gap is None:
+                    rows.append(("Gap", "", words))
+                else:
+                    # The bar beside the number, the sentence on a line of its own: it never wraps under the bar.
+                    rows.append(("Gap", Text(signed(gap), style="bold"), diverging_bar(gap, span, whole_range=True)))
+                    rows.append(("", "", words))
             if r.flags:
                 rows.append(("Flags", "", Text(", ".join(r.flags), style="bold")))
             yield block(f"{n}.", statement(r.principle.statement), figures(rows))
@@ -150,6 +154,11 @@ def gap_view(record, sort: str = "order") -> Layout:
 
 # --- two sessions: workshop compare ---------------------------------------------------------
 
+def session_name(record) -> str:
+    """'Title (2026-12-03, session ab12cd34ef)': two sessions with one title and date still read apart."""
+    return f"{record.plan.title} ({record.plan.date}, session {record.session.id})"
+
+
 def comparison_view(comparison) -> Layout:
     """Two sessions: each group's mean then and now, and the gap, biggest change first."""
     a, b = comparison.before, comparison.after
@@ -157,9 +166,9 @@ def comparison_view(comparison) -> Layout:
     rows = comparison_rows(comparison)
     gaps = len(comparison_pair(comparison)) >= 2 and any(c.gap_before is not None or c.gap_after is not None
                                                        for c in comparison.changes)
-    title = Text(f"{a.plan.title} ({a.plan.date})  →  {b.plan.title} ({b.plan.date})", style="bold")
-    heading = [title, Text(f"{plural(len(comparison.changes), 'principle')} in both. {comparison_explained(comparison)} "
-                           "* marks a principle whose wording changed.", style="dim")]
+    heading = [Text(f"Then: {session_name(a)}", style="bold"), Text(f"Now:  {session_name(b)}", style="bold"),
+               Text(f"{plural(len(comparison.changes), 'principle')} in both. {comparison_explained(comparison)} "
+                    f"{WORDING_LEGEND}", style="dim")]
 
     def wording(c, earlier: str | None, style: str) -> Text:
         text = statement(c.principle.statement, c.wording_changed, style)
@@ -199,8 +208,6 @@ def comparison_view(comparison) -> Layout:
 # --- one locality over time: workshop trend -------------------------------------------------
 
 def trend_view(trend_record) -> Layout:
-    lo, hi = trend_record.scale_range
-    span = hi - lo
     count = len(trend_record.sessions)
     heading = [Text(f"{trend_record.locality}: {plural(count, 'session')}, oldest first", style="bold")]
     if len(trend_record.groups) >= 2:
@@ -218,7 +225,7 @@ def trend_view(trend_record) -> Layout:
         t.add_column("Trend", no_wrap=True)
         for tr in trend_record.trends:
             t.add_row(statement(tr.principle.statement, style=""), *(value(p) for p in tr.points),
-                      sparkline(trend_gaps(trend_record, tr), -span, span))
+                      trend_sparkline(trend_record, tr))
         return t
 
     label_width = max((len(label) for label in trend_record.labels), default=0)
@@ -228,7 +235,7 @@ def trend_view(trend_record) -> Layout:
             # Every point the same width, so the sessions line up from one principle to the next.
             points = [Text.assemble((label.ljust(label_width) + " ", "dim"), value(p).plain.rjust(5))
                       for label, p in zip(trend_record.labels, tr.points)]
-            points.append(Text.assemble(("trend ", "dim"), sparkline(trend_gaps(trend_record, tr), -span, span)))
+            points.append(Text.assemble(("trend ", "dim"), trend_sparkline(trend_record, tr)))
             yield block(f"{i}.", statement(tr.principle.statement), Columns(points, padding=(0, 3)))
 
     labels = stacked_labels(trend_record.labels)

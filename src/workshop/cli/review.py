@@ -24,7 +24,11 @@ def check_report_options(fmt: str | None, output: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="...to this file.")
 @with_db
 def compare(ctx: Context, first: str, second: str, as_json: bool, fmt: str | None, output: str | None) -> None:
-    """Compare two sessions. Each group's rating and the gap, then and now."""
+    """Compare two sessions. Each group's rating and the gap, then and now.
+
+    The older session is "then", whichever order FIRST and SECOND are given in: the earlier date,
+    or on the same date the one started first (as History's compare orders them).
+    """
     from ..export import export_comparison
     from ..export.json_export import comparison_data
     from ..record import load_comparison
@@ -38,7 +42,8 @@ def compare(ctx: Context, first: str, second: str, as_json: bool, fmt: str | Non
             if ids[0] == ids[1]:
                 fail(f"'{first}' and '{second}' are the same session ({ids[0]}); compare two different "
                      "sessions ('workshop list' shows them)")
-            comparison = load_comparison(store, *ids)
+            then, now = sorted((store.session(i) for i in ids), key=lambda s: (s.plan.date, s.created_at))
+            comparison = load_comparison(store, then.id, now.id)
         except StoreError as exc:
             fail(str(exc))
     if fmt:

@@ -8,9 +8,9 @@ from ..analytics import sparkline
 from ..wording import DASH, move, pair_label, result_gap, signed
 from . import replace_atomically
 from .report import (
-    SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, comparison_explained, comparison_groups, comparison_rows,
-    details, gap_explained, headlines, numbers, only_in, pair_of, session_label, stats_text, summary_line,
-    trend_gap_heading, trend_gaps, trend_value, turnout, turnout_text,
+    SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, WORDING_LEGEND, WORDING_MARK, comparison_explained,
+    comparison_groups, comparison_rows, details, gap_explained, headlines, numbers, only_in, pair_of, session_label,
+    stats_text, summary_line, trend_gap_heading, trend_gaps, trend_value, turnout, turnout_text,
 )
 
 
@@ -93,12 +93,12 @@ def write_comparison(comparison, path: Path) -> None:
     out = [f"# {plan.locality or plan.title}: then and now", "",
            f"- **Then:** {session_label(before)} (session {before.session.id})",
            f"- **Now:** {session_label(after)} (session {after.session.id})", "",
-           f"{comparison_explained(comparison)} † marks a principle whose wording changed.", ""]
+           f"{comparison_explained(comparison)} {WORDING_LEGEND}", ""]
     header = ["#", "Principle"] + [g.name for g in groups] + ["Gap"]
     rows = []
     for n, c, _, gaps in comparison_rows(comparison):
         moves = [move(c.groups[g.id].before, c.groups[g.id].after) if g.id in c.groups else DASH for g in groups]
-        rows.append([str(n), c.principle.statement + (" †" if c.wording_changed else "")] + moves
+        rows.append([str(n), c.principle.statement + (f" {WORDING_MARK}" if c.wording_changed else "")] + moves
                     + [move(*gaps, gap=True)])
     out += table(header, rows, right=(0,)) if rows else ["No principle was asked in both sessions."]
     changed = [(n, c, old) for n, c, old, _ in comparison_rows(comparison) if old is not None]

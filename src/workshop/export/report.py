@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..analytics import BLIND_SPOT, SHARED_CONCERN, SHARED_STRENGTH, GroupStats, default_pair, summary
+from ..analytics import BLIND_SPOT, SHARED_CONCERN, SHARED_STRENGTH, GroupStats, default_pair, sparkline, summary
 from ..model import group_name
 from ..wording import (
     ARROW_LEGEND, DASH, GAP_LEGEND, NOT_ASKED, TOO_FEW, change_gaps, number, pair_label, point_gap,
@@ -19,6 +19,9 @@ SUMMARY_EMPTY = {SHARED_STRENGTH: "No principle has both groups in the top quart
                  SHARED_CONCERN: "No principle has both groups in the bottom 40% of the scale.",
                  BLIND_SPOT: "No principle has a gap of a quarter of the scale or more."}
 MOVE_LEGEND = f"Each group's mean then → now: {ARROW_LEGEND}; {GAP_LEGEND}."
+# After a compared statement whose wording changed between the two sessions, in every output that compares.
+WORDING_MARK = "†"
+WORDING_LEGEND = f"{WORDING_MARK} marks a principle whose wording changed."
 
 
 def stats_text(stats: GroupStats) -> str:
@@ -188,6 +191,15 @@ def trend_gaps(trend, principle_trend) -> list[float | None]:
     """A principle's gap in each session as shown, oldest first."""
     pair = trend_pair(trend)
     return [point_gap(p, pair) for p in principle_trend.points]
+
+
+def trend_sparkline(trend, principle_trend) -> str:
+    """The gaps as block heights, with the same marks as trend_value where there is no block to draw."""
+    gaps = trend_gaps(trend, principle_trend)
+    lo, hi = trend.scale_range
+    line = sparkline(gaps, lo - hi, hi - lo)
+    return "".join(mark if gap is not None else (DASH if point.asked else NOT_ASKED)
+                   for mark, gap, point in zip(line, gaps, principle_trend.points))
 
 
 def trend_value(trend, point) -> str:
