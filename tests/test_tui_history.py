@@ -199,3 +199,114 @@ async def test_confirm_dialog_answers_with_enter(db_path, history):
         await pilot.pause()
         await pilot.press("escape")
         assert answers == [True, False] and isinstance(app.screen, HistoryScreen)
+
+
+@pytest.fixture
+def twins(db_path, tmp_path):
+    """Two sessions of one three-group plan: the same title and the same date, the older started first."""
+    path = tmp_path / "three.yaml"
+    path.write_text((REPO / "sessions" / "demo.yaml").read_text()
+                    .replace("groups: [council, vcs]", "groups: [council, vcs, health]")
+                    .replace("title: Northshire Partnership Health Check (demo)", "title: Review Three Groups 2026"))
+    plan, text = load_plan(path)
+    with Store(db_path) as store:
+        older = store.import_ballots(plan, text, read_votes(DATA / "votes" / "demo-votes.csv", plan)).id
+        newer = store.import_ballots(plan, text, read_votes(DATA / "votes" / "demo-votes-later.csv", plan)).id
+    return older, newer
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_history_shows_every_group_and_the_id_at_any_width(db_path, twins, size):
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("h")
+        text = screen_text(app)
+        words = " ".join(text.split())
+        # Both sessions told apart by their ids; every group there, the health group too.
+        assert all(sid in text for sid in twins)
+        assert words.count("Review Three Groups 2026") == 2 and "council, vcs, health" in words
+        assert "…" not in text
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_home_keeps_titles_whole_and_shows_the_ids(db_path, twins, size):
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert all(sid in text for sid in twins)
+        assert text.count("Review Three Groups 2026") == 2  # whole, on one line each
+        # The plans' titles whole too, wrapped in their column where the screen is narrow.
+        assert re.search(r"demo\.yaml\s+Northshire Partnership Health Check \(demo\)"
+                         if size == SIZE else r"demo\.yaml\s+Northshire Partnership Health\s.*\n\s+Check \(demo\)", text)
+
+
+@pytest.mark.parametrize("first_marked", ["newer", "older"])
+async def test_compare_puts_the_older_session_first_whichever_is_marked_first(db_path, twins, first_marked):
+    older, newer = twins
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        ids = [s.id for s in app.screen.shown]
+        order = [newer, older] if first_marked == "newer" else [older, newer]
+        await pilot.press(*["down"] * ids.index(order[0]), "space")
+        await pilot.press(*(["up"] if ids.index(order[1]) < ids.index(order[0]) else ["down"])
+                          * abs(ids.index(order[1]) - ids.index(order[0])), "space")
+        assert app.screen.marked == order
+        await pilot.press("c")
+        assert isinstance(app.screen, CompareScreen)
+        lines = screen_text(app).splitlines()
+        # The header names each session with its id, the older one "then".
+        assert f"Then: Review Three Groups 2026 (2026-12-03, session {older})" in lines[0]
+        assert f"Now:  Review Three Groups 2026 (2026-12-03, session {newer})" in lines[1]
+        # The first principle: the older session's gap −2.3, the newer one's −0.7.
+        assert "−2.3 → −0.7" in screen_text(app)
+
+
+async def test_compare_screen_marks_changed_wording_as_the_reports_do(db_path, history):
+    from workshop.export.report import WORDING_LEGEND, WORDING_MARK
+
+    with Store(db_path) as store:
+        plan = store.session(history[0]).plan
+        p0 = dataclasses.replace(plan.principles[0], statement="The council welcomes challenge from the VCS.")
+        changed = dataclasses.replace(plan, principles=(p0,) + plan.principles[1:])
+        later = store.import_ballots(changed, "", read_votes(DATA / "votes" / "demo-votes-later.csv", changed)).id
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(CompareScreen(history[0], later))
+        await pilot.pause()
+        text = screen_text(app)
+        # The first row (the biggest change): the statement whole, the mark straight after it.
+        assert re.search(r"1  The council welcomes challenge from the VCS\.\s+(\S.*\n\s+)?†", text)
+        assert WORDING_LEGEND in " ".join(text.split()) and WORDING_MARK == "†"
+
+
+async def test_trend_screen_line_uses_the_marks_of_the_values(db_path, history, tmp_path):
+    # A later session that asks only two principles and has no votes on either.
+    with Store(db_path) as store:
+        plan = store.session(history[2]).plan
+        store.start_session(dataclasses.replace(plan, date=plan.date.replace(year=2027),
+                                                principles=plan.principles[:2]))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(TrendScreen("Northshire"))
+        await pilot.pause()
+        text = screen_text(app)
+        # Challenge: −2.3, −0.7, −2.3, then asked with no scores (–); the line ends – too, not "not asked".
+        assert re.search(r"−2\.3\s+−0\.7\s+−2\.3\s+–\s+\S\S\S–", text)
+        # Principle 3, not asked in 2027: · in both its value and its line.
+        assert re.search(r"–\s+–\s+–\s+·\s+–––·", text)
+
+
+async def test_history_at_80_columns_keeps_help_in_the_key_bar_and_every_key_in_help(db_path, history):
+    from workshop.tui.screens.help import HelpScreen, key_label
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        assert " ?  Help " in screen_text(app).splitlines()[-1]
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for binding in HistoryScreen.BINDINGS:
+            assert binding.description in text and key_label(binding) in text

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from ...export.report import comparison_explained, comparison_groups, comparison_rows
+from ...export.report import WORDING_LEGEND, WORDING_MARK, comparison_explained, comparison_groups, comparison_rows
 from ...record import load_comparison
 from ...wording import DASH, move_parts
 from ..widgets.keybar import KeyBar
@@ -58,9 +58,12 @@ class CompareScreen(Screen):
 
     def on_mount(self) -> None:
         self.comparison = load_comparison(self.app.store, self.first, self.second)
-        a, b = self.comparison.before.plan, self.comparison.after.plan
-        title = Text(f"Compare: {a.title} ({a.date})  →  {b.title} ({b.date})", style="bold")
-        title.append(f"\n{comparison_explained(self.comparison)} * the wording changed.", style="dim")
+        # Each session by title, date and id: two sessions can share a title and a date.
+        title = Text()
+        for word, record in (("Then: ", self.comparison.before), ("Now:  ", self.comparison.after)):
+            title.append(word, style="bold")
+            title.append(f"{record.plan.title} ({record.plan.date}, session {record.session.id})\n")
+        title.append(f"{comparison_explained(self.comparison)} {WORDING_LEGEND}", style="dim")
         self.query_one("#compare-title", Static).update(title)
         table = self.query_one(DataTable)
         groups = comparison_groups(self.comparison)
@@ -76,7 +79,8 @@ class CompareScreen(Screen):
             table.add_column(f"{g.name}\nthen → now", key=g.id, width=move_width)
         table.add_column("Gap\nthen → now", key="gap", width=gap_width)
         for n, c, _, gaps in comparison_rows(self.comparison):
-            cells = [Text(str(n), justify="right"), statement_cell(c.principle.statement, " *" * c.wording_changed)]
+            mark = f" {WORDING_MARK}" if c.wording_changed else ""
+            cells = [Text(str(n), justify="right"), statement_cell(c.principle.statement, mark)]
             for g in groups:
                 change = c.groups.get(g.id)
                 cells.append(move_cell(change.before, change.after, stacked=stacked) if change else Text(DASH))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textwrap import wrap
 
 from rich.text import Text
 from textual import on
@@ -15,6 +16,18 @@ from ...model import SessionSummary
 from ...wording import plural
 from ..widgets.keybar import KeyBar
 
+GROUPS_MAX = 24  # a longer list of groups wraps in its column
+
+
+def wrapped(text: str, width: int, style: str = "") -> Text:
+    """Text broken at spaces to fit width, so the row's height is known before it is drawn (cheap for
+    thousands of rows); a word longer than the width is folded, never cut."""
+    return Text("\n".join(wrap(text, width) or [""]), style=style)
+
+
+def id_width(sessions: list[SessionSummary]) -> int:
+    """An id column as wide as the longest id, so ids never wrap (people type them)."""
+    return max([10] + [len(s.id) for s in sessions])
 
 
 def matches(summary: SessionSummary, words: str) -> bool:
@@ -50,17 +63,39 @@ class HistoryScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
+        self.sessions = self.app.store.sessions()
+        # A wide screen has a column for the groups; a narrow one puts locality and groups under the title.
+        # The id is always there: two sessions can share a title and a date.
         self.wide = self.app.size.width >= 100
-        columns = [("", 1), ("Date", 10), ("Locality", 12), ("Ballots", 7), ("Status", 8)]
+        columns = [("", 1), ("Date", 10), ("Ballots", 7), ("Status", 8), ("Id", id_width(self.sessions))]
         if self.wide:
-            columns += [("Groups", 14), ("Id", 10)]
-        title = max(12, self.app.size.width - 4 - sum(w + 2 for _, w in columns) - 2)
-        columns.insert(2, ("Title", title))
+            widest = max((len(", ".join(s.groups)) for s in self.sessions), default=0)
+            self.groups_width = min(GROUPS_MAX, max(len("Groups"), widest))
+            columns[2:2] = [("Locality", 12)]
+            columns[-1:-1] = [("Groups", self.groups_width)]
+        self.title_width = max(12, self.app.size.width - 4 - sum(w + 2 for _, w in columns) - 2)
+        columns.insert(2, ("Title", self.title_width))
+        self.columns = [label for label, _ in columns]
         for label, width in columns:
             table.add_column(label, width=width)
-        self.sessions = self.app.store.sessions()
         self.fill()
         table.focus()
+
+    def row(self, s: SessionSummary) -> tuple[list, int]:
+        """A session's cells, each wrapped to its column (nothing cut), and the lines the row needs."""
+        title = wrapped(s.title, self.title_width)
+        cells = {"": Text("●" if s.id in self.marked else " ", style="bold"), "Date": s.date,
+                 "Ballots": str(s.ballots), "Status": s.status, "Id": s.id}
+        if self.wide:
+            cells |= {"Locality": wrapped(s.locality, 12), "Groups": wrapped(", ".join(s.groups), self.groups_width)}
+        else:
+            facts = " · ".join(x for x in (s.locality, ", ".join(s.groups)) if x)
+            if facts:
+                title.append("\n")
+                title.append_text(wrapped(facts, self.title_width, style="dim"))
+        cells["Title"] = title
+        row = [cells[label] for label in self.columns]
+        return row, max(1, *(cell.plain.count("\n") + 1 for cell in row if isinstance(cell, Text)))
 
     def fill(self) -> None:
         words = self.query_one("#filter", Input).value
@@ -69,15 +104,14 @@ class HistoryScreen(Screen):
         row = table.cursor_row
         table.clear()
         for s in self.shown:
-            mark = Text("●" if s.id in self.marked else " ", style="bold")
-            cells = [mark, s.date, s.title, s.locality, str(s.ballots), s.status]
-            if self.wide:
-                cells += [", ".join(s.groups), s.id]
-            table.add_row(*cells, key=s.id)
+            cells, height = self.row(s)
+            table.add_row(*cells, key=s.id, height=height)
         if self.shown:
             table.move_cursor(row=min(row, len(self.shown) - 1))
-        help_text = (f"{len(self.shown)} of {len(self.sessions)} sessions · marked for compare: "
-                     f"{len(self.marked)} of 2 (space) · c compares · l shows the locality's trend · x deletes")
+        # The keys the key bar may have no room for at 80 columns, and where to find them all.
+        help_text = (f"{len(self.shown)} of {len(self.sessions)} sessions · marked for compare: {len(self.marked)} "
+                     "of 2 (space); c compares them, the older first · l trend · e export · x deletes · "
+                     "? every key")
         self.query_one("#history-help", Static).update(help_text)
 
     @on(Input.Changed, "#filter")
@@ -113,7 +147,9 @@ class HistoryScreen(Screen):
         if len(self.marked) != 2:
             self.notify("Mark two sessions with space first", severity="warning")
             return
-        self.app.push_screen(CompareScreen(*self.marked))
+        # The older one is "then", whichever was marked first: by date, then by when it was started.
+        marked = sorted((s for s in self.sessions if s.id in self.marked), key=lambda s: (s.date, s.created_at))
+        self.app.push_screen(CompareScreen(*(s.id for s in marked)))
 
     def action_trend(self) -> None:
         from .trend import TrendScreen

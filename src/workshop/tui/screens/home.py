@@ -12,9 +12,18 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from ...model import SessionSummary
 from ...plan import load_plan
 from ...yamlread import InputError
 from ..widgets.keybar import KeyBar
+from .history import id_width, wrapped
+
+NARROW = 96  # below this many columns, a session's locality goes under its title
+
+
+def lines(*cells: Text) -> int:
+    """The lines a row of wrapped cells needs."""
+    return max(cell.plain.count("\n") + 1 for cell in cells)
 
 
 class HomeScreen(Screen):
@@ -42,20 +51,25 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         # Column widths from the screen's: the title takes what the rest leave (2 cells of padding each).
+        # Titles wrap, never cut; a narrow screen puts the locality under the title, and keeps the id.
         width = self.app.size.width - 4
+        self.narrow = width < NARROW
         plans = self.query_one("#plans", DataTable)
+        self.plan_title_width = max(12, width - 22 - 10 - 3 - 8)
         plans.add_column("Plan file", width=22)
-        plans.add_column("Title", width=max(12, width - 22 - 10 - 3 - 8))
+        plans.add_column("Title", width=self.plan_title_width)
         plans.add_column("Date", width=10)
         plans.add_column("#", width=3)
         sessions = self.query_one("#sessions", DataTable)
-        sessions.add_column("Date", width=10)
-        sessions.add_column("Title", width=max(12, width - 10 - 12 - 7 - 8 - 10 - 12))
-        sessions.add_column("Locality", width=12)
-        sessions.add_column("Ballots", width=7)
-        sessions.add_column("Status", width=8)
-        sessions.add_column("Id", width=10)
-        self.reload()
+        listed = self.app.store.sessions()
+        columns = [("Date", 10), ("Ballots", 7), ("Status", 8), ("Id", id_width(listed))]
+        if not self.narrow:
+            columns.insert(1, ("Locality", 12))
+        self.title_width = max(12, width - sum(w + 2 for _, w in columns) - 2)
+        columns.insert(1, ("Title", self.title_width))
+        for label, w in columns:
+            sessions.add_column(label, width=w)
+        self.reload(listed)
         # Coming back to an unfinished workshop is the likelier wish than starting another.
         if any(s.status == "open" for s in self.listed):
             sessions.focus()
@@ -65,23 +79,32 @@ class HomeScreen(Screen):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, listed: list[SessionSummary] | None = None) -> None:
         plans = self.query_one("#plans", DataTable)
         plans.clear()
         self.plans = sorted(self.sessions_dir.glob("*.yaml")) if self.sessions_dir.is_dir() else []
         for path in self.plans:
+            name = wrapped(path.name, 22)
             try:
                 plan, _ = load_plan(path)
-                plans.add_row(path.name, plan.title, plan.date.isoformat(), str(len(plan.principles)))
+                title = wrapped(plan.title, self.plan_title_width)
+                plans.add_row(name, title, plan.date.isoformat(), str(len(plan.principles)), height=lines(name, title))
             except InputError as exc:
-                plans.add_row(path.name, Text(f"⚠ {len(exc.problems)} problem(s): Enter shows them", style="bold"),
-                              "", "")
+                problem = wrapped(f"⚠ {len(exc.problems)} problem(s): Enter shows them", self.plan_title_width,
+                                  style="bold")
+                plans.add_row(name, problem, "", "", height=lines(name, problem))
         sessions = self.query_one("#sessions", DataTable)
         sessions.clear()
-        self.listed = listed = self.app.store.sessions()
+        self.listed = listed = self.app.store.sessions() if listed is None else listed
         self.session_ids = [s.id for s in listed]
         for s in listed:
-            sessions.add_row(s.date, s.title, s.locality, str(s.ballots), s.status, s.id)
+            title = wrapped(s.title, self.title_width)
+            if self.narrow and s.locality:
+                title.append("\n")
+                title.append_text(wrapped(s.locality, self.title_width, style="dim"))
+            locality = [] if self.narrow else [wrapped(s.locality, 12)]
+            sessions.add_row(s.date, title, *locality, str(s.ballots), s.status, s.id,
+                             height=lines(title, *locality))
 
     def action_open(self) -> None:
         table = self.focused

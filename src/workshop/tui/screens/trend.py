@@ -9,9 +9,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from ...analytics import sparkline
 from ...console import stacked_labels
-from ...export.report import TREND_LEGEND, trend_gap_heading, trend_gaps, trend_value
+from ...export.report import TREND_LEGEND, trend_gap_heading, trend_sparkline, trend_value
 from ...record import load_trend
 from ...wording import plural
 from ..widgets.keybar import KeyBar
@@ -38,8 +37,6 @@ class TrendScreen(Screen):
 
     def on_mount(self) -> None:
         record = load_trend(self.app.store, self.locality)
-        lo, hi = record.scale_range
-        span = hi - lo
         count = len(record.sessions)
         title = Text(f"Trend: {record.locality}, {plural(count, 'session')}", style="bold")
         if len(record.groups) >= 2:
@@ -61,7 +58,7 @@ class TrendScreen(Screen):
         for t in record.trends:
             values = [Text(trend_value(record, p), justify="right", style="" if p.asked else "dim") for p in t.points]
             table.add_row(statement_cell(t.principle.statement), *values,
-                          Text(sparkline(trend_gaps(record, t), -span, span), style="bold"), height=None)
+                          Text(trend_sparkline(record, t), style="bold"), height=None)
         table.focus()
 
     def action_export(self) -> None:
