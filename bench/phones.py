@@ -42,6 +42,24 @@ GOAL_PHONES = 300
 # --- the phones (run in a child process) ----------------------------------------------------------
 
 
+def phone_address(i: int) -> str:
+    """Phone i's own loopback address (127.1.0.1 onwards): the server limits joins and connections
+    per address, and phones on a room's network each have their own."""
+    return f"127.1.{i // 250}.{i % 250 + 1}"
+
+
+def loopback_aliases() -> bool:
+    """Whether this machine routes all of 127.0.0.0/8 to loopback (Linux does; macOS has only 127.0.0.1)."""
+    import socket
+
+    try:
+        with socket.socket() as probe:
+            probe.bind((phone_address(0), 0))
+        return True
+    except OSError:
+        return False
+
+
 def raise_file_limit(want: int) -> None:
     try:
         import resource
@@ -62,15 +80,32 @@ class Link:
     being measured: with it, the phones' process rather than the server sets the pace.
     """
 
-    def __init__(self, host: str, port: int):
-        self.host, self.port = host, port
+    def __init__(self, host: str, port: int, local: str | None = None):
+        """local: the address this phone's connections come from (each phone its own, as on Wi-Fi)."""
+        self.host, self.port, self.local = host, port, local
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
+    async def connect(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection(
+            self.host, self.port, local_addr=(self.local, 0) if self.local else None)
+
     async def request(self, method: str, path: str, body: dict | None = None, token: str | None = None,
                       ) -> tuple[int, bytes]:
+        reused = self.writer is not None
+        try:
+            return await self._request(method, path, body, token)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            if not reused:
+                raise
+            # As browsers do: a kept-alive connection the server closed while idle, before any
+            # answer, is not an error; the request goes again on a new connection, once.
+            self.close()
+            return await self._request(method, path, body, token)
+
+    async def _request(self, method: str, path: str, body: dict | None, token: str | None) -> tuple[int, bytes]:
         if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            await self.connect()
         data = json.dumps(body).encode() if body is not None else b""
         head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
         if token:
@@ -125,7 +160,7 @@ async def phones_client(spec: dict) -> dict:
     """The phones' whole run; returns latencies and durations per phase, errors, and what was acknowledged."""
     n, groups, within = spec["phones"], spec["groups"], spec["within"]
     errors: Counter[str] = Counter()
-    links = [Link("127.0.0.1", spec["port"]) for _ in range(n)]
+    links = [Link("127.0.0.1", spec["port"], phone_address(i) if spec["aliases"] else None) for i in range(n)]
     tokens: list[str | None] = [None] * n
     acknowledged: dict[str, int | str] = {}  # participant id -> the last score answered with 200
     phases: dict[str, dict] = {}
@@ -202,7 +237,7 @@ async def wait_for_reveal(phones: list[tuple[Link, str]], errors: Counter) -> li
         first = True
         try:
             if link.writer is None:
-                link.reader, link.writer = await asyncio.open_connection(link.host, link.port)
+                await link.connect()
             async for data in link.events(token):
                 if first:
                     first = False
@@ -290,7 +325,8 @@ async def bench_app(db_path: Path, log_path: Path, phones: int, within: float) -
         live = app.screen.live
         server = app.phone_server
         spec = {"port": server.port, "code": server.join_code, "principle": live.principle.id,
-                "groups": [g.id for g in plan[0].groups], "phones": phones, "within": within, "reveal": True}
+                "groups": [g.id for g in plan[0].groups], "phones": phones, "within": within, "reveal": True,
+                "aliases": loopback_aliases()}
 
         async def reveal() -> None:
             await pilot.press("r")
@@ -344,7 +380,8 @@ async def bench_plain(db_path: Path, phones: int, within: float, page: bytes) ->
     port = runner.addresses[0][1]
     try:
         return await run_phones({"port": port, "code": "-", "principle": "p1", "groups": ["council", "vcs"],
-                                 "phones": phones, "within": within, "reveal": False})
+                                 "phones": phones, "within": within, "reveal": False,
+                                 "aliases": loopback_aliases()})
     finally:
         await runner.cleanup()
         conn.close()
@@ -381,7 +418,10 @@ def report(phones: int, within: float, app: dict, check: dict, plain: dict) -> N
     def lat(phase: dict) -> str:
         return f"{pct(phase['ms'], 50):.1f} / {pct(phase['ms'], 99):.1f}"
 
-    print(f"\nphones.py: {phones} phones on 127.0.0.1, each in its own keep-alive connection\n")
+    where = "each from its own loopback address (127.1.0.1 on)" if loopback_aliases() else (
+        "all from 127.0.0.1 (this machine has no other loopback addresses: the server's per-address "
+        "limits will refuse most joins)")
+    print(f"\nphones.py: {phones} phones to 127.0.0.1, {where}, each in its own keep-alive connection\n")
     row("", "in the app", "plain handler", "ratio")
     row("page loads/s, all at once", f"{rate(a['page']):,.0f}", f"{rate(b['page']):,.0f}",
         f"{rate(a['page']) / rate(b['page']):.2f}x")

@@ -223,6 +223,12 @@ class Connections:
     def __len__(self) -> int:
         return len(self._address)
 
+    def admits(self, address: str) -> bool:
+        """Whether a new connection from address would be kept (opened() decides for real)."""
+        if self._count[address] >= self.per_address:
+            return False
+        return len(self._address) < self.max_total or self._victim(address) is not None
+
     def opened(self, conn, address: str):
         """Register conn; returns (keep conn?, a connection to close to make room, or None)."""
         if self._count[address] >= self.per_address:

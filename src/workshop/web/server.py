@@ -84,6 +84,25 @@ class _Stream:
         self.closing = False
 
 
+class _Gate(asyncio.Protocol):
+    """A new connection's first stop: one its address may not open (or one beyond the cap, with
+    nobody to give way) is dropped before any HTTP work, so a device reconnecting as fast as it can
+    costs the server little. Otherwise the connection goes on to aiohttp's handler."""
+
+    def __init__(self, server: PhoneServer):
+        self.server = server
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        runner = self.server._runner
+        address = address_key(transport.get_extra_info("peername"))
+        if runner is None or runner.server is None or not self.server._connections.admits(address):
+            transport.abort()
+            return
+        handler = runner.server()
+        transport.set_protocol(handler)
+        handler.connection_made(transport)
+
+
 class PhoneServer:
     """Serves the participant page and the voting API for one session."""
 
@@ -111,6 +130,7 @@ class PhoneServer:
         self.joins = len(store.participants(session_id, "phones"))
         self._batch: list[tuple[Callable[[], tuple[int, str]], asyncio.Future]] = []
         self._runner: web.AppRunner | None = None
+        self._listener: asyncio.Server | None = None
         self._log_handler: logging.Handler | None = None
         self._result_cache: tuple[tuple[int, str], object] | None = None
         name = socket.gethostname().lower()
@@ -153,18 +173,22 @@ class PhoneServer:
         await self._runner.setup()
         self._limit_connections(self._runner.server)
         try:
-            await web.TCPSite(self._runner, self.host, self.port, backlog=512).start()
+            self._listener = await asyncio.get_running_loop().create_server(
+                lambda: _Gate(self), self.host, self.port, backlog=512)
         except OSError:
             await self._runner.cleanup()
             self._runner = None
             self._close_log()
             raise
-        self.port = self._runner.addresses[0][1]
+        self.port = self._listener.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
         for stream in list(self.streams):
             stream.closing = True
             stream.wake.set()
+        if self._listener:
+            self._listener.close()
+            self._listener = None
         if self._runner:
             await self._runner.cleanup()
             self._runner = None
@@ -180,8 +204,8 @@ class PhoneServer:
             keep, evict = self._connections.opened(handler, address_key(transport.get_extra_info("peername")))
             if evict is not None:
                 evict.force_close()
-            if not keep:
-                handler.force_close()
+            if not keep:  # once the handler has started: closing it before then upsets aiohttp
+                asyncio.get_running_loop().call_soon(handler.force_close)
 
         def connection_lost(handler, exc=None) -> None:
             self._connections.closed(handler)
