@@ -420,3 +420,28 @@ def test_a_schema_4_database_from_before_the_plan_source_columns_gets_them(db_pa
     with Store(db_path) as store:
         store.set_plan_source(sid, "sessions/demo.yaml", "abc123")
         assert store.plan_source(sid) == ("sessions/demo.yaml", "abc123")
+
+
+def test_import_with_a_bad_last_ballot_leaves_nothing_behind(store, demo_plan):
+    from workshop.model import Ballot
+
+    good = [Ballot(demo_plan.principles[0].id, "vcs", 3) for _ in range(50)]
+    with pytest.raises(BallotError, match="off the scale"):
+        store.import_ballots(demo_plan, "", good + [Ballot(demo_plan.principles[0].id, "vcs", 9)])
+    assert store.sessions() == []
+    assert store.conn.execute("SELECT COUNT(*) FROM ballots").fetchone() == (0,)
+
+
+def test_a_bulk_import_keeps_the_counts_and_the_scale_guard(store, demo_plan):
+    from workshop.model import Ballot
+
+    ballots = [Ballot(p.id, g, 1 + i % 5) for i, (p, g) in
+               enumerate((p, g) for p in demo_plan.principles for g in ("council", "vcs") for _ in range(7))]
+    session = store.import_ballots(demo_plan, "", ballots)
+    [summary] = store.sessions()
+    assert summary.ballots == len(ballots) == len(store.ballots(session.id))
+    names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"session_counts_ballot_in", "ballots_on_scale_insert"} <= names  # set back after the bulk insert
+    with pytest.raises(sqlite3.IntegrityError, match="off the scale"):
+        store.conn.execute("INSERT INTO ballots VALUES (?, ?, 'x', 'vcs', 9, 0, 'cards', NULL)",
+                           [session.id, demo_plan.principles[0].id])

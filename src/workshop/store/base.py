@@ -50,6 +50,12 @@ def now() -> str:
 
 
 def new_id(length: int = 10) -> str:
-    return "".join(secrets.choice(ID_ALPHABET) for _ in range(length))
+    """A random id of `length` characters from ID_ALPHABET, uniform: one draw, then its digits."""
+    n = secrets.randbelow(len(ID_ALPHABET) ** length)
+    chars = []
+    for _ in range(length):
+        n, digit = divmod(n, len(ID_ALPHABET))
+        chars.append(ID_ALPHABET[digit])
+    return "".join(chars)
 
 
