@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from .analytics import PrincipleResult, default_pair, pairs, principle_result, results_from_tallies
 from .model import Action, Group, Note, Plan, Principle, Session
 from .store import Store, new_id
+from .wording import plural
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,12 @@ class SeatView:
     voted: bool
 
 
+def busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether a write failed only because another program holds the database for now."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 class LiveSession:
     """The running state of one session, persisted through the store at every step."""
 
@@ -29,6 +37,7 @@ class LiveSession:
         self.store = store
         self.readonly = readonly  # reviewing a past session: nothing is opened, closed or voted
         self.on_change: Callable[[], None] | None = None  # told when phones must follow the facilitator
+        self.pending: list[tuple[str, Callable[[], object]]] = []  # writes waiting for the lock, in order
         self.session = session
         self.plan: Plan = session.plan
         self.id = session.id
@@ -73,17 +82,66 @@ class LiveSession:
         """Whether results show: once closed, and always when reviewing."""
         return self.readonly or self.state() == "closed"
 
+    # --- writing while another program holds the database -----------------------------------
+
+    def _write(self, what: str, write: Callable[[], object]) -> bool:
+        """Run a write now, committed; or, while another program holds the write lock, keep it
+        to run later in order (retry_pending). True when it is committed now.
+
+        Nothing waits on the lock: the screen counts only what is committed, and says what waits.
+        """
+        if not self.pending:
+            try:
+                with self.store.atomic():
+                    write()
+                return True
+            except sqlite3.OperationalError as exc:
+                if not busy(exc):
+                    raise
+        self.pending.append((what, write))
+        return False
+
+    def retry_pending(self) -> int:
+        """Run the writes that waited, oldest first, until one still finds the lock; how many ran."""
+        done = 0
+        while self.pending:
+            what, write = self.pending[0]
+            try:
+                with self.store.atomic():
+                    write()
+            except sqlite3.OperationalError as exc:
+                if not busy(exc):
+                    raise
+                break
+            self.pending.pop(0)
+            done += 1
+        if done:
+            self.changed()
+        return done
+
+    def waiting(self) -> str:
+        """'3 ballots waiting' (and other writes), or '' when nothing waits."""
+        ballots = sum(1 for what, _ in self.pending if what == "ballot")
+        others = len(self.pending) - ballots
+        parts = ([plural(ballots, "ballot")] if ballots else []) + ([plural(others, "other change")] if others else [])
+        return " and ".join(parts) + " waiting" if parts else ""
+
     def go(self, position: int) -> None:
         """Show the principle at position; a principle not yet voted on opens for voting."""
         self.position = min(max(position, 0), self.total - 1)
         if self.readonly:
             return
-        self.store.set_position(self.id, self.position)
-        state = self.state()
-        if state == "pending":
-            self.store.set_principle_state(self.id, self.principle.id, "open")
-        if state != "closed":
-            self._carry_on()
+        position, principle = self.position, self.principle.id
+
+        def write() -> None:
+            self.store.set_position(self.id, position)
+            state = self.state(principle)
+            if state == "pending":
+                self.store.set_principle_state(self.id, principle, "open")
+            if state != "closed":
+                self._carry_on()
+
+        self._write("move", write)
         self.changed()
 
     def _carry_on(self) -> None:
@@ -116,10 +174,12 @@ class LiveSession:
         return {g.id: stored.get(g.id) if stored.get(g.id) is not None else (seats[g.id] or None)
                 for g in self.groups}
 
-    def set_room_sizes(self, sizes: dict[str, int | None]) -> None:
-        with self.store.atomic():
+    def set_room_sizes(self, sizes: dict[str, int | None]) -> bool:
+        def write() -> None:
             for group, size in sizes.items():
                 self.store.set_room_size(self.id, group, size)
+
+        return self._write("room size", write)
 
     def over_room(self, group: str, score: int | None, count: int) -> tuple[int, int] | None:
         """(ballots the group would have, people in the room) when a card count would pass the room."""
@@ -149,9 +209,10 @@ class LiveSession:
     def card_counts(self) -> dict[tuple[str, int | None], int]:
         return self.store.card_counts(self.id, self.principle.id)
 
-    def set_cards(self, group: str, score: int | None, count: int, principle_id: str | None = None) -> None:
-        """Store how many cards were raised; committed before this returns."""
-        self.store.set_card_count(self.id, principle_id or self.principle.id, group, score, count)
+    def set_cards(self, group: str, score: int | None, count: int, principle_id: str | None = None) -> bool:
+        """Store how many cards were raised: committed before this returns True, or waiting (False)."""
+        principle = principle_id or self.principle.id
+        return self._write("ballot", lambda: self.store.set_card_count(self.id, principle, group, score, count))
 
     def seat_labels(self) -> list[str]:
         labels, seen = [], {}
@@ -179,29 +240,40 @@ class LiveSession:
         return [SeatView(i, label, seat.group, i in mine)
                 for i, (seat, label) in enumerate(zip(self.plan.roster, self.seat_labels()))]
 
-    def vote(self, seat_index: int, score: int | None) -> None:
-        """Record a roster participant's ballot; it is committed before this returns."""
-        seat = self.plan.roster[seat_index]
+    def vote(self, seat_index: int, score: int | None) -> bool:
+        """Record a roster participant's ballot: committed before this returns True, or waiting (False)."""
+        seat, principle = self.plan.roster[seat_index], self.principle.id
         if self.plan.anonymous:
-            self.store.record_ballot(self.id, self.principle.id, seat.group, score,
-                                     ballot_id=self._ballot_id(seat_index), mode="roster")
-            return
-        if seat_index not in self._seat_ids:
-            label = self.seat_labels()[seat_index]
-            self._seat_ids[seat_index] = self.store.add_participant(self.id, seat.group, name=label, mode="roster")
-        self.store.record_ballot(self.id, self.principle.id, seat.group, score,
-                                 participant=self._seat_ids[seat_index], mode="roster")
+            ballot_id = self._ballot_id(seat_index)
+            return self._write("ballot", lambda: self.store.record_ballot(
+                self.id, principle, seat.group, score, ballot_id=ballot_id, mode="roster"))
+
+        def write() -> None:
+            if seat_index not in self._seat_ids:
+                label = self.seat_labels()[seat_index]
+                self._seat_ids[seat_index] = self.store.add_participant(self.id, seat.group, name=label,
+                                                                        mode="roster")
+            self.store.record_ballot(self.id, principle, seat.group, score,
+                                     participant=self._seat_ids[seat_index], mode="roster")
+
+        return self._write("ballot", write)
 
     # --- reveal and results -----------------------------------------------------------------
 
     def reveal(self) -> PrincipleResult:
-        self.store.set_principle_state(self.id, self.principle.id, "closed")
+        principle = self.principle.id
+        self._write("reveal", lambda: self.store.set_principle_state(self.id, principle, "closed"))
         self.changed()
         return self.result()
 
     def reopen(self) -> None:
-        self.store.set_principle_state(self.id, self.principle.id, "open")
-        self._carry_on()
+        principle = self.principle.id
+
+        def write() -> None:
+            self.store.set_principle_state(self.id, principle, "open")
+            self._carry_on()
+
+        self._write("reopen", write)
         self.changed()
 
     def result(self, principle: Principle | None = None) -> PrincipleResult:
@@ -215,25 +287,28 @@ class LiveSession:
         return self.store.principle_states(self.id)
 
     def finish(self) -> None:
-        self.store.finish_session(self.id)
+        self._write("finish", lambda: self.store.finish_session(self.id))
         self.changed()
 
     # --- notes and actions -----------------------------------------------------------------
 
-    def add_note(self, text: str) -> Note:
-        return self.store.add_note(self.id, text, self.principle.id)
+    def add_note(self, text: str) -> bool:
+        principle = self.principle.id
+        return self._write("note", lambda: self.store.add_note(self.id, text, principle))
 
-    def add_action(self, text: str, owner: str = "", due: str = "") -> Action:
-        return self.store.add_action(self.id, text, owner=owner, due=due, principle_id=self.principle.id)
+    def add_action(self, text: str, owner: str = "", due: str = "") -> bool:
+        principle = self.principle.id
+        return self._write("action", lambda: self.store.add_action(self.id, text, owner=owner, due=due,
+                                                                   principle_id=principle))
 
-    def update_action(self, action_id: int, *, text: str, owner: str, due: str) -> None:
-        self.store.update_action(action_id, text=text, owner=owner, due=due)
+    def update_action(self, action_id: int, *, text: str, owner: str, due: str) -> bool:
+        return self._write("action", lambda: self.store.update_action(action_id, text=text, owner=owner, due=due))
 
-    def delete_action(self, action_id: int) -> None:
-        self.store.delete_action(action_id)
+    def delete_action(self, action_id: int) -> bool:
+        return self._write("action", lambda: self.store.delete_action(action_id))
 
-    def delete_note(self, note_id: int) -> None:
-        self.store.delete_note(note_id)
+    def delete_note(self, note_id: int) -> bool:
+        return self._write("note", lambda: self.store.delete_note(note_id))
 
     def notes(self) -> list[Note]:
         return [n for n in self.store.notes(self.id) if n.principle_id == self.principle.id]

@@ -20,6 +20,9 @@ from ..store import Store
 from .themes import DEFAULT_THEME, PROJECTOR, PROJECTOR_DARK, THEMES
 
 
+LOCK_WAIT_MS = 50  # the longest a key press may wait for another program's write lock
+
+
 def digest(text: str) -> str:
     """A plan file's fingerprint: whether the file is still the one a session was started from."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -44,6 +47,9 @@ class WorkshopApp(App):
                  host: str = "0.0.0.0", port: int = 8765, log_path: Path | None = None):
         super().__init__()
         self.store = store
+        # The app never waits on the event loop for another program's write lock: a write that
+        # finds it is kept and retried (LiveSession.pending), and phones get 503 with Retry-After.
+        store.conn.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
         self.phones = phones
         self.host = host
         self.port = port

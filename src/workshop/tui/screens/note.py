@@ -23,6 +23,9 @@ from ...wording import owner_due
 from .dialogs import ConfirmScreen
 
 
+WAITING = "Kept: another workshop command is writing to the database; it is saved as soon as it can be"
+
+
 class SavedList(DataTable):
     """The principle's notes and actions; e edits the action under the cursor, x deletes."""
 
@@ -147,14 +150,13 @@ class NoteScreen(ModalScreen[None]):
                     return
             owner = self.query_one("#owner", Input).value.strip()
             if self.editing is not None:
-                self.live.update_action(self.editing.id, text=text, owner=owner, due=due)
-                self.notify("Action changed")
+                saved = self.live.update_action(self.editing.id, text=text, owner=owner, due=due)
+                self.notify("Action changed" if saved else WAITING)
             else:
-                self.live.add_action(text, owner=owner, due=due)
-                self.notify("Action saved")
+                saved = self.live.add_action(text, owner=owner, due=due)
+                self.notify("Action saved" if saved else WAITING)
         else:
-            self.live.add_note(text)
-            self.notify("Note saved")
+            self.notify("Note saved" if self.live.add_note(text) else WAITING)
         self.editing = None
         for field in self.query(Input):
             field.value = ""

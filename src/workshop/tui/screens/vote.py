@@ -95,6 +95,7 @@ class VoteScreen(Screen):
         self.show_principle()
         self.refresh_join()
         self.set_interval(1, self.update_topline)
+        self.set_interval(0.5, self.retry_pending)
         if self.simulator:
             self.set_interval(0.3, self.simulate_step)
 
@@ -114,6 +115,11 @@ class VoteScreen(Screen):
             self.first_waiting_seat()
         self.show_results()
         self.refresh_bindings()
+
+    def retry_pending(self) -> None:
+        """Writes that found another program holding the database: tried again, off the keys' path."""
+        if self.live.pending and self.live.retry_pending():
+            self.show_principle(entered=False)
 
     def first_waiting_seat(self) -> None:
         """On a new principle the roster cursor starts on the first seat that has not voted on it."""
@@ -148,6 +154,10 @@ class VoteScreen(Screen):
             text.append("   ·   scores stay hidden until you reveal (r)", style="dim")
         if self.private:
             text.append("   ·   PRIVATE ENTRY", style="bold reverse")
+        waiting = live.waiting()
+        if waiting:
+            # Counted above only once committed: what is typed is kept and retried, never lost.
+            text.append(f"\n{waiting}: another workshop command is writing; retrying", style="bold reverse")
         noted = self.noted()
         if noted:
             text.append(f"\n{noted} on this principle (a)", style="bold")
