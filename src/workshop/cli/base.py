@@ -127,7 +127,25 @@ db_option = click.option(
     help="The database file (default: WORKSHOP_DB, then your data folder; see 'workshop where').")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Group(click.Group):
+    """The command group: a store error, or damage SQLite finds only once a command reads on, is one
+    line and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        import sqlite3
+
+        from ..store import StoreError, resolve_db_path
+        from ..store.connect import damaged
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            fail(str(exc))
+        except sqlite3.DatabaseError as exc:
+            fail(str(damaged(resolve_db_path(ctx.obj.db_option if ctx.obj else None), exc)))
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
 @click.version_option(__version__, prog_name="workshop")
 @click.pass_context

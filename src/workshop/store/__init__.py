@@ -32,7 +32,7 @@ from .base import (  # noqa: F401  (re-exported: the storage layer's public name
     now,
     resolve_db_path,
 )
-from .connect import connect_checked
+from .connect import connect_checked, damaged
 from .notes import NotesMixin
 from .schema import SCHEMA_VERSION, migrations  # noqa: F401
 
@@ -137,7 +137,11 @@ class Store(BallotsMixin, NotesMixin):
             [sid]).fetchone()
         # The frozen plan holds every principle's wording as it was asked; session_principles
         # repeats it as a table for people reading the file.
-        return Session(sid, Plan.from_dict(json.loads(plan_json)), status, position, created, updated, plan_text)
+        try:
+            plan = Plan.from_dict(json.loads(plan_json))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise damaged(self.path, f"session {sid}'s frozen plan: {exc}") from None
+        return Session(sid, plan, status, position, created, updated, plan_text)
 
     def sessions(self, *, locality: str | None = None) -> list[SessionSummary]:
         """Every session, newest first."""

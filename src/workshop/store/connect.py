@@ -52,14 +52,15 @@ def _check_header(path: Path) -> None:
                          f"Restore a copy or {CHOOSE}")
     page_size = int.from_bytes(header[16:18], "big")
     if page_size not in {1} | {2 ** n for n in range(9, 16)} or header[21:24] != b"\x40\x20\x20":
-        raise _damaged(path, "its header is not an SQLite header")
+        raise damaged(path, "its header is not an SQLite header")
     if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
         # The header alone says so: nothing of another program's file is opened as a database.
         raise StoreError(f"{path}: an SQLite database from another program; workshop leaves it untouched. "
                          f"Choose another file with --db")
 
 
-def _damaged(path: Path, exc: Exception | str) -> StoreError:
+def damaged(path: Path, exc: Exception | str) -> StoreError:
+    """The one message for a file SQLite cannot read: what it said, on one line, and what to do."""
     why = " ".join(str(exc).replace("*** in database main ***", "").split())  # one line
     return StoreError(f"{path}: cannot be read as a database ({why}); it may be damaged. "
                       f"Restore a copy or {CHOOSE}")
@@ -149,7 +150,8 @@ def connect_checked(path: Path, *, create: bool = True, readonly: bool = False,
     except StoreError:
         raise
     except sqlite3.Error as exc:
-        raise _damaged(path, exc) if size else StoreError(f"{path}: cannot open the database ({exc})") from None
+        raise damaged(path, exc) if size else StoreError(f"{path}: cannot open the database ({exc})") from None
+    refusal = None
     try:
         if not size:
             # Marked as ours before anything else is written: a file cut off while it is being
@@ -157,12 +159,15 @@ def connect_checked(path: Path, *, create: bool = True, readonly: bool = False,
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             return _writing(conn)
         _check_contents(path, conn, readonly=readonly, older_ok=older_ok)
-    except StoreError:
-        conn.close()
-        raise
+    except StoreError as exc:
+        refusal = exc
     except sqlite3.Error as exc:
+        refusal = damaged(path, exc)
+    if refusal:
+        # Closed once the failed query's traceback is gone: a statement it keeps alive would keep
+        # the connection open, and the -wal and -shm files it made would stay behind.
         conn.close()
-        raise _damaged(path, exc) from None
+        raise refusal.with_traceback(None) from None
     return conn if readonly else _writing(conn)
 
 
@@ -174,12 +179,14 @@ def _check_contents(path: Path, conn: sqlite3.Connection, *, readonly: bool, old
     # quick_check reads every page: damage is found here, before a write could spread it.
     problems = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
     if problems != ["ok"]:
-        raise _damaged(path, problems[0] if problems else "no answer from the integrity check")
+        raise damaged(path, problems[0] if problems else "no answer from the integrity check")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version < 0:
+        raise damaged(path, f"schema version {version}")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
     applied = {r[0] for r in conn.execute(
-        "SELECT name FROM _sqlite_migrations WHERE migration_set = 'workshop'")} if "_sqlite_migrations" in tables \
-        else set()
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = 'workshop'").fetchall()} \
+        if "_sqlite_migrations" in tables else set()
     if version > SCHEMA_VERSION or applied - KNOWN_MIGRATIONS:
         raise StoreError(f"{path}: written by a newer version of workshop (schema {version}, this one knows "
                          f"{SCHEMA_VERSION}); upgrade workshop to open it")
