@@ -32,6 +32,7 @@ bench: $(TESTS)
 	$(BIN)/python bench/history.py --sessions 200
 	$(BIN)/python bench/startup.py --repeat 5
 	$(BIN)/python bench/phones.py
+	$(BIN)/python bench/contention.py --repeat 3
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
