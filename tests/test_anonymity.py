@@ -146,3 +146,16 @@ def test_a_named_session_keeps_names_times_and_changes(tmp_path):
         [ballot] = store.ballots(live.id)
         assert ballot.cast_at and store.participant_names(live.id)[ballot.participant] == "A. Patel"
         assert store.db.execute("SELECT COUNT(*) FROM ballot_changes").fetchone() == (1,)
+
+
+def test_a_deleted_session_leaves_no_trace_of_its_words_in_the_file(tmp_path):
+    text = PLAN.replace("title: Unlinkable", "title: Zanzibarwick Health Check")
+    plan = parse_plan(text)
+    path = tmp_path / "deleted.db"
+    with Store(path) as store:
+        session = store.start_session(plan, text)
+        store.add_note(session.id, "Quibbletwine said the grants were cut", plan.principles[0].id)
+        store.delete_session(session.id)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = path.read_bytes()
+    assert b"Quibbletwine" not in raw and b"Zanzibarwick" not in raw
