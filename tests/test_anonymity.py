@@ -153,8 +153,12 @@ def test_a_deleted_session_leaves_no_trace_of_its_words_in_the_file(tmp_path):
     plan = parse_plan(text)
     path = tmp_path / "deleted.db"
     with Store(path) as store:
+        kept = store.start_session(parse_plan(PLAN), PLAN)  # shares its pages with the one deleted
         session = store.start_session(plan, text)
+        store.add_note(kept.id, "A note that stays", plan.principles[0].id)
         store.add_note(session.id, "Quibbletwine said the grants were cut", plan.principles[0].id)
+        store.add_note(kept.id, "Another note that stays", plan.principles[0].id)
+    with Store(path) as store:  # opened again, as a later `workshop delete` does
         store.delete_session(session.id)
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = path.read_bytes()
