@@ -361,7 +361,7 @@ def test_trend_in_every_report_format(store, earlier, spring, anonymous, tmp_pat
     # Each gap from the means as shown: 4.7 and 1.3 then, so −3.4 where JSON has −3.333.
     assert table[1].endswith("| −3.4 | · | −2.3 | ▂·▂ |")
     assert table[5].endswith("| −1.0 | −2.0 | +0.2 | ▄▃▅ |")
-    assert table[2].endswith("| – | · | – | ··· |")
+    assert table[2].endswith("| – | · | – | –·– |")  # the trend marks what the values mark
     assert "· the session did not include the principle" in md
 
     html = export_trend(trend, "html", tmp_path / "t.html").read_text()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..analytics import sparkline
 from ..wording import DASH, move, pair_label, result_gap, signed
 from . import replace_atomically
 from .report import (
     SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, WORDING_LEGEND, WORDING_MARK, comparison_explained,
     comparison_groups, comparison_rows, details, gap_explained, headlines, numbers, only_in, pair_of, session_label,
-    stats_text, summary_line, trend_gap_heading, trend_gaps, trend_value, turnout, turnout_text,
+    stats_text, summary_line, trend_gap_heading, trend_sparkline, trend_value, turnout, turnout_text,
 )
 
 
@@ -120,12 +119,12 @@ def write_trend(trend, path: Path) -> None:
     out += [f"- {s.date}: {s.title} (session {s.id}, {s.ballots} ballots)" for s in trend.sessions] or ["No sessions."]
     out += ["", f"{trend_gap_heading(trend)}, from the means as shown, one column per session, oldest first; "
             f"{TREND_LEGEND}. In the trend, ▁ is a gap of {signed(-span, 0)}, █ is {signed(span, 0)}; "
-            "· means no gap that time.", ""]
+            "in it too, – is no gap to show and · not asked.", ""]
     header = ["#", "Principle"] + list(trend.labels) + ["Trend"]
     rows = []
     for i, t in enumerate(trend.trends, 1):
         rows.append([str(i), t.principle.statement] + [trend_value(trend, p) for p in t.points]
-                    + [sparkline(trend_gaps(trend, t), -span, span)])
+                    + [trend_sparkline(trend, t)])
     out += table(header, rows, right=tuple(range(2, len(header) - 1)) + (0,)) if rows else ["No principles yet."]
     with replace_atomically(path) as fh:
         fh.write("\n".join(out) + "\n")

@@ -141,7 +141,7 @@ class GapScreen(Screen[int | None]):
             gap = result_gap(r)
             gap_text = Text(signed(gap), style="bold")
             if self.show_bars:
-                gap_text.append(" " + diverging_bar(gap, plan.scale.range, half=4))
+                gap_text.append(" " + diverging_bar(gap, plan.scale.range, half=4, whole_range=True))
             cells = [str(number_), statement, *(mean_cell(r, g.id) for g in plan.groups), gap_text]
             if self.show_distributions:
                 shown = self.live.readonly or states[r.principle.id] == "closed"
