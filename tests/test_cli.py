@@ -313,3 +313,19 @@ def test_export_to_a_folder_name_refuses_and_writes_nothing(runner, db_path, tmp
     result = invoke(runner, "export", sid, "--format", "json", "-o", tmp_path, db=db_path)
     assert result.exit_code == 2 and "is a folder" in result.stderr
     assert not list(tmp_path.glob("*.json"))
+
+
+def test_a_named_csv_into_an_anonymous_plan_says_how_many_names_it_dropped(runner, db_path, tmp_path):
+    votes = tmp_path / "named.csv"
+    votes.write_text("participant,group,principle,score\n"
+                     "A. Patel,council,council-accepts-vcs-right-to-challenge,4\n"
+                     "A. Patel,council,council-respects-independence-of-funded-vcs,3\n"
+                     "B. Khan,vcs,council-accepts-vcs-right-to-challenge,2\n", encoding="utf-8")
+    result = invoke(runner, "import", DEMO, str(votes), db=db_path)
+    assert result.exit_code == 0, result.output
+    assert "dropped 2 names: the plan is anonymous" in result.stderr
+    conn = sqlite3.connect(db_path)
+    ids = [r[0] for r in conn.execute("SELECT participant_id FROM ballots")]
+    assert len(ids) == len(set(ids)) == 3  # A. Patel's two ballots share nothing
+    assert conn.execute("SELECT COUNT(*) FROM participants").fetchone() == (0,)
+    assert b"Patel" not in db_path.read_bytes()

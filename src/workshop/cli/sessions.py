@@ -82,6 +82,11 @@ def import_votes(ctx: Context, plan_path: str, votes: str) -> None:
         except (BallotError, StoreError) as exc:
             fail(f"{votes}: {exc}; nothing was imported")
     click.echo(f"imported {plural(len(ballots), 'ballot')} into session {session.id}", err=True)
+    names = {b.participant for b in ballots if b.participant}
+    if plan.anonymous and names:
+        # Kept neither as names nor as ids linking a person's ballots: each ballot stands alone.
+        click.echo(f"dropped {plural(len(names), 'name')}: the plan is anonymous, so each ballot is kept "
+                   "on its own, linked to no one", err=True)
     click.echo(session.id)
 
 
