@@ -26,7 +26,7 @@ run: $(APP)
 	$(BIN)/workshop run --simulate sessions/demo.yaml
 
 test: $(TESTS)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 bench: $(TESTS)
 	$(BIN)/python bench/history.py --sessions 200
