@@ -30,7 +30,7 @@ async def test_cards_typed_while_another_command_writes_are_kept_and_stored_afte
         other.execute("BEGIN IMMEDIATE")  # another workshop command, say a long import, holds the lock
         await pilot.press("3", "enter", "4", "enter")  # Council 3 at score 1, VCS 4 at score 1
         assert isinstance(app.screen, VoteScreen)  # the app is still there
-        await wait_for(pilot, lambda: "2 ballots waiting" in screen_text(app))
+        await wait_for(pilot, lambda: "2 ballots waiting: another workshop command is writing" in screen_text(app))
         assert "Ballots in: Council 0   VCS 0" in screen_text(app)  # nothing counted before it is stored
         assert committed(db_path, sid, first) == {}
         await pilot.press("2", "enter")  # Council 2 at score 2 (Enter on the last group went on to score 2)

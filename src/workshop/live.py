@@ -24,10 +24,15 @@ class SeatView:
     voted: bool
 
 
-def busy(exc: sqlite3.OperationalError) -> bool:
-    """Whether a write failed only because another program holds the database for now."""
+def held_up(exc: sqlite3.OperationalError) -> str:
+    """Why a write must wait, in the room's words: another program's lock, or the disk itself.
+
+    Either way the write is kept and tried again; the app never stops over it.
+    """
     text = str(exc).lower()
-    return "locked" in text or "busy" in text
+    if "locked" in text or "busy" in text:
+        return "another workshop command is writing"
+    return f"the database cannot be written just now ({exc}); check the disk"
 
 
 class LiveSession:
@@ -38,6 +43,7 @@ class LiveSession:
         self.readonly = readonly  # reviewing a past session: nothing is opened, closed or voted
         self.on_change: Callable[[], None] | None = None  # told when phones must follow the facilitator
         self.pending: list[tuple[str, Callable[[], object]]] = []  # writes waiting for the lock, in order
+        self.hold_up = ""  # why they wait
         self.session = session
         self.plan: Plan = session.plan
         self.id = session.id
@@ -96,8 +102,7 @@ class LiveSession:
                     write()
                 return True
             except sqlite3.OperationalError as exc:
-                if not busy(exc):
-                    raise
+                self.hold_up = held_up(exc)
         self.pending.append((what, write))
         return False
 
@@ -110,8 +115,7 @@ class LiveSession:
                 with self.store.atomic():
                     write()
             except sqlite3.OperationalError as exc:
-                if not busy(exc):
-                    raise
+                self.hold_up = held_up(exc)
                 break
             self.pending.pop(0)
             done += 1

@@ -157,7 +157,7 @@ class VoteScreen(Screen):
         waiting = live.waiting()
         if waiting:
             # Counted above only once committed: what is typed is kept and retried, never lost.
-            text.append(f"\n{waiting}: another workshop command is writing; retrying", style="bold reverse")
+            text.append(f"\n{waiting}: {live.hold_up}; retrying", style="bold reverse")
         noted = self.noted()
         if noted:
             text.append(f"\n{noted} on this principle (a)", style="bold")
