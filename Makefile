@@ -33,6 +33,8 @@ bench: $(TESTS)
 	$(BIN)/python bench/startup.py --repeat 5
 	$(BIN)/python bench/phones.py
 	$(BIN)/python bench/contention.py --repeat 3
+	$(BIN)/python bench/attack.py
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
