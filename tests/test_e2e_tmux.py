@@ -233,3 +233,17 @@ def test_roster_arrows_and_the_next_principles_first_ballot(tmux, tmp_path):
         first = {names[b.participant]: b.score for b in store.ballots(summary.id, ids[0])}
         second = {names[b.participant]: b.score for b in store.ballots(summary.id, ids[1])}
     assert first == {"B. Khan": 4} and second == {"A. Patel": 5}
+
+
+def test_room_sizes_typed_in_one_burst_land_field_by_field(tmux, tmp_path):
+    db, pidfile = tmp_path / "room.db", tmp_path / "workshop.pid"
+    pane = tmux(workshop_command(db, pidfile, "sessions/demo.yaml"))
+    pane.wait_for("Press Enter to begin", "the lobby")
+    pane.send("c")
+    pane.wait_for("How many people of each group are in the room?", "the room size dialog")
+    pane.send("1", "2", "Tab", "1", "0", "Enter")  # as fast as a facilitator types
+    pane.wait_for("Council 12 · VCS 10", "the sizes in the lobby")
+    pane.send("C-q")
+    pane.wait_for("EXITED 0", "a clean exit")
+    with Store(db) as store:
+        assert store.sessions() == []  # a lobby never begun keeps no session

@@ -40,7 +40,13 @@ class GroupNumbersScreen(ModalScreen[dict[str, int | None] | None]):
     Tab moves between the fields and Enter saves from any of them, so it types in one burst.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    # Tab as a priority binding: it moves the focus when it is pressed, so the digits typed after
+    # it in one burst land in the next field (a plain binding would run after they were delivered).
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+    ]
 
     def __init__(self, title: str, groups: list[tuple[str, str, int | None]]):
         super().__init__()

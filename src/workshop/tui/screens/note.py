@@ -39,6 +39,9 @@ class NoteScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("ctrl+s", "save", "Save"),
+        # Priority: the focus moves as Tab is pressed, so a burst of typing lands field by field.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
     AUTO_FOCUS = "#text"  # typing straight after `a` lands in the text box
 
