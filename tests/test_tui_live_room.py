@@ -337,3 +337,33 @@ async def test_resuming_a_phone_session_starts_phone_voting_again(db_path, demo)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.phone_server is not None)
         assert app.phone_server.join_code == code
+
+
+def burst(app, keys) -> None:
+    """Keys delivered as a fast typist sends them: all queued at once, none waiting for the screen
+    (Pilot's press waits for each key to be handled, which would hide what goes wrong)."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_a_burst_straight_after_c_lands_in_the_room_dialog(db_path, demo):
+    app = make_app(db_path, plan=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        burst(app, ["c", *"12", "tab", *"10", "enter"])
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen) and "Council 12 · VCS 10" in screen_text(app))
+        with Store(db_path) as check:
+            assert check.room_sizes(app.screen.live.id) == {"council": 12, "vcs": 10}
+
+
+async def test_a_burst_straight_after_a_lands_in_the_note(db_path, demo):
+    app = make_app(db_path, plan=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        burst(app, ["a", *"review grant conditions", "enter"])  # r, g, n, d: none acts on the vote screen
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteScreen)
+                       and app.screen.live.notes() and True)
+        live = app.screen.live
+        assert [n.text for n in live.notes()] == ["review grant conditions"]
+        assert live.states()[demo[0].principles[0].id] == "open" and live.position == 0  # nothing revealed or moved

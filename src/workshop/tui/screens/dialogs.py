@@ -4,12 +4,55 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
+
+
+class TypeAhead:
+    """For dialogs with text fields: keys typed straight after the key that opened the dialog, in
+    one burst, land in its fields in order instead of being lost.
+
+    The key that opens such a dialog is a priority binding, so the dialog is on the stack before the
+    next key is delivered; keys that arrive before its fields exist are kept and typed in on resume.
+    """
+
+    def type_ahead(self, event: events.Key) -> bool:
+        fields = self.query(Input)
+        if not fields:  # not composed yet: kept, and typed in once the dialog is on screen
+            self.__dict__.setdefault("_early", []).append(event)
+            return True
+        field = self.focused if isinstance(self.focused, Input) else fields.first()
+        if event.key == "tab":
+            self.focus_next()
+        elif event.key == "shift+tab":
+            self.focus_previous()
+        elif event.key == "enter":
+            field.focus()
+            field.action_submit()
+        elif event.key == "backspace":
+            field.focus()
+            field.action_delete_left()
+        elif event.is_printable and event.character:
+            field.focus()
+            field.insert_text_at_cursor(event.character)
+        else:
+            return False
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        # Only before anything has the focus: later, keys belong to the focused widget's bindings.
+        if self.focused is None and self.type_ahead(event):
+            event.stop()
+            event.prevent_default()
+
+    def on_screen_resume(self) -> None:
+        early, self.__dict__["_early"] = self.__dict__.get("_early", []), []
+        for event in early:
+            self.type_ahead(event)
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -34,7 +77,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class GroupNumbersScreen(ModalScreen[dict[str, int | None] | None]):
+class GroupNumbersScreen(TypeAhead, ModalScreen[dict[str, int | None] | None]):
     """A whole number per group (how many of each are in the room); blank means not known.
 
     Tab moves between the fields and Enter saves from any of them, so it types in one burst.

@@ -22,8 +22,8 @@ MODE_WORDS = {"cards": "coloured cards, counted by the facilitator", "roster": "
 
 class LobbyScreen(Screen):
     BINDINGS = [
-        Binding("enter", "begin", "Begin", priority=True),
-        Binding("c", "room", "Room size"),
+        Binding("enter", "begin", "Begin"),  # not priority: keys typed before it in a burst go first
+        Binding("c", "room", "Room size", priority=True),  # acts as pressed: a burst after it goes to its dialog
         Binding("q", "qr", "QR code"),
         Binding("d", "mark('done')", "Action done"),
         Binding("w", "mark('in progress')", "In progress"),

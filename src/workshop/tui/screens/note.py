@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Input, Label, RadioButton, RadioSet, Stat
 from ...live import LiveSession
 from ...model import Action, Note
 from ...wording import owner_due
-from .dialogs import ConfirmScreen
+from .dialogs import ConfirmScreen, TypeAhead
 
 
 WAITING = "Kept: another workshop command is writing to the database; it is saved as soon as it can be"
@@ -35,7 +35,7 @@ class SavedList(DataTable):
     ]
 
 
-class NoteScreen(ModalScreen[None]):
+class NoteScreen(TypeAhead, ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("ctrl+s", "save", "Save"),

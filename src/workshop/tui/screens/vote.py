@@ -42,12 +42,14 @@ class VoteScreen(Screen):
         Binding("p", "previous", "Prev"),
         Binding("r", "reveal", "Reveal"),
         Binding("u", "reopen", "Reopen"),
-        Binding("a", "note", "Note"),
+        # Keys that open a dialog are priority bindings: they act as they are pressed, so what is
+        # typed straight after them in one burst goes to the dialog (see dialogs.TypeAhead).
+        Binding("a", "note", "Note", priority=True),
         Binding("g", "gap", "Gap view"),
         Binding("v", "switch_entry", "Cards/roster"),
         Binding("q", "qr", "QR code"),
         # Less used: on the key bar when there is room (it keeps the order above), always in help.
-        Binding("c", "room", "Room size"),
+        Binding("c", "room", "Room size", priority=True),
         Binding("b", "pair", "Compare pair"),
         Binding("s", "source", "Source"),
         Binding("j", "jump", "Jump to number"),
