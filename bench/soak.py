@@ -44,6 +44,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from phones import raise_file_limit  # bench/ is on the path when a benchmark runs
+
 try:  # POSIX only: a pseudo-terminal and its window size
     import fcntl
     import pty
@@ -622,19 +624,6 @@ def loopback_aliases(count: int) -> bool:
         return True
     except OSError:
         return False
-
-
-def raise_file_limit(want: int) -> None:
-    try:
-        import resource
-    except ImportError:
-        return
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != resource.RLIM_INFINITY and soft < want:
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (want if hard == resource.RLIM_INFINITY else min(want, hard), hard))
-        except (ValueError, OSError):
-            pass
 
 
 def main() -> None:
