@@ -17,6 +17,7 @@ from .schema import KNOWN_MIGRATIONS, SCHEMA_VERSION
 
 CHOOSE = "choose another file with --db"
 QUICK_CHECK_BYTES = 64 * 1024 * 1024  # files up to this size are checked page by page when opened
+INTEGRITY_CHECK_BYTES = 8 * 1024 * 1024  # and up to this size, their indexes against their tables too
 UPGRADE = "workshop upgrade"
 
 
@@ -180,8 +181,12 @@ def _check_contents(path: Path, conn: sqlite3.Connection, *, readonly: bool, old
     # quick_check reads every page: damage is found here, before a write could spread it. On years
     # of history that would take seconds on every start, so a large file is checked as it is read
     # (damage found later is still one line and exit 2, never a traceback).
-    if path.stat().st_size <= QUICK_CHECK_BYTES:
-        problems = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
+    # A damaged index (a row listed twice, say) passes quick_check but breaks the first query that
+    # uses it, so a file of everyday size gets the full integrity_check.
+    size = path.stat().st_size
+    if size <= QUICK_CHECK_BYTES:
+        check = "integrity_check" if size <= INTEGRITY_CHECK_BYTES else "quick_check"
+        problems = [r[0] for r in conn.execute(f"PRAGMA {check}(1)")]
         if problems != ["ok"]:
             raise damaged(path, problems[0] if problems else "no answer from the integrity check")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
