@@ -273,7 +273,7 @@ def test_markdown_report_has_summary_table_actions_and_sources(anonymous, tmp_pa
     blind = lines[lines.index("### Blind spots"):lines.index("## Every principle")]
     assert any("VCS rates this 2.3 lower than Council" in line and line.startswith("- **1. ") for line in blind)
     strengths = lines[lines.index("### Shared strengths"):lines.index("### Shared concerns")]
-    assert any(line.startswith("- **5. The council sustains grant programmes") for line in strengths)
+    assert any(line.startswith("- **5. The council keeps giving grants to the VCS") for line in strengths)
 
     table = [line for line in lines if line.startswith("| ")]
     assert table[0] == "| # | Principle | Council | VCS | Gap (VCS − Council) | Flags |"
@@ -315,7 +315,7 @@ def test_comparison_in_every_report_format(store, earlier, anonymous, tmp_path):
     md = export_comparison(comparison, "md", tmp_path / "c.md").read_text()
     table = [line for line in md.splitlines() if line.startswith("| ")]
     assert table[0] == "| # | Principle | Council | VCS | Gap |"
-    assert table[1].startswith("| 5 | The council sustains grant programmes")
+    assert table[1].startswith("| 5 | The council keeps giving grants to the VCS")
     # The reports show the means at one decimal, and every move and gap from the means as shown:
     # then 4.7 and 1.3 make a gap of −3.4 (not the −3.3 of −3.333), and 4.7 → 4.3 moved −0.4.
     assert table[1].endswith("| 3.0 → 4.3 ↑ +1.3 | 2.0 → 4.5 ↑ +2.5 | −1.0 → +0.2 narrower by 0.8, reversed |")
@@ -326,7 +326,7 @@ def test_comparison_in_every_report_format(store, earlier, anonymous, tmp_path):
     assert "3.0 → 4.3 ↑ +1.3" in words and "−3.4 → −2.3 narrower by 1.1" in words
     assert ARROW_LEGEND in words and ARROW_LEGEND in md
     assert "wording changed then: “" + OLD_WORDING in words
-    assert words.index("The council sustains grant") < words.index("The council accepts the right")
+    assert words.index("The council keeps giving grants") < words.index("The council accepts the right")
 
 
 @pytest.fixture

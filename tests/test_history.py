@@ -142,7 +142,7 @@ def test_trend_points_line_up_with_the_sessions(runner, db_path, with_spring):
     # On -4..+4, step round((gap + 4) / 8 * 7) of ▁▂▃▄▅▆▇█: -3.0 and -2.3 are ▂, -1.0 and -0.7 ▄, +0.2 ▅;
     # where there is no gap, the same mark as the values: · not asked, – asked but no gap to show.
     assert points(out, "The council accepts the right") == list(zip(dates, ["−2.3", "·", "−0.7", "▂·▄"]))
-    assert points(out, "The council sustains grant") == list(zip(dates, ["+0.2", "−3.0", "−1.0", "▅▂▄"]))
+    assert points(out, "The council keeps giving grants") == list(zip(dates, ["+0.2", "−3.0", "−1.0", "▅▂▄"]))
     assert points(out, "The council and the VCS talk") == list(zip(dates, ["–", "–", "–", "–––"]))
 
 

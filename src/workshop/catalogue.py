@@ -13,7 +13,7 @@ from .yamlread import InputError, Problem, Reader, did_you_mean, read_limited
 TOP_KEYS = ("themes", "texts", "principles")
 THEME_KEYS = ("id", "title", "description")
 TEXT_KEYS = ("file", "title")
-PRINCIPLE_KEYS = ("id", "statement", "theme", "addressed_to", "sources")
+PRINCIPLE_KEYS = ("id", "statement", "theme", "addressed_to", "who_can_answer", "sources", "retired", "replaced_by")
 SOURCE_KEYS = ("text", "quote")
 
 
@@ -27,12 +27,30 @@ class SourceText:
 
 @dataclass(frozen=True)
 class Catalogue:
+    """The catalogue. `principles` are the ones in use; `retired` keeps split principles, whose ids
+    stay reserved and point to their replacements."""
+
     themes: tuple[Theme, ...]
     principles: tuple[Principle, ...]
     texts: tuple[SourceText, ...] = ()
+    retired: tuple[Principle, ...] = ()
 
     def get(self, principle_id: str) -> Principle | None:
         return self._by_id.get(principle_id)
+
+    def get_retired(self, principle_id: str) -> Principle | None:
+        return next((p for p in self.retired if p.id == principle_id), None)
+
+    @property
+    def all_principles(self) -> tuple[Principle, ...]:
+        """In use and retired, in catalogue order."""
+        return tuple(sorted(self.principles + self.retired, key=lambda p: self._order[p.id]))
+
+    @functools.cached_property
+    def _order(self) -> dict[str, int]:
+        return {pid: i for i, pid in enumerate(self.order or [p.id for p in self.principles + self.retired])}
+
+    order: tuple[str, ...] = ()
 
     @functools.cached_property
     def _by_id(self) -> dict[str, Principle]:
@@ -104,7 +122,30 @@ def _catalogue(r: Reader, root) -> Catalogue:
             # Without a readable 'texts' list (already reported) every source would be undeclared: check none.
             titles = None if declared is None else {t.file: t.title for t in declared}
             principles = _principles(r, top["principles"][1], {t.id for t in themes}, texts=titles)
-    return Catalogue(tuple(themes), tuple(principles), tuple(texts))
+            _check_replacements(r, top["principles"][1], principles)
+    live = tuple(p for p in principles if not p.retired)
+    retired = tuple(p for p in principles if p.retired)
+    return Catalogue(tuple(themes), live, tuple(texts), retired, tuple(p.id for p in principles))
+
+
+def _check_replacements(r: Reader, node, principles: list[Principle]) -> None:
+    """Every id a retired principle names under replaced_by is a principle in use."""
+    live = {p.id for p in principles if not p.retired}
+    items = {p.id: item for p, item in zip(principles, _items_by_id(r, node, principles))}
+    for p in principles:
+        for new in p.replaced_by:
+            if new not in live:
+                r.problem(items.get(p.id, node), f"principle '{p.id}' is replaced by '{new}', which is not a principle in use")
+
+
+def _items_by_id(r: Reader, node, principles: list[Principle]) -> list:
+    """The list items that hold `principles`, matched by id."""
+    by_id = {}
+    for item in getattr(node, "value", []) or []:
+        for key, value in getattr(item, "value", []) or []:
+            if getattr(key, "value", None) == "id" and isinstance(getattr(value, "value", None), str):
+                by_id.setdefault(value.value, item)
+    return [by_id.get(p.id, node) for p in principles]
 
 
 def _texts(r: Reader, node) -> list[SourceText] | None:
@@ -195,9 +236,23 @@ def read_principle(r: Reader, item, theme_ids: set[str] | None, *, what: str = "
         r.problem(fields["addressed_to"][1], f"addressed_to must be one of {', '.join(ADDRESSED_TO)}, not '{addressed_to}'")
         addressed_to = None
     sources = _sources(r, fields["sources"][1], texts) if "sources" in fields else []
-    if None in (pid, statement, theme, addressed_to) or sources is None:
+    who = r.string(fields["who_can_answer"][1], "who_can_answer") if "who_can_answer" in fields else ""
+    if who and who not in ("council", "vcs"):
+        r.problem(fields["who_can_answer"][1], f"who_can_answer must be council or vcs, not '{who}'")
+        who = None
+    retired = r.boolean(fields["retired"][1], "retired") if "retired" in fields else False
+    replaced_by: list[str] = []
+    if "replaced_by" in fields:
+        for node in r.sequence(fields["replaced_by"][1], "replaced_by", like="[council-does-a, vcs-does-a]") or []:
+            new = r.slug(node, "replaced_by id")
+            if new:
+                replaced_by.append(new)
+        if not retired:
+            r.problem(fields["replaced_by"][1], "replaced_by belongs to a retired principle; add 'retired: true'")
+    if None in (pid, statement, theme, addressed_to, who, retired) or sources is None:
         return None
-    return Principle(pid, statement, theme, addressed_to, tuple(sources))
+    return Principle(pid, statement, theme, addressed_to, tuple(sources), who_can_answer=who or "",
+                     retired=bool(retired), replaced_by=tuple(replaced_by))
 
 
 def _sources(r: Reader, node, texts: dict[str, str] | None) -> list[Source] | None:

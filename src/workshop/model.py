@@ -54,15 +54,27 @@ class Principle:
     theme: str
     addressed_to: str
     sources: tuple[Source, ...] = ()
+    # Who in the room can judge the statement, when only one group can ("" when both can).
+    who_can_answer: str = ""
+    # A retired principle stays in the catalogue so its id keeps its meaning; replaced_by names
+    # the principles that took its place (when it was split).
+    retired: bool = False
+    replaced_by: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "id": self.id,
             "statement": self.statement,
             "theme": self.theme,
             "addressed_to": self.addressed_to,
             "sources": [s.to_dict() for s in self.sources],
         }
+        if self.who_can_answer:
+            data["who_can_answer"] = self.who_can_answer
+        if self.retired:
+            data["retired"] = True
+            data["replaced_by"] = list(self.replaced_by)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Principle:
@@ -72,6 +84,9 @@ class Principle:
             theme=data["theme"],
             addressed_to=data["addressed_to"],
             sources=tuple(Source.from_dict(s) for s in data.get("sources", [])),
+            who_can_answer=data.get("who_can_answer") or "",
+            retired=bool(data.get("retired", False)),
+            replaced_by=tuple(data.get("replaced_by") or ()),
         )
 
 

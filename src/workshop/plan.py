@@ -236,7 +236,7 @@ class _PlanReader:
                 continue
             if p.id in seen:
                 r.problem(item, f"extra principle id '{p.id}' is used twice (first on line {seen[p.id]}); give each its own id")
-            elif self.catalogue.get(p.id):
+            elif self.catalogue.get(p.id) or self.catalogue.get_retired(p.id):
                 r.problem(item, f"extra principle id '{p.id}' is already a catalogue principle; choose another id (like 'local-1')")
             else:
                 seen[p.id] = line_of(item)
@@ -281,7 +281,10 @@ class _PlanReader:
                     p = cat.get(pid) or extra_by_id.get(pid)
                     if p is None and pid in self.broken_extra_ids:
                         continue
-                    if p is None:
+                    old = cat.get_retired(pid) if p is None else None
+                    if old is not None:
+                        r.problem(item, _retired_message(old))
+                    elif p is None:
                         known = [q.id for q in cat.principles] + list(extra_by_id)
                         r.problem(item, f"unknown principle id '{pid}'{_suggest(pid, known)}")
                     elif p in chosen:
@@ -407,6 +410,15 @@ class _PlanReader:
 
 def _keys(node: MappingNode) -> list[str]:
     return [k.value for k, _ in node.value if isinstance(k, ScalarNode)]
+
+
+def _retired_message(p: Principle) -> str:
+    new = [f"'{n}'" for n in p.replaced_by]
+    if not new:
+        return f"principle '{p.id}' is retired from the catalogue; 'workshop principles' lists the ids in use"
+    if len(new) == 1:
+        return f"principle '{p.id}' was replaced by {new[0]}; use that"
+    return f"principle '{p.id}' was split into {', '.join(new)}; use those"
 
 
 def _suggest(word: str, choices: list[str]) -> str:
