@@ -55,3 +55,25 @@ async def test_a_reveal_while_another_command_writes_waits_then_reveals(db_path)
         other.execute("ROLLBACK")
         other.close()
         await wait_for(pilot, lambda: "REVEALED" in screen_text(app), tries=100)
+
+
+async def test_a_roster_vote_while_another_command_writes_is_ticked_only_once_stored(db_path):
+    from test_tui import ROSTER_PLAN
+
+    from workshop.plan import parse_plan
+
+    plan = parse_plan(ROSTER_PLAN)
+    app = make_app(db_path, plan=(plan, ROSTER_PLAN))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        await pilot.press("4")  # A. Patel
+        await wait_for(pilot, lambda: "1 ballot waiting" in screen_text(app))
+        assert "✓ voted" not in screen_text(app)
+        other.execute("ROLLBACK")
+        other.close()
+        await wait_for(pilot, lambda: screen_text(app).count("✓ voted") == 1, tries=100)
+        live = app.screen.live
+        names = live.store.participant_names(live.id)
+        assert {names[b.participant]: b.score for b in live.store.ballots(live.id)} == {"A. Patel": 4}

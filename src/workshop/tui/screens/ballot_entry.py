@@ -1,0 +1,83 @@
+"""Ballots from the keyboard on the vote screen: card counts from the grid, roster scores, the demo's
+simulated room. Every ballot is committed before the screen counts it."""
+
+from __future__ import annotations
+
+from ...wording import plural
+from ..widgets.roster_table import RosterTable
+from .dialogs import ConfirmScreen
+
+
+class BallotEntry:
+    """Part of VoteScreen (live, entry, private, digit_scores, simulator, refresh_entry)."""
+
+    def store_cards(self, group: str, score: int | None, count: int) -> bool:
+        """The grid's count for a cell: committed first, then counted on screen.
+
+        A count that would give a group more ballots than it has people in the room asks first;
+        the answer stores it on the principle it was typed for, even if the screen has moved on.
+        """
+        live, principle = self.live, self.live.principle.id
+        over = live.over_room(group, score, count)
+        if over is None:
+            live.set_cards(group, score, count)
+            self.refresh_entry()
+            return True
+        total, size = over
+        name = live.plan.group(group).name
+        point = "don't know" if score is None else f"score {score}"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                live.set_cards(group, score, count, principle_id=principle)
+            self.refresh_entry()
+
+        self.app.push_screen(ConfirmScreen(
+            f"{plural(count, 'card')} at {point} would make {total} ballots from {name}, "
+            f"but {size} are in the room. Store {count}?", yes=f"store {count}", no="keep what was there"),
+            callback=answered)
+        return False
+
+    def action_score(self, value: int | str) -> None:
+        if self.entry != "roster" or self.live.revealed or not self.query_one(RosterTable).display:
+            return
+        if value == "dk":
+            if self.live.plan.scale.dont_know:
+                self.vote(None)
+        elif not self.digit_scores:
+            self.ask_score()
+        elif self.live.plan.scale.accepts(value):
+            self.vote(value)
+        else:
+            self.notify(f"{value} is not on the scale ({self.live.plan.scale.describe()})", severity="warning")
+
+    def ask_score(self) -> None:
+        from .jump import ScoreScreen
+
+        def chosen(score: int | None | str) -> None:
+            if score != "cancel":
+                self.vote(score)
+
+        self.app.push_screen(ScoreScreen(self.live.plan.scale, masked=self.private), callback=chosen)
+
+    def vote(self, score: int | None) -> None:
+        roster = self.query_one(RosterTable)
+        index = roster.seat_index
+        if index is None:
+            return
+        label = self.live.seat_labels()[index]
+        if self.live.vote(index, score):  # committed before anything on screen changes
+            self.notify(f"✓ {label}: recorded", timeout=2)  # never the score: scores wait for the reveal
+        else:
+            self.notify(f"{label}: kept, and stored as soon as the database is free", timeout=4)
+        seats = self.live.seats()
+        roster.show_seats(seats)
+        waiting = [s.index for s in seats if not s.voted]
+        after = [i for i in waiting if i > index] or waiting
+        if after:
+            roster.move_cursor(row=after[0])
+        self.refresh_entry()
+
+    def simulate_step(self) -> None:
+        if self.simulator and self.simulator.step():
+            self.refresh_entry()
