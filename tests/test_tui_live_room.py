@@ -367,3 +367,16 @@ async def test_a_burst_straight_after_a_lands_in_the_note(db_path, demo):
         live = app.screen.live
         assert [n.text for n in live.notes()] == ["review grant conditions"]
         assert live.states()[demo[0].principles[0].id] == "open" and live.position == 0  # nothing revealed or moved
+
+
+async def test_a_principle_only_one_side_can_judge_says_so(db_path):
+    text = THREE_GROUPS.replace("groups: [council, vcs, health]", "groups: [council, vcs]").replace(
+        "principles: {ids: [council-sustains-grant-programmes, council-and-vcs-have-open-frank-dialogue]}",
+        "principles: {ids: [vcs-national-bodies-carry-local-messages, council-sustains-grant-programmes]}")
+    plan = parse_plan(text)
+    app = make_app(db_path, plan=(plan, text))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        assert "for VCS to answer" in screen_text(app)
+        await pilot.press("n")
+        assert "to answer" not in screen_text(app)  # both sides can judge the second

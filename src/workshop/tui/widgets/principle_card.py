@@ -35,6 +35,11 @@ class PrincipleCard(Vertical):
         self.principle = principle
         meta = Text(self.plan.theme_title(principle.theme).upper(), style="bold")
         meta.append(f"  ·  about {ADDRESSED.get(principle.addressed_to, principle.addressed_to)}")
+        who = principle.who_can_answer
+        if who:
+            # Only one side can see this from where it sits: the room knows whose ratings to read.
+            name = self.plan.group_names.get(who) or ADDRESSED.get(who, who)
+            meta.append(f"  ·  for {name} to answer", style="bold")
         self.query_one("#meta", Static).update(meta)
         self.query_one("#statement", Static).update(principle.statement)
         self._show_source()
