@@ -235,8 +235,8 @@ async def child(role: str, spec: dict) -> dict:
 
 async def bench(db_path: Path, phones: int, seconds: float, slow: int, streams: int) -> tuple[dict, dict, dict, dict]:
     sys.path.insert(0, str(REPO / "src"))
-    from workshop.live import LiveSession
-    from workshop.plan import load_plan
+    from workshop.session.running import LiveSession
+    from workshop.inputs.plan import load_plan
     from workshop.store import Store
     from workshop.web.server import PhoneServer, ballot_id
 

@@ -29,7 +29,7 @@ GOAL = 2.0  # seconds the lock may be held by an import of 100,000 ballots
 
 def votes_csv(path: Path, ballots: int, seed: int) -> None:
     sys.path.insert(0, str(REPO / "src"))
-    from workshop.plan import load_plan
+    from workshop.inputs.plan import load_plan
 
     plan, _ = load_plan(REPO / "sessions" / "demo.yaml")
     rng = random.Random(seed)

@@ -22,10 +22,10 @@ import time
 from pathlib import Path
 
 from workshop import analytics
-from workshop.catalogue import default_catalogue
-from workshop.export.json_export import session_data
+from workshop.inputs.catalogue import default_catalogue
+from workshop.export.json import session_data
 from workshop.model import ACTION_STATUSES, Group, Plan, Scale
-from workshop.record import load_record
+from workshop.session.records import load_record
 from workshop.store import ID_ALPHABET, Store, StoreError
 
 # Every bench session carries this facilitator, so a rebuild only ever deletes a bench database.
@@ -338,7 +338,7 @@ def measure_reports(store: Store, path: Path, sid: str, before: str, after: str,
                     repeat: int) -> list[tuple[str, float]]:
     """compare, trend and every export through the product's own code, each timed end to end."""
     from workshop.export import FORMATS, REPORT_FORMATS, export, export_comparison, export_trend
-    from workshop.record import load_comparison, load_trend
+    from workshop.session.records import load_comparison, load_trend
 
     out = Path(tempfile.mkdtemp(prefix="workshop-bench-exports-"))
     extension = {"csv": "zip"}

@@ -306,7 +306,7 @@ async def run_phones(spec: dict, on_voted=None) -> dict:
 
 async def bench_app(db_path: Path, log_path: Path, phones: int, within: float) -> tuple[dict, dict]:
     """The real app, headless, with phone voting on loopback; `r` reveals, as the facilitator would."""
-    from workshop.plan import load_plan
+    from workshop.inputs.plan import load_plan
     from workshop.store import Store
     from workshop.tui.app import WorkshopApp
 
@@ -389,7 +389,7 @@ async def bench_plain(db_path: Path, phones: int, within: float, page: bytes) ->
 
 def join_page() -> bytes:
     """The app's own join page, so the baseline's page load sends as many bytes."""
-    from workshop.plan import load_plan
+    from workshop.inputs.plan import load_plan
     from workshop.web.page import join_form, page
 
     plan = load_plan(REPO / "sessions" / "demo.yaml")[0]

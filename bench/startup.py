@@ -61,8 +61,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from workshop.catalogue import default_catalogue
-from workshop.plan import load_plan, parse_plan
+from workshop.inputs.catalogue import default_catalogue
+from workshop.inputs.plan import load_plan, parse_plan
 from workshop.store import Store
 
 REPO = Path(__file__).resolve().parents[1]

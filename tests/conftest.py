@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workshop.plan import load_plan
+from workshop.inputs.plan import load_plan
 from workshop.store import Store
 
 REPO = Path(__file__).resolve().parents[1]

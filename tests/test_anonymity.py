@@ -12,9 +12,9 @@ import sqlite3
 
 import pytest
 
-from workshop.live import LiveSession
+from workshop.session.running import LiveSession
 from workshop.model import Ballot
-from workshop.plan import parse_plan
+from workshop.inputs.plan import parse_plan
 from workshop.store import Store
 
 PLAN = """

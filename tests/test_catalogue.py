@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workshop.catalogue import (
+from workshop.inputs.catalogue import (
     default_catalogue,
     load_catalogue,
     parse_catalogue,
@@ -18,7 +18,7 @@ from workshop.catalogue import (
 )
 from workshop.cli import cli
 from workshop.model import ADDRESSED_TO
-from workshop.yamlread import InputError
+from workshop.inputs.problems import InputError
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -161,7 +161,7 @@ def test_principles_command_hides_retired_ones(cat):
 
 
 def test_a_plan_naming_a_split_principle_is_pointed_to_its_replacements(cat):
-    from workshop.plan import parse_plan
+    from workshop.inputs.plan import parse_plan
     old = cat.retired[0]
     text = f"title: T\ndate: 2026-12-03\nprinciples:\n  ids:\n    - council-sustains-grant-programmes\n    - {old.id}\n"
     with pytest.raises(InputError) as info:

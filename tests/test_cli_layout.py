@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from workshop.catalogue import default_catalogue
+from workshop.inputs.catalogue import default_catalogue
 from workshop.cli import cli
 from workshop.wording import ARROW_LEGEND, GAP_LEGEND
 
@@ -265,6 +265,6 @@ def test_show_bar_grows_with_the_gap_over_the_whole_range(runner, db_path, eastb
     (None, 4, "    ┆    "),
 ])
 def test_diverging_bar_over_the_whole_range(gap, half, bar):
-    from workshop.console import diverging_bar
+    from workshop.renderables import diverging_bar
 
     assert diverging_bar(gap, 4, half, whole_range=True) == bar

@@ -18,10 +18,10 @@ import pytest
 from conftest import DATA
 
 from workshop.export import ExportError, export, export_comparison, export_trend
-from workshop.export.json_export import comparison_data, trend_data
+from workshop.export.json import comparison_data, trend_data
 from workshop.model import Ballot, Seat
-from workshop.record import load_comparison, load_record, load_trend
-from workshop.votes import read_votes
+from workshop.session.records import load_comparison, load_record, load_trend
+from workshop.inputs.ballots_csv import read_votes
 from workshop.wording import ARROW_LEGEND
 
 VOTES = DATA / "votes" / "demo-votes.csv"
@@ -410,7 +410,7 @@ def test_exports_replace_files_whole_and_leave_nothing_behind(anonymous, tmp_pat
 
 
 def test_report_exporters_do_not_import_textual():
-    code = ("import sys\nimport workshop.export.xlsx_export, workshop.export.md_export, workshop.export.html_export\n"
+    code = ("import sys\nimport workshop.export.xlsx, workshop.export.md, workshop.export.html\n"
             "import workshop.export.report, workshop.export.charts\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'aiohttp')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

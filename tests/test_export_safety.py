@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from workshop.cli import cli
-from workshop.export.csv_export import cell
+from workshop.export.csv import cell
 from workshop.store import Store
 
 EVIL = '=HYPERLINK("http://evil.example/","x")'

@@ -16,13 +16,13 @@ from conftest import DATA, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workshop.catalogue import default_catalogue
+from workshop.inputs.catalogue import default_catalogue
 from workshop.cli import cli
-from workshop.live import LiveSession
+from workshop.session.running import LiveSession
 from workshop.model import MODES
-from workshop.plan import load_plan, parse_plan
+from workshop.inputs.plan import load_plan, parse_plan
 from workshop.store import Store
-from workshop.yamlread import InputError
+from workshop.inputs.problems import InputError
 
 DEMO = REPO / "sessions" / "demo.yaml"
 BAD_VOTES = DATA / "bad_votes"

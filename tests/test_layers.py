@@ -5,10 +5,29 @@ from __future__ import annotations
 import subprocess
 import sys
 
-DOMAIN = ["workshop.model", "workshop.catalogue", "workshop.plan", "workshop.store", "workshop.analytics",
-          "workshop.record", "workshop.votes", "workshop.export", "workshop.export.json_export",
-          "workshop.export.csv_export", "workshop.export.xlsx_export", "workshop.export.md_export",
-          "workshop.export.html_export", "workshop.live", "workshop.store.merge", "workshop.console"]
+DOMAIN = [
+    "workshop.model",
+    "workshop.wording",
+    "workshop.analytics",
+    "workshop.renderables",
+    "workshop.inputs.problems",
+    "workshop.inputs.yamlread",
+    "workshop.inputs.catalogue",
+    "workshop.inputs.plan",
+    "workshop.inputs.ballots_csv",
+    "workshop.store",
+    "workshop.store.merge",
+    "workshop.session.running",
+    "workshop.session.simulator",
+    "workshop.session.records",
+    "workshop.export",
+    "workshop.export.json",
+    "workshop.export.csv",
+    "workshop.export.xlsx",
+    "workshop.export.md",
+    "workshop.export.html",
+    "workshop.web.page",
+]
 
 
 def test_domain_modules_do_not_import_textual_or_aiohttp():

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workshop.catalogue import default_catalogue
+from workshop.inputs.catalogue import default_catalogue
 from workshop.cli import cli
 from workshop.model import Group, Scale, Seat
-from workshop.plan import load_plan, parse_duration, parse_plan
-from workshop.yamlread import InputError
+from workshop.inputs.plan import load_plan, parse_duration, parse_plan
+from workshop.inputs.problems import InputError
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -394,7 +394,7 @@ def test_minimal_plan_defaults():
     assert plan.roster == ()
     assert plan.time_box is None and plan.time_boxes == {}
     assert (plan.place, plan.locality, plan.facilitator) == ("", "", "")
-    from workshop.catalogue import default_catalogue
+    from workshop.inputs.catalogue import default_catalogue
     cat = default_catalogue()
     assert plan.principles == cat.principles  # no selection means all, in catalogue order
     assert plan.themes == cat.themes
@@ -429,7 +429,7 @@ def test_placed_extras_plan():
 
 
 def test_themes_plan_appends_extras():
-    from workshop.catalogue import default_catalogue
+    from workshop.inputs.catalogue import default_catalogue
     cat = default_catalogue()
     plan, _ = load_plan(GOOD / "themes-appended.yaml")
     expected = [p.id for t in ("funding-and-grants", "independence-and-voice") for p in cat.in_theme(t)

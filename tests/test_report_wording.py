@@ -19,11 +19,11 @@ import openpyxl
 import pytest
 
 from test_tui import screen_text
-from workshop.catalogue import default_catalogue
+from workshop.inputs.catalogue import default_catalogue
 from workshop.export import export, export_comparison, export_trend
 from workshop.model import Ballot
-from workshop.plan import parse_plan
-from workshop.record import load_comparison, load_record, load_trend
+from workshop.inputs.plan import parse_plan
+from workshop.session.records import load_comparison, load_record, load_trend
 from workshop.store import Store
 from workshop.tui.app import WorkshopApp
 from workshop.tui.screens.compare import CompareScreen

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, TextArea
 
-from workshop.plan import parse_plan
+from workshop.inputs.plan import parse_plan
 from workshop.store import Store
 from workshop.tui.app import WorkshopApp
 

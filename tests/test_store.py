@@ -241,7 +241,7 @@ def test_session_list_is_newest_first_with_counts(store, demo_plan):
 
 WRITER = textwrap.dedent("""
     import sys
-    from workshop.plan import load_plan
+    from workshop.inputs.plan import load_plan
     from workshop.store import Store
     plan, _ = load_plan(sys.argv[2])
     store = Store(sys.argv[1])

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from conftest import REPO
 
-from workshop.plan import load_plan, parse_plan
+from workshop.inputs.plan import load_plan, parse_plan
 from workshop.store import Store
 from workshop.tui.app import WorkshopApp
 from workshop.tui.screens.gap import GapScreen

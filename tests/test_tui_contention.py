@@ -8,7 +8,7 @@ import sqlite3
 from conftest import REPO
 from test_tui import make_app, screen_text, wait_for
 
-from workshop.plan import load_plan
+from workshop.inputs.plan import load_plan
 from workshop.store import Store
 from workshop.tui.screens.vote import VoteScreen
 
@@ -60,7 +60,7 @@ async def test_a_reveal_while_another_command_writes_waits_then_reveals(db_path)
 async def test_a_roster_vote_while_another_command_writes_is_ticked_only_once_stored(db_path):
     from test_tui import ROSTER_PLAN
 
-    from workshop.plan import parse_plan
+    from workshop.inputs.plan import parse_plan
 
     plan = parse_plan(ROSTER_PLAN)
     app = make_app(db_path, plan=(plan, ROSTER_PLAN))

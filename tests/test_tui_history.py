@@ -10,7 +10,7 @@ import pytest
 
 from conftest import DATA, REPO
 from test_tui import SIZE, screen_text, wait_for
-from workshop.plan import load_plan
+from workshop.inputs.plan import load_plan
 from workshop.store import Store
 from workshop.tui.app import WorkshopApp
 from workshop.tui.screens.compare import CompareScreen
@@ -19,7 +19,7 @@ from workshop.tui.screens.history import HistoryScreen
 from workshop.tui.screens.lobby import LobbyScreen
 from workshop.tui.screens.trend import TrendScreen
 from workshop.tui.screens.vote import VoteScreen
-from workshop.votes import read_votes
+from workshop.inputs.ballots_csv import read_votes
 from workshop.wording import ARROW_LEGEND
 
 

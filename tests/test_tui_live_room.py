@@ -10,7 +10,7 @@ from conftest import REPO
 from test_tui import ROSTER_PLAN, make_app, screen_text, wait_for
 from test_tui_history import dialog_text
 
-from workshop.plan import load_plan, parse_plan
+from workshop.inputs.plan import load_plan, parse_plan
 from workshop.store import Store
 from workshop.tui.screens.dialogs import ConfirmScreen, GroupNumbersScreen
 from workshop.tui.screens.gap import GapScreen

@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from workshop.live import LiveSession
+from workshop.session.running import LiveSession
 from workshop.store import Store
 from workshop.web import server as server_module
 from workshop.web.server import COOKIE, PhoneServer, ballot_id, participant_id

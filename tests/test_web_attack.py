@@ -17,7 +17,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from workshop.live import LiveSession
+from workshop.session.running import LiveSession
 from workshop.store import Store
 from workshop.web import server as server_module
 from workshop.web.server import PhoneServer, ballot_id

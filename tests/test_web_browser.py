@@ -18,9 +18,9 @@ import pytest
 from conftest import REPO
 
 from workshop.analytics import principle_result
-from workshop.live import LiveSession
+from workshop.session.running import LiveSession
 from workshop.model import Ballot
-from workshop.plan import load_plan
+from workshop.inputs.plan import load_plan
 from workshop.store import Store
 from workshop.web.page import View, join_form, page, view_html
 from workshop.web.server import PhoneServer

@@ -6,7 +6,7 @@ import aiohttp
 import pytest
 from conftest import REPO
 
-from workshop.plan import load_plan
+from workshop.inputs.plan import load_plan
 from workshop.store import Store
 from workshop.tui.app import WorkshopApp
 from workshop.tui.screens.lobby import LobbyScreen

@@ -27,6 +27,11 @@ def rounded(value: float | None, decimals: int = 1) -> float | None:
     return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
 
 
+def for_data(value: float | None) -> float | None:
+    """A number in a data file (JSON, CSV): three decimals, rounded half away from zero like the shown ones."""
+    return rounded(value, 3)
+
+
 def number(value: float | None, decimals: int = 1) -> str:
     """A mean as shown: 3.3 (a real minus sign when negative); a dash when there is none."""
     shown = rounded(value, decimals)

@@ -18,7 +18,7 @@ from .base import Context, cli, confirm, console, fail, with_db
 @with_db
 def actions(ctx: Context, locality: str | None, open_only: bool, as_json: bool) -> None:
     """List agreed actions. Each shows its session and the principle it is about."""
-    from ..console import actions_table
+    from ..renderables import actions_table
 
     rows, principles = [], {}
     if ctx.has_database():  # else there are none, and no file is made to say so

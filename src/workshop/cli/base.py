@@ -77,9 +77,9 @@ def confirm(question: str, yes: bool) -> bool:
 
 
 def load_plan_or_fail(path: str):
-    from ..catalogue import default_catalogue
-    from ..plan import load_plan
-    from ..yamlread import InputError
+    from ..inputs.catalogue import default_catalogue
+    from ..inputs.plan import load_plan
+    from ..inputs.problems import InputError
 
     try:
         return load_plan(path, default_catalogue())
@@ -88,7 +88,7 @@ def load_plan_or_fail(path: str):
 
 
 def load_record_or_fail(ctx: Context, ref: str, *, ballots: bool = True):
-    from ..record import load_record
+    from ..session.records import load_record
     from ..store import StoreError
 
     store = ctx.store(readonly=True)

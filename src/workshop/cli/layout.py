@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..analytics import GroupStats
-from ..console import diverging_bar, sort_results, stacked_labels
+from ..renderables import diverging_bar, sort_results, stacked_labels
 from ..export.report import (
     TREND_LEGEND, WORDING_LEGEND, WORDING_MARK, comparison_explained, comparison_groups, comparison_pair,
     comparison_rows, gap_explained, gap_heading, pair_of, trend_gap_heading, trend_sparkline, trend_value,

@@ -16,9 +16,9 @@ from .base import cli, console, fail, fail_problems
 @click.argument("plans", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def validate(plans: tuple[str, ...]) -> None:
     """Check plan files; report every problem as PATH:LINE: message."""
-    from ..catalogue import default_catalogue
-    from ..plan import load_plan, summary
-    from ..yamlread import InputError
+    from ..inputs.catalogue import default_catalogue
+    from ..inputs.plan import load_plan, summary
+    from ..inputs.problems import InputError
 
     problems = []
     for path in plans:
@@ -65,10 +65,10 @@ def new(path: str, title: str, locality: str, date: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (sources always included).")
 def principles(theme: str | None, quotes: bool, as_json: bool) -> None:
     """List the principle catalogue. Ids to paste into a plan, statements, themes."""
-    from ..catalogue import default_catalogue
-    from ..console import principle_table
+    from ..inputs.catalogue import default_catalogue
+    from ..renderables import principle_table
     from ..wording import plural
-    from ..yamlread import InputError, did_you_mean
+    from ..inputs.problems import InputError, did_you_mean
 
     try:
         cat = default_catalogue()

@@ -30,8 +30,8 @@ def compare(ctx: Context, first: str, second: str, as_json: bool, fmt: str | Non
     or on the same date the one started first (as History's compare orders them).
     """
     from ..export import export_comparison
-    from ..export.json_export import comparison_data
-    from ..record import load_comparison
+    from ..export.json import comparison_data
+    from ..session.records import load_comparison
     from ..store import StoreError
     from .layout import comparison_view
 
@@ -63,8 +63,8 @@ def compare(ctx: Context, first: str, second: str, as_json: bool, fmt: str | Non
 def trend(ctx: Context, locality: str, as_json: bool, fmt: str | None, output: str | None) -> None:
     """Each principle's gap over time for one locality."""
     from ..export import export_trend
-    from ..export.json_export import trend_data
-    from ..record import load_trend
+    from ..export.json import trend_data
+    from ..session.records import load_trend
     from .layout import trend_view
 
     check_report_options(fmt, output)

@@ -23,7 +23,7 @@ EXTENSIONS = {".html": "html", ".htm": "html", ".md": "md", ".xlsx": "xlsx", ".j
 @with_db
 def list_sessions(ctx: Context, as_json: bool, locality: str | None) -> None:
     """List sessions, newest first."""
-    from ..console import session_list
+    from ..renderables import session_list
 
     sessions, known = [], []
     if ctx.has_database():  # else nothing to list, and no file is made to say so
@@ -51,7 +51,7 @@ def list_sessions(ctx: Context, as_json: bool, locality: str | None) -> None:
 @with_db
 def show(ctx: Context, session: str, as_json: bool, sort: str) -> None:
     """Show a session's gap view."""
-    from ..export.json_export import session_data
+    from ..export.json import session_data
     from .layout import gap_view
 
     record = load_record_or_fail(ctx, session, ballots=False)
@@ -68,8 +68,8 @@ def show(ctx: Context, session: str, as_json: bool, sort: str) -> None:
 def import_votes(ctx: Context, plan_path: str, votes: str) -> None:
     """Import paper ballots. A new session from PLAN with the ballots in VOTES.csv; prints its id."""
     from ..store import BallotError, StoreError
-    from ..votes import read_votes
-    from ..yamlread import InputError
+    from ..inputs.ballots_csv import read_votes
+    from ..inputs.problems import InputError
 
     plan, text = load_plan_or_fail(plan_path)
     try:

@@ -45,7 +45,7 @@ def _umask() -> int:
 def _module(fmt: str):
     from importlib import import_module
 
-    return import_module(f".{fmt}_export", __name__)
+    return import_module(f".{fmt}", __name__)
 
 
 def _write(what: str, formats: tuple[str, ...], method: str, thing, fmt: str, path) -> Path:

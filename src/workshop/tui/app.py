@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from ..live import LiveSession
+from ..session.running import LiveSession
 from ..model import Plan, Session
 from ..store import Store
 from .themes import DEFAULT_THEME, PROJECTOR, PROJECTOR_DARK, THEMES
@@ -90,8 +90,8 @@ class WorkshopApp(App):
     # --- starting and resuming -------------------------------------------------------------
 
     def start_plan(self, path: Path) -> None:
-        from ..plan import load_plan
-        from ..yamlread import InputError
+        from ..inputs.plan import load_plan
+        from ..inputs.problems import InputError
 
         try:
             plan, text = load_plan(path)
@@ -130,8 +130,8 @@ class WorkshopApp(App):
         path, kept = self.store.plan_source(session.id)
         if not (session.plan.anonymous and session.plan.roster and path):
             return session
-        from ..plan import load_plan
-        from ..yamlread import InputError
+        from ..inputs.plan import load_plan
+        from ..inputs.problems import InputError
 
         try:
             plan, text = load_plan(path)

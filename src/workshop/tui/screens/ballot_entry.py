@@ -52,7 +52,7 @@ class BallotEntry:
             self.notify(f"{value} is not on the scale ({self.live.plan.scale.describe()})", severity="warning")
 
     def ask_score(self) -> None:
-        from .jump import ScoreScreen
+        from .dialogs import ScoreScreen
 
         def chosen(score: int | None | str) -> None:
             if score != "cancel":

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...export.report import WORDING_LEGEND, WORDING_MARK, comparison_explained, comparison_groups, comparison_rows
-from ...record import load_comparison
+from ...session.records import load_comparison
 from ...wording import DASH, move_parts
 from ..widgets.keybar import KeyBar
 

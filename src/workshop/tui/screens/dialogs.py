@@ -1,4 +1,4 @@
-"""Dialogs shared by several screens: a yes/no question, a number per group."""
+"""Dialogs shared by several screens: a yes/no question, a number per group, a score, a line of text."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
+
+from ...model import Scale
 
 
 class TypeAhead:
@@ -133,3 +135,60 @@ def ask_room_sizes(screen, live, then: Callable[[], None]) -> None:
 
     screen.app.push_screen(GroupNumbersScreen("How many people of each group are in the room?",
                                               [(g.id, g.name, sizes[g.id]) for g in live.groups]), callback=saved)
+
+
+class ScoreScreen(ModalScreen[int | None | str]):
+    """A score typed in full, for scales with points that are not single keys (like 0 to 10)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, scale: Scale, masked: bool = False):
+        super().__init__()
+        self.scale = scale
+        self.masked = masked
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Score ({self.scale.describe()}), then Enter", classes="dialog-title")
+            yield Input(placeholder="score", password=self.masked, id="score")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip().lower()
+        if value in ("d", "dk") and self.scale.dont_know:
+            self.dismiss(None)
+            return
+        try:
+            score = int(value)
+        except ValueError:
+            score = None
+        if score is not None and self.scale.accepts(score):
+            self.dismiss(score)
+        else:
+            self.query_one(Input).value = ""
+            self.notify(f"Give a score from {self.scale.describe()}", severity="warning")
+
+    def action_cancel(self) -> None:
+        self.dismiss("cancel")
+
+
+class TextScreen(ModalScreen[str | None]):
+    """One line of text (may be empty); Escape gives None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, prompt: str):
+        super().__init__()
+        self.prompt = prompt
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(self.prompt, classes="dialog-title")  # wraps: never cut
+            yield Input(id="text")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...export import FORMATS, REPORT_FORMATS, export, export_comparison, export_trend
-from ...record import load_comparison, load_record, load_trend
+from ...session.records import load_comparison, load_record, load_trend
 
 DESCRIPTIONS = {
     "html": "HTML report to circulate and print (one file)",

@@ -24,8 +24,8 @@ from ...analytics import (
     PrincipleResult,
     summary,
 )
-from ...console import SORTS, diverging_bar, sort_results, spark
-from ...live import LiveSession
+from ...renderables import SORTS, diverging_bar, sort_results, spark
+from ...session.running import LiveSession
 from ...wording import DASH, TOO_FEW, number, owner_due, pair_label, plural, result_gap, result_gap_words, signed
 from ..widgets.keybar import KeyBar
 

@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...model import SessionSummary
-from ...plan import load_plan
-from ...yamlread import InputError
+from ...inputs.plan import load_plan
+from ...inputs.problems import InputError
 from ..widgets.keybar import KeyBar
 from .history import id_width, wrapped
 

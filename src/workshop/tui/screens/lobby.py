@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from ...live import LiveSession
+from ...session.running import LiveSession
 from ...wording import duration, owner_due
 from ..widgets.join_panel import JoinPanel
 from ..widgets.keybar import KeyBar
@@ -141,7 +141,7 @@ class LobbyScreen(Screen):
             table.move_cursor(row=min(row, len(self.followup) - 1))
 
     def action_mark(self, status: str) -> None:
-        from .jump import TextScreen
+        from .dialogs import TextScreen
 
         if not self.followup:
             return

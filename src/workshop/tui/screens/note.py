@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, RadioButton, RadioSet, Static
 
-from ...live import LiveSession
+from ...session.running import LiveSession
 from ...model import Action, Note
 from ...wording import owner_due
 from .dialogs import ConfirmScreen, TypeAhead

@@ -9,9 +9,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from ...console import stacked_labels
+from ...renderables import stacked_labels
 from ...export.report import TREND_LEGEND, trend_gap_heading, trend_sparkline, trend_value
-from ...record import load_trend
+from ...session.records import load_trend
 from ...wording import plural
 from ..widgets.keybar import KeyBar
 from .compare import statement_cell

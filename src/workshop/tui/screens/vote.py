@@ -12,7 +12,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
-from ...live import LiveSession, Simulator
+from ...session.running import LiveSession
+from ...session.simulator import Simulator
 from ...wording import plural
 from .ballot_entry import BallotEntry
 from .dialogs import ConfirmScreen, ask_room_sizes

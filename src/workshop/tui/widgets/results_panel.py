@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from ...analytics import GroupStats, PrincipleResult
 from ...wording import TOO_FEW, number, owner_due, plural, result_gap_words
-from ...console import distribution_lines
+from ...renderables import distribution_lines
 from ...model import Action, Note, Plan
 
 

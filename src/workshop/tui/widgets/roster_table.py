@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from ...live import SeatView
+from ...session.running import SeatView
 from ...model import Plan
 
 

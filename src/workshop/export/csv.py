@@ -9,13 +9,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ..wording import rounded
+from ..wording import for_data
 from . import ExportError, replace_atomically
-
-
-def r3(value: float | None) -> float | None:
-    """Data keeps three decimals, rounded as everywhere else (half away from zero)."""
-    return rounded(value, 3)
 
 
 def tables(record) -> dict[str, list[list]]:
@@ -35,8 +30,8 @@ def tables(record) -> dict[str, list[list]]:
         for g in groups:
             s = r.groups[g]
             summary.append([i, r.principle.id, r.principle.theme, r.principle.addressed_to, r.principle.statement,
-                            g, s.n, s.dont_know, r3(s.mean), r3(s.median), r3(s.sd)]
-                           + [s.counts.get(p, "") for p in points] + [r3(r.gap), "; ".join(r.flags)])
+                            g, s.n, s.dont_know, for_data(s.mean), for_data(s.median), for_data(s.sd)]
+                           + [s.counts.get(p, "") for p in points] + [for_data(r.gap), "; ".join(r.flags)])
 
     notes = [["principle", "text", "created_at"]] + [[n.principle_id or "", n.text, n.created_at] for n in record.notes]
     actions = [["principle", "text", "owner", "due", "status", "status_note", "created_at"]] + [

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .model import ADDRESSED_TO, Principle, Source, Theme
-from .yamlread import InputError, Problem, Reader, did_you_mean, read_limited
+from ..model import ADDRESSED_TO, Principle, Source, Theme
+from .problems import InputError, Problem, did_you_mean
+from .yamlread import Reader, read_limited
 
 TOP_KEYS = ("themes", "texts", "principles")
 THEME_KEYS = ("id", "title", "description")

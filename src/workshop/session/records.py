@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .analytics import (
+from ..analytics import (
     PrincipleChange, PrincipleResult, PrincipleTrend, compare, results_from_tallies, sort_by_change, trend,
 )
-from .model import Action, Ballot, Group, Note, Session, SessionSummary
-from .store import Store
+from ..model import Action, Ballot, Group, Note, Session, SessionSummary
+from ..store import Store
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ import io
 import re
 from pathlib import Path
 
-from .model import Ballot, Plan
-from .yamlread import MAX_PROBLEMS, InputError, Problem, did_you_mean, shown
+from ..model import Ballot, Plan
+from .problems import InputError, Problem, did_you_mean, shown
+from .yamlread import MAX_PROBLEMS
 
 COLUMNS = ("participant", "group", "principle", "score")
 DONT_KNOW = {"dk", "don't know", "dont know", "don’t know"}

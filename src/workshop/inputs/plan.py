@@ -8,8 +8,9 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .catalogue import Catalogue, default_catalogue, read_principle
-from .model import MODES, Group, Plan, Principle, Scale, Seat, Theme, group_name
-from .yamlread import InputError, Problem, Reader, did_you_mean, kind, line_of, read_limited, shown
+from ..model import MODES, Group, Plan, Principle, Scale, Seat, Theme, group_name
+from .problems import InputError, Problem, did_you_mean, shown
+from .yamlread import Reader, kind, line_of, read_limited
 
 PLAN_KEYS = (
     "title", "date", "place", "locality", "facilitator", "groups", "anonymous", "min_group_size",

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .problems import InputError, Problem, did_you_mean, shown
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -26,27 +26,6 @@ MAX_TEXT = 1_000  # characters in any one text; the catalogue's longest statemen
 MAX_PROBLEMS = 100  # more would bury the first ones, and a file of 80,000 wrong keys took 15 s to list
 # A lone surrogate cannot be saved or printed; control characters would redraw the facilitator's screen.
 UNSAFE_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an input file, located as precisely as the file allows."""
-
-    path: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
-
-
-class InputError(Exception):
-    """An input file has problems; each one is reported, none is fixed silently."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 class _Enough(Exception):
@@ -293,11 +272,6 @@ def kind(node: Node, value: Any = None) -> str:
     return f"'{shown(node.value)}'"
 
 
-def shown(text: str, limit: int = 40) -> str:
-    """A value quoted in a message: whole when short, its start when it would fill the screen."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
 def too_large() -> str:
     return (f"this file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a plan or catalogue is a few pages "
             "of text: check that this is the right file")
@@ -308,11 +282,6 @@ def unsafe_char(char: str) -> str:
         return (f"this text holds {char!r}, half of a pair of characters that cannot stand alone; "
                 "write the character itself, or remove that escape")
     return f"this text holds a control character (U+{ord(char):04X}) that would disturb the screen; remove it"
-
-
-def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else f"; expected one of: {', '.join(choices)}"
 
 
 def syntax_error(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:

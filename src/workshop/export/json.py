@@ -7,20 +7,17 @@ from pathlib import Path
 from typing import Any
 
 from ..analytics import GroupStats, PrincipleResult
+from ..wording import for_data
 from . import replace_atomically
-
-
-def r3(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)
 
 
 def group_data(stats: GroupStats) -> dict[str, Any]:
     return {
         "n": stats.n,
         "dont_know": stats.dont_know,
-        "mean": r3(stats.mean),
-        "median": r3(stats.median),
-        "sd": r3(stats.sd),
+        "mean": for_data(stats.mean),
+        "median": for_data(stats.median),
+        "sd": for_data(stats.sd),
         "counts": {str(k): v for k, v in stats.counts.items()},
         "suppressed": stats.suppressed,
     }
@@ -36,7 +33,7 @@ def principle_data(result: PrincipleResult, theme_title: str = "") -> dict[str, 
         "addressed_to": p.addressed_to,
         "sources": [{"text": s.text, "title": s.title, "quote": s.quote} for s in p.sources],
         "groups": {g: group_data(s) for g, s in result.groups.items()},
-        "gap": r3(result.gap),
+        "gap": for_data(result.gap),
         "flags": list(result.flags),
     }
 
@@ -107,9 +104,9 @@ def comparison_data(comparison) -> dict[str, Any]:
         "after": side(comparison.after),
         "principles": [
             {"id": c.principle.id, "statement": c.principle.statement, "wording_changed": c.wording_changed,
-             "groups": {g: {"before": r3(m.before), "after": r3(m.after), "change": r3(m.change)}
+             "groups": {g: {"before": for_data(m.before), "after": for_data(m.after), "change": for_data(m.change)}
                         for g, m in c.groups.items()},
-             "gap_before": r3(c.gap_before), "gap_after": r3(c.gap_after), "gap_change": r3(c.gap_change)}
+             "gap_before": for_data(c.gap_before), "gap_after": for_data(c.gap_after), "gap_change": for_data(c.gap_change)}
             for c in comparison.changes
         ],
     }
@@ -125,8 +122,8 @@ def trend_data(trend) -> dict[str, Any]:
                      for s, label in zip(trend.sessions, trend.labels)],
         "principles": [
             {"id": t.principle.id, "statement": t.principle.statement,
-             "points": [{"session": p.session_id, "date": p.date, "asked": p.asked, "gap": r3(p.gap),
-                         "means": {g: r3(m) for g, m in p.means.items()}} for p in t.points]}
+             "points": [{"session": p.session_id, "date": p.date, "asked": p.asked, "gap": for_data(p.gap),
+                         "means": {g: for_data(m) for g, m in p.means.items()}} for p in t.points]}
             for t in trend.trends
         ],
     }
