@@ -5,7 +5,7 @@ Problems exit 2 with one line on stderr (base.fail). The entry point is workshop
 
 from __future__ import annotations
 
-from . import actions, housekeeping, plans, review, room, sessions  # noqa: F401  (each adds its commands)
+from . import actions, board, housekeeping, plans, review, room, sessions  # noqa: F401  (each adds its commands)
 from .base import cli
 
 __all__ = ["cli"]
