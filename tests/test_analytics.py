@@ -87,6 +87,28 @@ def test_flags_on_five_point_scale(council, vcs, expected):
     assert r.flags == expected
 
 
+# Exactly at each bound, and just past it: the facilitator's flags include their thresholds.
+@pytest.mark.parametrize("scale, council, vcs, expected", [
+    (FIVE, [4, 4, 4], [3, 3, 3], (BLIND_SPOT,)),                    # gap exactly a quarter of the range
+    (FIVE, [4, 4, 4, 4], [3, 3, 3, 4], ()),                          # gap 0.75
+    (FIVE, [4, 4, 4], [4, 4, 4], (SHARED_STRENGTH,)),                # both means exactly at 4
+    (FIVE, [4, 4, 4], [4, 4, 3], ()),                                # one of them just below
+    (FIVE, [2, 3, 3, 3, 2], [3, 3, 2, 2, 3], (SHARED_CONCERN,)),     # both means exactly 2.6
+    (FIVE, [2, 3, 3, 3, 2], [3, 3, 2, 3, 3], ()),                    # one of them 2.8
+    (ELEVEN, [3, 3, 10, 10], [6, 7, 6, 7], (SPLIT,)),                # sd exactly 3.5, 35% of 0-10
+    (ELEVEN, [4, 4, 10, 10], [6, 7, 6, 7], ()),                      # sd 3
+    (FIVE, [1, 5], [3, 3, 3], (THIN,)),                              # two scores make no split
+    (FIVE, [3, 3, 3, None, None, None], [3, 3, 3], ()),              # as many don't knows as scores
+    (FIVE, [3, 3, 3, None, None, None, None], [3, 3, 3], (THIN,)),   # more don't knows than scores
+    (FIVE, [3, 3, 3], [3, 3, None], (THIN,)),                        # three ballots, two scores
+    (FIVE, [4, 4, None], [1, 1, 1], (THIN,)),                        # no blind spot from two scores
+])
+def test_flags_at_their_thresholds(scale, council, vcs, expected):
+    plan = make_plan(scale=scale)
+    r = results(plan, ballots("p1", "council", council) + ballots("p1", "vcs", vcs))[0]
+    assert r.flags == expected
+
+
 @pytest.mark.parametrize("council, vcs, expected", [
     ([8, 8, 8], [5, 5, 5], (BLIND_SPOT,)),               # range 10: blind spot at 2.5
     ([8, 8, 8], [6, 6, 6], ()),

@@ -36,6 +36,23 @@ def test_new_database_has_schema_version_wal_and_full_sync(db_path):
             "principle_summary", "ballots_readable"} <= tables
 
 
+def test_the_store_asks_for_full_sync_whatever_sqlite_defaults_to(db_path, monkeypatch):
+    """This SQLite build already defaults to FULL, so reading the pragma back proves nothing by
+    itself: every new connection here starts at OFF, as under a build that defaults otherwise,
+    and the store's own connection must still have been told FULL (a ballot survives power loss)."""
+    real_connect = sqlite3.connect
+
+    def connect_defaulting_to_off(*args, **kwargs):
+        conn = real_connect(*args, **kwargs)
+        conn.execute("PRAGMA synchronous = OFF")
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect_defaulting_to_off)
+    for opening in ("a new file", "the same file again"):
+        with Store(db_path) as store:
+            assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2, opening  # FULL
+
+
 def test_reopening_applies_nothing_twice(db_path, demo_plan):
     with Store(db_path) as store:
         sid = store.start_session(demo_plan).id

@@ -287,7 +287,7 @@ async def test_lobby_shows_earlier_actions_beside_the_qr_code(db_path):
             assert f"Earlier action {i}: publish the grants" in shown
 
 
-async def test_private_entry_masks_the_digits_being_typed(db_path, demo):
+async def test_private_entry_masks_every_digit_typed_until_it_is_turned_off(db_path, demo):
     app = make_app(db_path, plan=demo)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "m", "1", "5")
@@ -295,6 +295,12 @@ async def test_private_entry_masks_the_digits_being_typed(db_path, demo):
         assert "15" not in council and "••▏" in council and "PRIVATE ENTRY" in screen_text(app)
         await pilot.press("enter")
         assert cards(app.screen.live.store.path, app.screen.live.id, demo[0].principles[0].id) == {("council", 1): 15}
+        await pilot.press("0")  # a zero is masked like any other count
+        council, vcs = grid_lines(app)
+        assert council.split()[1:] == ["·"] * 6 + ["15"] and vcs.split()[1:] == ["•▏"] + ["·"] * 5 + ["0"]
+        await pilot.press("m", "right", "2", "0")  # private entry off again: the digits show
+        council, vcs = grid_lines(app)
+        assert vcs.split()[1:] == ["·", "20▏"] + ["·"] * 4 + ["0"] and "PRIVATE ENTRY" not in screen_text(app)
 
 
 async def test_escape_from_a_live_principle_asks_before_leaving_the_room(db_path, demo):
