@@ -35,11 +35,12 @@ def import_demo(runner, db) -> str:
 def test_import_then_show_json_gives_numbers_worked_out_by_hand(runner, db_path):
     sid = import_demo(runner, db_path)
     data = json.loads(invoke(runner, "show", sid, "--json", db=db_path).stdout)
-    assert data["session"] == data["session"] | {
-        "id": sid, "title": "Northshire Partnership Health Check (demo)", "date": "2026-12-03",
-        "locality": "Northshire", "anonymous": True}
+    session = {key: data["session"].get(key) for key in ("id", "title", "date", "locality", "anonymous", "status")}
+    assert session == {"id": sid, "title": "Northshire Partnership Health Check (demo)", "date": "2026-12-03",
+                       "locality": "Northshire", "anonymous": True, "status": "finished"}
     assert data["groups"] == ["council", "vcs"]
-    assert data["scale"] | {} == data["scale"] and (data["scale"]["min"], data["scale"]["max"]) == (1, 5)
+    assert data["scale"] == {"min": 1, "max": 5, "dont_know": True, "labels": {
+        "1": "Not at all true", "2": "Slightly true", "3": "Partly true", "4": "Mostly true", "5": "Completely true"}}
     by_id = {p["id"]: p for p in data["principles"]}
     assert len(by_id) == 10
 

@@ -9,7 +9,3 @@ from . import actions, board, housekeeping, plans, review, room, sessions  # noq
 from .base import cli
 
 __all__ = ["cli"]
-
-
-def main() -> None:  # pragma: no cover
-    cli()
