@@ -143,11 +143,18 @@ def test_one_name_for_the_sector(cat):
 def test_retired_ids_resolve_to_their_replacements(cat):
     assert cat.retired, "the catalogue keeps the principles it split"
     live = {p.id for p in cat.principles}
-    for old in cat.retired:
+    split = [p for p in cat.retired if p.replaced_by]
+    into_facts = [p for p in cat.retired if p.became_fact]
+    assert len(split) == 5 and len(into_facts) == 2
+    assert set(split) | set(into_facts) == set(cat.retired)
+    for old in split:
         assert old.retired and len(old.replaced_by) >= 2, old.id
         assert set(old.replaced_by) <= live, old.id
         assert cat.get(old.id) is None and cat.get_retired(old.id) == old
         assert {cat.get(n).addressed_to for n in old.replaced_by} == {"council", "vcs"}, old.id
+    for old in into_facts:
+        assert cat.fact(old.became_fact) is not None, old.id
+        assert cat.get(old.id) is None and cat.get_retired(old.id) == old
     assert not live & {p.id for p in cat.retired}
     ids = [p.id for p in cat.all_principles]
     assert len(ids) == len(set(ids))
@@ -285,6 +292,21 @@ BAD_CATALOGUES = [
     pytest.param("themes: [funding,\nprinciples: []\n",
                  [(1, "YAML syntax error: the list opened with '[' on this line is not closed; add the missing ']'")],
                  id="syntax"),
+    # Yes/no facts: declared once with a question; principles name only declared ones.
+    pytest.param(GOOD.replace("principles:\n", "facts:\n  - {id: compact}\nprinciples:\n"),
+                 [(9, "a fact needs an 'id' and a 'question'")], id="fact-without-question"),
+    pytest.param(GOOD.replace("principles:\n", "facts:\n  - {id: compact, question: Is there one?}\n"
+                              "  - {id: compact, question: Again?}\nprinciples:\n"),
+                 [(10, "fact 'compact' is declared twice")], id="fact-twice"),
+    pytest.param(GOOD.replace("    addressed_to: council\n", "    addressed_to: council\n    needs_fact: compact\n"),
+                 [(9, "principle 'council-funds-grants' has needs_fact 'compact', which is not declared under 'facts'")],
+                 id="needs-undeclared-fact"),
+    pytest.param(GOOD.replace("principles:\n", "facts:\n  - {id: compact, question: Is there one?}\nprinciples:\n")
+                 .replace("    addressed_to: council\n", "    addressed_to: council\n    became_fact: compact\n"),
+                 [(15, "became_fact belongs to a retired principle; add 'retired: true'")], id="became-fact-not-retired"),
+    pytest.param(GOOD.replace("    addressed_to: council\n", "    addressed_to: council\n    retired: true\n") + SECOND,
+                 [(9, "retired principle 'council-funds-grants' needs 'replaced_by: [new ids]' or "
+                      "'became_fact: a-fact-id'")], id="retired-without-successor"),
     # Several problems: all of them, in line order.
     pytest.param(GOOD.replace("addressed_to: council", "addressed_to: everyone")
                  + SECOND.replace("theme: voice", "theme: noise").replace("vcs-speaks-up", "council-funds-grants"),

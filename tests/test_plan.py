@@ -22,7 +22,7 @@ BAD = HERE / "data" / "bad_plans"
 GOOD = HERE / "data" / "good_plans"
 
 PLAN_KEYS = ("title, date, place, locality, facilitator, groups, anonymous, min_group_size, scale, principles, "
-             "extra_principles, roster, modes, time_box, time_boxes")
+             "extra_principles, facts, roster, modes, time_box, time_boxes")
 THEMES = ("independence-and-voice, involvement-in-decisions, funding-and-grants, commissioning-and-procurement, "
           "capacity-and-infrastructure, communities-and-co-production, collaboration-and-culture, "
           "accountability-and-delivery")
@@ -340,8 +340,10 @@ def test_validate_reports_every_file():
         + expected_lines(files[3], BAD_PLANS["missing-date.yaml"])
     )
     n = len(default_catalogue().principles)  # the whole catalogue, retired principles left out
+    facts = len({p.needs_fact for p in default_catalogue().principles if p.needs_fact})  # asked in the lobby
     assert result.stdout.splitlines() == [f"{files[1]}: ok: Eastbury Partnership Check (2026-11-18): "
-                                          f"{n} principles, Council and VCS, scale 1-5, anonymous, cards"]
+                                          f"{n} principles, Council and VCS, scale 1-5, anonymous, cards, "
+                                          f"{facts} facts ({facts} not checked)"]
 
 
 def test_validate_missing_file(tmp_path):

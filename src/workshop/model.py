@@ -60,6 +60,10 @@ class Principle:
     # the principles that took its place (when it was split).
     retired: bool = False
     replaced_by: tuple[str, ...] = ()
+    # A yes/no fact about the area this statement takes for granted ("there is a local compact"),
+    # and, for a retired principle, the fact it became: a yes/no question is not rated on a scale.
+    needs_fact: str = ""
+    became_fact: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -71,9 +75,13 @@ class Principle:
         }
         if self.who_can_answer:
             data["who_can_answer"] = self.who_can_answer
+        if self.needs_fact:
+            data["needs_fact"] = self.needs_fact
         if self.retired:
             data["retired"] = True
             data["replaced_by"] = list(self.replaced_by)
+            if self.became_fact:
+                data["became_fact"] = self.became_fact
         return data
 
     @classmethod
@@ -87,7 +95,38 @@ class Principle:
             who_can_answer=data.get("who_can_answer") or "",
             retired=bool(data.get("retired", False)),
             replaced_by=tuple(data.get("replaced_by") or ()),
+            needs_fact=data.get("needs_fact") or "",
+            became_fact=data.get("became_fact") or "",
         )
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A yes/no fact about the area ("Is there a local compact?"): recorded, not rated.
+
+    The catalogue offers the questions; a plan records the answers (None: not checked yet), and the
+    lobby and the reports show them, so a rating never has to stand in for a yes or a no.
+    """
+
+    id: str
+    question: str
+    answer: bool | None = None
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def answer_text(self) -> str:
+        return {True: "yes", False: "no", None: "not checked"}[self.answer]
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "question": self.question, "answer": self.answer}
+        if self.sources:
+            data["sources"] = [s.to_dict() for s in self.sources]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Fact:
+        return cls(id=data["id"], question=data["question"], answer=data.get("answer"),
+                   sources=tuple(Source.from_dict(s) for s in data.get("sources", [])))
 
 
 DEFAULT_LABELS = {1: "Not at all true", 3: "Partly true", 5: "Completely true"}
@@ -168,6 +207,7 @@ class Plan:
     modes: tuple[str, ...] = ("cards",)
     time_box: int | None = None
     time_boxes: dict[str, int] = field(default_factory=dict)
+    facts: tuple[Fact, ...] = ()
 
     def time_box_for(self, principle_id: str) -> int | None:
         """Seconds allowed for discussing and voting on one principle, if the plan sets it."""
@@ -207,6 +247,7 @@ class Plan:
             "modes": list(self.modes),
             "time_box": self.time_box,
             "time_boxes": dict(self.time_boxes),
+            "facts": [f.to_dict() for f in self.facts],
         }
 
     @classmethod
@@ -227,6 +268,7 @@ class Plan:
             modes=tuple(data.get("modes", ["cards"])),
             time_box=data.get("time_box"),
             time_boxes=dict(data.get("time_boxes", {})),
+            facts=tuple(Fact.from_dict(f) for f in data.get("facts", [])),
         )
 
 

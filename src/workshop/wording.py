@@ -201,3 +201,24 @@ def duration(seconds: int) -> str:
 def owner_due(owner: str | None, due: str | None, *more: str | None) -> str:
     """An action's owner and due date (and anything after them) in one phrase: 'VCS, due 2027-03-01'."""
     return ", ".join(x for x in (owner, f"due {due}" if due else None, *more) if x)
+
+
+# --- what a principle is about, and who can judge it -------------------------------------------
+
+ADDRESSED = {"council": "the council", "vcs": "the VCS", "both": "both sides"}
+
+
+def about(principle) -> str:
+    """'about the council': whose behaviour the statement describes."""
+    return f"about {ADDRESSED.get(principle.addressed_to, principle.addressed_to)}"
+
+
+def answered_by(principle, names: dict[str, str]) -> str:
+    """'for VCS to answer' when only one side can judge the statement from where it sits; else ''."""
+    who = principle.who_can_answer
+    return f"for {names.get(who) or ADDRESSED.get(who, who)} to answer" if who else ""
+
+
+def fact_answer(fact) -> str:
+    """A recorded fact's answer as a report prints it: Yes, No, Not checked."""
+    return fact.answer_text.capitalize()

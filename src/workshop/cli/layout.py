@@ -17,7 +17,7 @@ from ..export.report import (
     TREND_LEGEND, WORDING_LEGEND, WORDING_MARK, comparison_explained, comparison_groups, comparison_pair,
     comparison_rows, gap_explained, gap_heading, pair_of, trend_gap_heading, trend_sparkline, trend_value,
 )
-from ..wording import DASH, TOO_FEW, move, number, plural, result_gap, result_gap_words, signed
+from ..wording import DASH, TOO_FEW, fact_answer, move, number, plural, result_gap, result_gap_words, signed
 
 WIDE = 110  # a terminal at least this wide gets tables; narrower ones, and every pipe, get blocks
 STATEMENT_MIN = 36  # a table is used only when its statement column gets at least this much
@@ -104,6 +104,8 @@ def gap_view(record, sort: str = "order") -> Layout:
     title.append(f"\n{details} · session {record.session.id} · {record.session.status}", style="dim")
     pair = pair_of(record)
     heading = [title, Text(f"{gap_explained(plan, pair)} dk: don't know.", style="dim")]
+    if plan.facts:
+        heading.append(Text("Facts: " + "; ".join(f"{f.question} {fact_answer(f)}" for f in plan.facts)))
     ordered = sort_results(record.results, sort)
 
     def gap_cell(r) -> Text:

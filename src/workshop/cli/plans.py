@@ -62,8 +62,10 @@ def new(path: str, title: str, locality: str, date: str | None) -> None:
 @cli.command()
 @click.option("--theme", help="Only this theme.")
 @click.option("--quotes", is_flag=True, help="Show each principle's sources: the text's title and the verbatim quote.")
+@click.option("--facts", "facts", is_flag=True,
+              help="List the yes/no facts about an area that a plan records (facts: {local-compact: yes}) instead.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (sources always included).")
-def principles(theme: str | None, quotes: bool, as_json: bool) -> None:
+def principles(theme: str | None, quotes: bool, facts: bool, as_json: bool) -> None:
     """List the principle catalogue. Ids to paste into a plan, statements, themes."""
     from ..inputs.catalogue import default_catalogue
     from ..renderables import principle_table
@@ -82,8 +84,16 @@ def principles(theme: str | None, quotes: bool, as_json: bool) -> None:
     if as_json:
         data = {"themes": [t.__dict__ for t in cat.themes if not theme or t.id == theme],
                 "texts": [t.__dict__ for t in cat.texts],
-                "principles": [p.to_dict() for p in chosen]}
+                "principles": [p.to_dict() for p in chosen],
+                "facts": [{k: v for k, v in f.to_dict().items() if k != "answer"} for f in cat.facts]}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if facts:
+        for fact in cat.facts:
+            needed = [p.id for p in cat.principles if p.needs_fact == fact.id]
+            click.echo(f"{fact.id}\n  {fact.question}" + (f"\n  needed by: {', '.join(needed)}" if needed else ""))
+        click.echo(f"{plural(len(cat.facts), 'fact')}; record the answers in a plan, like: facts: {{{cat.facts[0].id}: yes}}"
+                   if cat.facts else "the catalogue has no facts")
         return
     console().print(principle_table(chosen, quotes=quotes))
     click.echo(plural(len(chosen), "principle") + ("" if theme else f" in {plural(len(cat.themes), 'theme')}"))

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..analytics import BLIND_SPOT
-from ..wording import DASH, TOO_FEW, move_parts, number, pair_label, plural, result_gap, result_gap_words, signed
+from ..wording import (
+    DASH, TOO_FEW, fact_answer, move_parts, number, pair_label, plural, result_gap, result_gap_words, signed,
+)
 from . import replace_atomically
 from .charts import distribution_chart, e, gap_chart, trend_chart
 from .report import (
     SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, comparison_explained, comparison_groups, comparison_rows,
-    details, gap_explained, headlines, name_of, numbers, only_in, pair_names, pair_of, session_label, stats_text,
+    details, gap_explained, headlines, name_of, numbers, only_in, pair_names, pair_of, principle_meta, session_label,
+    stats_text,
     trend_gap_heading, trend_gaps, trend_value, turnout,
 )
 
@@ -124,7 +127,7 @@ def _summary(record) -> list[str]:
 
 def _principle(plan, i: int, r) -> str:
     p = r.principle
-    meta = f"{e(plan.theme_title(p.theme))} · addressed to {e(p.addressed_to)}"
+    meta = e(principle_meta(plan, p))
     hidden = [g for g in r.pair if r.groups[g].suppressed]
     voted = any(s.ballots for s in r.groups.values())
     if not voted:
@@ -162,6 +165,10 @@ def session_html(record) -> str:
     first, second = pair_names(plan, pair)
     nums = numbers(plan)
     body = [f"<header><h1>{e(plan.title)}</h1>{details_html(details(record))}</header>"]
+    if plan.facts:
+        body.append('<h2>Facts about the area</h2><p class="muted">Recorded in the plan before the workshop, '
+                    'not rated.</p><dl class="details">'
+                    + "".join(f"<dt>{e(f.question)}</dt><dd>{e(fact_answer(f))}</dd>" for f in plan.facts) + "</dl>")
     body += _turnout(record)
 
     # The heading, its explanation and the first block of the chart stay on one page.

@@ -31,6 +31,7 @@ def principle_data(result: PrincipleResult, theme_title: str = "") -> dict[str, 
         "theme": p.theme,
         "theme_title": theme_title,
         "addressed_to": p.addressed_to,
+        "who_can_answer": p.who_can_answer or None,
         "sources": [{"text": s.text, "title": s.title, "quote": s.quote} for s in p.sources],
         "groups": {g: group_data(s) for g, s in result.groups.items()},
         "gap": for_data(result.gap),
@@ -58,6 +59,7 @@ def session_data(record) -> dict[str, Any]:
         "scale": {"min": plan.scale.min, "max": plan.scale.max,
                   "labels": {str(k): v for k, v in plan.scale.labels.items()},
                   "dont_know": plan.scale.dont_know},
+        "facts": [{"id": f.id, "question": f.question, "answer": f.answer} for f in plan.facts],
         "principles": [principle_data(r, plan.theme_title(r.principle.theme)) for r in record.results],
     }
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..wording import DASH, move, pair_label, result_gap, signed
+from ..wording import DASH, fact_answer, move, pair_label, result_gap, signed
 from . import replace_atomically
 from .report import (
     SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, WORDING_LEGEND, WORDING_MARK, comparison_explained,
-    comparison_groups, comparison_rows, details, gap_explained, headlines, numbers, only_in, pair_of, session_label,
+    comparison_groups, comparison_rows, details, gap_explained, headlines, numbers, only_in, pair_of, principle_meta,
+    session_label,
     stats_text, summary_line, trend_gap_heading, trend_sparkline, trend_value, turnout, turnout_text,
 )
 
@@ -31,6 +32,9 @@ def _session_markdown(record) -> str:
     nums = numbers(plan)
     out = [f"# {plan.title}", ""]
     out += [f"- **{k}:** {v}" for k, v in details(record)]
+    if plan.facts:
+        out += ["", "## Facts about the area", "", "Recorded in the plan before the workshop, not rated.", ""]
+        out += [f"- {f.question} **{fact_answer(f)}**" for f in plan.facts]
     out += ["", "## Who took part", ""]
     out += [f"- {turnout_text(t)}" for t in turnout(record)]
     if plan.anonymous:
@@ -69,7 +73,7 @@ def _session_markdown(record) -> str:
     out += ["", "## Sources", ""]
     for i, r in enumerate(record.results, 1):
         p = r.principle
-        out += [f"**{i}. {p.statement}**  ", f"Theme: {plan.theme_title(p.theme)}; addressed to: {p.addressed_to}", ""]
+        out += [f"**{i}. {p.statement}**  ", principle_meta(plan, p), ""]
         out += [f"> {s.quote}  \n> — *{s.label}*\n" for s in p.sources] or ["A local principle, added by this plan.", ""]
     return "\n".join(out).rstrip() + "\n"
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from ..analytics import BLIND_SPOT, SHARED_CONCERN, SHARED_STRENGTH, GroupStats, default_pair, sparkline, summary
 from ..model import group_name
 from ..wording import (
-    ARROW_LEGEND, DASH, GAP_LEGEND, NOT_ASKED, TOO_FEW, change_gaps, number, pair_label, point_gap,
-    result_gap_words, signed,
+    ARROW_LEGEND, DASH, GAP_LEGEND, NOT_ASKED, TOO_FEW, about, answered_by, change_gaps, number, pair_label,
+    point_gap, result_gap_words, signed,
 )
 
 SUMMARY_HEADINGS = {SHARED_STRENGTH: "Shared strengths", SHARED_CONCERN: "Shared concerns", BLIND_SPOT: "Blind spots"}
@@ -41,6 +41,12 @@ def name_of(plan, group_id: str) -> str:
 def numbers(plan) -> dict[str, int]:
     """Principle id -> its number in the plan (1-based), as the room saw it."""
     return {p.id: i for i, p in enumerate(plan.principles, 1)}
+
+
+def principle_meta(plan, principle) -> str:
+    """'Theme: Funding and grants · about the council · for VCS to answer' under a principle's statement."""
+    parts = [f"Theme: {plan.theme_title(principle.theme)}", about(principle), answered_by(principle, plan.group_names)]
+    return " · ".join(x for x in parts if x)
 
 
 # --- the compared pair ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from ..wording import TOO_FEW, pair_label, result_gap, rounded
+from ..wording import TOO_FEW, answered_by, fact_answer, pair_label, result_gap, rounded
 from . import replace_atomically
 from .report import details, numbers, pair_of, turnout, turnout_text
 
@@ -113,7 +113,8 @@ def _summary(book, record, formats) -> None:
             sheet.num(row, col + 2, s.dont_know)
         sheet.num(row, gap_col, result_gap(r), "gap")
         sheet.text(row, gap_col + 1, ", ".join(r.flags))
-        sheet.text(row, gap_col + 2, f"{', '.join(hidden)}: {TOO_FEW}" if hidden else "")
+        notes = [f"{', '.join(hidden)}: {TOO_FEW}" if hidden else "", answered_by(p, plan.group_names)]
+        sheet.text(row, gap_col + 2, "; ".join(x for x in notes if x))
     sheet.finish()
 
     if record.results:
@@ -216,6 +217,9 @@ def _about(book, record, formats) -> None:
     ws.set_column(1, 1, 90, formats["wrap"])
     ws.write_string(0, 0, record.plan.title, formats["title"])
     rows = details(record) + [("Who took part", "\n".join(turnout_text(t) for t in turnout(record)))]
+    if record.plan.facts:
+        rows.append(("Facts",
+                     "\n".join(f"{f.question} {fact_answer(f)}" for f in record.plan.facts)))
     for i, (label, value) in enumerate(rows, 2):
         ws.write_string(i, 0, label, formats["header"])
         ws.write_string(i, 1, value)

@@ -7,14 +7,17 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ..model import ADDRESSED_TO, Principle, Source, Theme
+from ..model import ADDRESSED_TO, Fact, Principle, Source, Theme
 from .problems import InputError, Problem, did_you_mean
 from .yamlread import Reader, read_limited
 
-TOP_KEYS = ("themes", "texts", "principles")
+TOP_KEYS = ("themes", "texts", "principles", "facts")
+REQUIRED_KEYS = ("themes", "texts", "principles")
 THEME_KEYS = ("id", "title", "description")
 TEXT_KEYS = ("file", "title")
-PRINCIPLE_KEYS = ("id", "statement", "theme", "addressed_to", "who_can_answer", "sources", "retired", "replaced_by")
+PRINCIPLE_KEYS = ("id", "statement", "theme", "addressed_to", "who_can_answer", "needs_fact", "sources", "retired",
+                  "replaced_by", "became_fact")
+FACT_KEYS = ("id", "question", "sources")
 SOURCE_KEYS = ("text", "quote")
 
 
@@ -29,18 +32,23 @@ class SourceText:
 @dataclass(frozen=True)
 class Catalogue:
     """The catalogue. `principles` are the ones in use; `retired` keeps split principles, whose ids
-    stay reserved and point to their replacements."""
+    stay reserved and point to their replacements; `facts` are yes/no questions about the area that
+    a plan answers instead of rating them."""
 
     themes: tuple[Theme, ...]
     principles: tuple[Principle, ...]
     texts: tuple[SourceText, ...] = ()
     retired: tuple[Principle, ...] = ()
+    facts: tuple[Fact, ...] = ()
 
     def get(self, principle_id: str) -> Principle | None:
         return self._by_id.get(principle_id)
 
     def get_retired(self, principle_id: str) -> Principle | None:
         return next((p for p in self.retired if p.id == principle_id), None)
+
+    def fact(self, fact_id: str) -> Fact | None:
+        return next((f for f in self.facts if f.id == fact_id), None)
 
     @property
     def all_principles(self) -> tuple[Principle, ...]:
@@ -60,9 +68,6 @@ class Catalogue:
     @property
     def theme_ids(self) -> tuple[str, ...]:
         return tuple(t.id for t in self.themes)
-
-    def theme(self, theme_id: str) -> Theme | None:
-        return next((t for t in self.themes if t.id == theme_id), None)
 
     def in_theme(self, theme_id: str) -> tuple[Principle, ...]:
         return tuple(p for p in self.principles if p.theme == theme_id)
@@ -110,8 +115,9 @@ def _catalogue(r: Reader, root) -> Catalogue:
     themes: list[Theme] = []
     texts: list[SourceText] = []
     principles: list[Principle] = []
+    facts: list[Fact] = []
     if top is not None:
-        missing = [k for k in TOP_KEYS if k not in top]
+        missing = [k for k in REQUIRED_KEYS if k not in top]
         if missing:
             r.problem(root, f"the catalogue is missing {' and '.join(repr(k) for k in missing)}; "
                             "it needs 'themes', 'texts' and 'principles'")
@@ -122,21 +128,54 @@ def _catalogue(r: Reader, root) -> Catalogue:
         if "principles" in top:
             # Without a readable 'texts' list (already reported) every source would be undeclared: check none.
             titles = None if declared is None else {t.file: t.title for t in declared}
+            if "facts" in top:
+                facts = _facts(r, top["facts"][1], titles)
             principles = _principles(r, top["principles"][1], {t.id for t in themes}, texts=titles)
-            _check_replacements(r, top["principles"][1], principles)
+            _check_replacements(r, top["principles"][1], principles, {f.id for f in facts})
     live = tuple(p for p in principles if not p.retired)
     retired = tuple(p for p in principles if p.retired)
-    return Catalogue(tuple(themes), live, tuple(texts), retired, tuple(p.id for p in principles))
+    return Catalogue(tuple(themes), live, tuple(texts), retired, tuple(facts), tuple(p.id for p in principles))
 
 
-def _check_replacements(r: Reader, node, principles: list[Principle]) -> None:
-    """Every id a retired principle names under replaced_by is a principle in use."""
+def _check_replacements(r: Reader, node, principles: list[Principle], fact_ids: set[str]) -> None:
+    """Every id a retired principle names under replaced_by is a principle in use, every fact named is
+    declared under 'facts', and a retired principle says what took its place."""
     live = {p.id for p in principles if not p.retired}
     items = {p.id: item for p, item in zip(principles, _items_by_id(r, node, principles))}
     for p in principles:
+        item = items.get(p.id, node)
         for new in p.replaced_by:
             if new not in live:
-                r.problem(items.get(p.id, node), f"principle '{p.id}' is replaced by '{new}', which is not a principle in use")
+                r.problem(item, f"principle '{p.id}' is replaced by '{new}', which is not a principle in use")
+        for key, fact in (("needs_fact", p.needs_fact), ("became_fact", p.became_fact)):
+            if fact and fact not in fact_ids:
+                r.problem(item, f"principle '{p.id}' has {key} '{fact}', which is not declared under 'facts'"
+                                f"{did_you_mean(fact, sorted(fact_ids)) if fact_ids else ''}")
+        if p.retired and not (p.replaced_by or p.became_fact):
+            r.problem(item, f"retired principle '{p.id}' needs 'replaced_by: [new ids]' or 'became_fact: a-fact-id'")
+
+
+def _facts(r: Reader, node, texts: dict[str, str] | None) -> list[Fact]:
+    """The yes/no questions about the area: id, question and the sources they come from."""
+    facts: list[Fact] = []
+    seen: set[str] = set()
+    for item in r.sequence(node, "facts", like="[{id: local-compact, question: Is there a local compact?}]") or []:
+        fields = r.mapping(item, "a fact", FACT_KEYS)
+        if fields is None:
+            continue
+        if "id" not in fields or "question" not in fields:
+            r.problem(item, "a fact needs an 'id' and a 'question'")
+            continue
+        fact_id = r.slug(fields["id"][1], "fact id")
+        question = r.string(fields["question"][1], "question")
+        sources = _sources(r, fields["sources"][1], texts) if "sources" in fields else []
+        if fact_id in seen:
+            r.problem(fields["id"][1], f"fact '{fact_id}' is declared twice")
+            continue
+        if fact_id and question and sources is not None:
+            seen.add(fact_id)
+            facts.append(Fact(fact_id, question, None, tuple(sources)))
+    return facts
 
 
 def _items_by_id(r: Reader, node, principles: list[Principle]) -> list:
@@ -250,10 +289,14 @@ def read_principle(r: Reader, item, theme_ids: set[str] | None, *, what: str = "
                 replaced_by.append(new)
         if not retired:
             r.problem(fields["replaced_by"][1], "replaced_by belongs to a retired principle; add 'retired: true'")
-    if None in (pid, statement, theme, addressed_to, who, retired) or sources is None:
+    needs = r.slug(fields["needs_fact"][1], "needs_fact") if "needs_fact" in fields else ""
+    became = r.slug(fields["became_fact"][1], "became_fact") if "became_fact" in fields else ""
+    if became and not retired:
+        r.problem(fields["became_fact"][1], "became_fact belongs to a retired principle; add 'retired: true'")
+    if None in (pid, statement, theme, addressed_to, who, retired, needs, became) or sources is None:
         return None
     return Principle(pid, statement, theme, addressed_to, tuple(sources), who_can_answer=who or "",
-                     retired=bool(retired), replaced_by=tuple(replaced_by))
+                     retired=bool(retired), replaced_by=tuple(replaced_by), needs_fact=needs, became_fact=became)
 
 
 def _sources(r: Reader, node, texts: dict[str, str] | None) -> list[Source] | None:

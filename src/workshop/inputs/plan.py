@@ -8,13 +8,14 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .catalogue import Catalogue, default_catalogue, read_principle
+from .facts import read_facts
 from ..model import MODES, Group, Plan, Principle, Scale, Seat, Theme, group_name
 from .problems import InputError, Problem, did_you_mean, shown
 from .yamlread import Reader, kind, line_of, read_limited
 
 PLAN_KEYS = (
     "title", "date", "place", "locality", "facilitator", "groups", "anonymous", "min_group_size",
-    "scale", "principles", "extra_principles", "roster", "modes", "time_box", "time_boxes",
+    "scale", "principles", "extra_principles", "facts", "roster", "modes", "time_box", "time_boxes",
 )
 SCALE_KEYS = ("min", "max", "labels", "dont_know")
 SELECTION_KEYS = ("themes", "ids", "exclude")
@@ -105,6 +106,7 @@ class _PlanReader:
         scale = self.scale(value["scale"]) if "scale" in value else Scale()
         extras = self.extras(value.get("extra_principles"))
         principles = self.selection(value.get("principles"), extras, root)
+        facts = read_facts(r, value.get("facts"), self.catalogue, principles)
         roster = self.roster(value.get("roster"), groups)
         roster_node = value.get("roster")
         # An empty 'roster: []' is no roster; a roster with problems is reported on its own lines.
@@ -122,7 +124,7 @@ class _PlanReader:
         return Plan(
             title=title, date=date, groups=groups, scale=scale, principles=principles, themes=tuple(themes),
             anonymous=anonymous, min_group_size=min_group_size, roster=roster, modes=modes,
-            time_box=time_box, time_boxes=time_boxes, **texts,
+            time_box=time_box, time_boxes=time_boxes, facts=facts, **texts,
         )
 
     def groups(self, node: Node | None) -> tuple[Group, ...]:
@@ -414,6 +416,9 @@ def _keys(node: MappingNode) -> list[str]:
 
 
 def _retired_message(p: Principle) -> str:
+    if p.became_fact:
+        return (f"principle '{p.id}' is now a yes/no fact, not a rating: record it under facts: as "
+                f"'{p.became_fact}: yes' (or no)")
     new = [f"'{n}'" for n in p.replaced_by]
     if not new:
         return f"principle '{p.id}' is retired from the catalogue; 'workshop principles' lists the ids in use"
@@ -439,4 +444,8 @@ def summary(plan: Plan) -> str:
     ]
     if plan.roster:
         parts.append(f"{len(plan.roster)} on the roster")
+    if plan.facts:
+        unchecked = sum(f.answer is None for f in plan.facts)
+        parts.append(f"{len(plan.facts)} fact{'s' * (len(plan.facts) != 1)}"
+                     + (f" ({unchecked} not checked)" if unchecked else ""))
     return f"{plan.title} ({plan.date.isoformat()}): " + ", ".join(parts)
