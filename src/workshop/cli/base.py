@@ -151,7 +151,25 @@ class Group(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
     """Run council and voluntary-sector partnership workshops: vote, reveal, see the gap."""
+    utf8_output()
     ctx.obj = Context(db)
+
+
+def utf8_output() -> None:
+    """Redirected output in UTF-8. Windows gives a redirected stream the locale's code page (cp1252),
+    which has no − or ↑, so `workshop show S > gap.txt` would stop with a traceback; a terminal that
+    cannot show a character gets a stand-in for it instead."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding == "utf8" or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            if stream.isatty():
+                stream.reconfigure(errors="replace")
+            else:
+                stream.reconfigure(encoding="utf-8")
+        except (ValueError, OSError):  # closed, or not a stream that can change
+            pass
 
 
 def with_db(f):

@@ -208,6 +208,8 @@ def _writing(conn: sqlite3.Connection) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode = WAL")
     # FULL: a ballot survives power loss once record_ballot returns, not just a killed process.
     conn.execute("PRAGMA synchronous = FULL")
+    # On macOS fsync leaves the commit in the drive's cache; F_FULLFSYNC flushes it. A no-op elsewhere.
+    conn.execute("PRAGMA fullfsync = ON")
     conn.execute("PRAGMA foreign_keys = ON")
     # A deleted ballot or session is overwritten, not left readable in the file's free space.
     conn.execute("PRAGMA secure_delete = ON")
