@@ -1,17 +1,40 @@
-"""Shared fixtures: a real database file in a temp dir, the demo plan, a CLI runner."""
+"""Shared fixtures and helpers: a real database file in a temp dir, the demo plan, a CLI runner,
+and for Pilot tests what the screen shows, waiting on it, and the app on a test database."""
 
 from __future__ import annotations
 
+import html
+import re
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.cells import cell_len
 
 from workshop.inputs.plan import load_plan
 from workshop.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
+SIZE = (120, 36)
+
+# A named roster of four seats, two a side, on two principles.
+ROSTER_PLAN = """
+title: Roster check
+date: 2026-12-03
+locality: Southvale
+groups: [council, vcs]
+anonymous: false
+scale: {min: 1, max: 5, dont_know: true}
+principles: {ids: [council-sustains-grant-programmes, council-and-vcs-have-open-frank-dialogue]}
+modes: [roster]
+roster:
+  - {name: A. Patel, group: council}
+  - {name: B. Khan, group: council}
+  - {name: S. Okafor, group: vcs}
+  - {name: T. Evans, group: vcs}
+"""
 
 
 @pytest.fixture(autouse=True)
@@ -31,12 +54,60 @@ def store(db_path):
         yield s
 
 
+@pytest.fixture(scope="session")
+def _demo_loaded():
+    return load_plan(REPO / "sessions" / "demo.yaml")  # plans are frozen: one read serves every test
+
+
 @pytest.fixture
-def demo_plan():
-    plan, _ = load_plan(REPO / "sessions" / "demo.yaml")
-    return plan
+def demo(_demo_loaded):
+    """The demo plan and its text, as the app is given a plan."""
+    return _demo_loaded
+
+
+@pytest.fixture
+def demo_plan(_demo_loaded):
+    return _demo_loaded[0]
 
 
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def make_app(db_path, **kwargs):
+    """The facilitator's app on the test database, offering the checkout's plans."""
+    from workshop.tui.app import WorkshopApp  # only Pilot tests pay for importing Textual
+
+    return WorkshopApp(Store(db_path), sessions_dir=REPO / "sessions", **kwargs)
+
+
+# Textual's screenshot is the public way to read the whole screen: an SVG with one <text> per run
+# of styled characters, placed by cell (12.2 units wide at the default font size) and line.
+_CELL = 20 * 0.61
+_RUN = re.compile(r'<text [^>]*?x="([\d.]+)"[^>]*?clip-path="url\(#[\w-]*?-line-(\d+)\)">(.*?)</text>')
+
+
+def screen_text(app) -> str:
+    """What a person sees: the current screen's lines, each as wide as the terminal."""
+    width, height = app.size
+    runs: list[list[tuple[int, str]]] = [[] for _ in range(height)]
+    for x, line, text in _RUN.findall(app.export_screenshot()):
+        runs[int(line)].append((round(float(x) / _CELL), html.unescape(text).replace("\xa0", " ")))
+    lines = []
+    for pieces in runs:
+        shown, at = "", 0
+        for column, text in sorted(pieces):
+            shown += " " * (column - at) + text
+            at = column + cell_len(text)
+        lines.append(shown + " " * (width - at))
+    return "\n".join(lines)
+
+
+async def wait_for(pilot, condition, tries: int = 50):
+    """Let the app run until condition() holds, looking every 20 ms for up to tries × 0.1 s."""
+    deadline = time.monotonic() + tries * 0.1
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the screen never reached the expected state")
+        await pilot.pause(0.02)

@@ -21,8 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REPO
-from test_tui import ROSTER_PLAN
+from conftest import REPO, ROSTER_PLAN
 
 from workshop.store import Store
 

@@ -36,7 +36,8 @@ principles:
 modes: [cards]
 """
 
-ROSTER_PLAN = """\
+# Not conftest.ROSTER_PLAN: six named seats, the roster the roster snapshots show.
+SIX_SEAT_ROSTER = """\
 title: Eastmoor Roster Check
 date: 2026-10-08
 locality: Eastmoor
@@ -78,7 +79,7 @@ def plans_dir(tmp_path, monkeypatch):
     folder = tmp_path / "sessions"
     folder.mkdir()
     (folder / "westbury.yaml").write_text(CARDS_PLAN, encoding="utf-8")
-    (folder / "eastmoor-roster.yaml").write_text(ROSTER_PLAN, encoding="utf-8")
+    (folder / "eastmoor-roster.yaml").write_text(SIX_SEAT_ROSTER, encoding="utf-8")
     return folder.relative_to(tmp_path)
 
 
@@ -142,7 +143,7 @@ def dark(run_before):
 @pytest.mark.parametrize("size", SIZES)
 def test_home(snap_compare, db_path, plans_dir, size):
     with Store(db_path) as store:
-        old = store.start_session(parse_plan(ROSTER_PLAN), ROSTER_PLAN, session_id="snapshot001")
+        old = store.start_session(parse_plan(SIX_SEAT_ROSTER), SIX_SEAT_ROSTER, session_id="snapshot001")
         for group, score, count in (("council", 4, 2), ("vcs", 2, 3)):
             store.set_card_count(old.id, old.plan.principles[0].id, group, score, count)
         store.finish_session(old.id)
@@ -168,7 +169,7 @@ def test_vote_cards_dark(snap_compare, db_path, plans_dir, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_vote_roster(snap_compare, db_path, plans_dir, size):
-    assert snap_compare(make_app(db_path, plans_dir, ROSTER_PLAN), terminal_size=size, run_before=roster_voted)
+    assert snap_compare(make_app(db_path, plans_dir, SIX_SEAT_ROSTER), terminal_size=size, run_before=roster_voted)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -5,57 +5,16 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import REPO
+from conftest import REPO, ROSTER_PLAN, SIZE, make_app, screen_text, wait_for
 
 from workshop.inputs.plan import load_plan, parse_plan
 from workshop.store import Store
-from workshop.tui.app import WorkshopApp
 from workshop.tui.screens.gap import GapScreen
 from workshop.tui.screens.help import HelpScreen
 from workshop.tui.screens.home import HomeScreen
 from workshop.tui.screens.lobby import LobbyScreen
 from workshop.tui.screens.note import NoteScreen
 from workshop.tui.screens.vote import VoteScreen
-
-SIZE = (120, 36)
-
-ROSTER_PLAN = """
-title: Roster check
-date: 2026-12-03
-locality: Southvale
-groups: [council, vcs]
-anonymous: false
-scale: {min: 1, max: 5, dont_know: true}
-principles: {ids: [council-sustains-grant-programmes, council-and-vcs-have-open-frank-dialogue]}
-modes: [roster]
-roster:
-  - {name: A. Patel, group: council}
-  - {name: B. Khan, group: council}
-  - {name: S. Okafor, group: vcs}
-  - {name: T. Evans, group: vcs}
-"""
-
-
-def screen_text(app) -> str:
-    """What a person sees: the rendered lines of the current screen."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def wait_for(pilot, condition, tries: int = 50):
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the screen never reached the expected state")
-
-
-@pytest.fixture
-def demo():
-    return load_plan(REPO / "sessions" / "demo.yaml")
-
-
-def make_app(db_path, **kwargs) -> WorkshopApp:
-    return WorkshopApp(Store(db_path), sessions_dir=REPO / "sessions", **kwargs)
 
 
 async def test_cards_session_lobby_to_gap_view(db_path, demo):
@@ -199,6 +158,7 @@ async def test_home_lists_plans_and_sessions_and_starts_a_plan(db_path, demo):
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, HomeScreen)
+        await wait_for(pilot, lambda: "example-full.yaml" in screen_text(app))  # plans are read off the keys' path
         text = screen_text(app)
         assert "demo.yaml" in text and "example-full.yaml" in text and "Last year's check" in text
         # An unfinished session is waiting: the sessions table has the focus, Enter resumes it.

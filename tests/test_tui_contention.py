@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from conftest import REPO
-from test_tui import make_app, screen_text, wait_for
+from conftest import ROSTER_PLAN, SIZE, make_app, screen_text, wait_for
 
-from workshop.inputs.plan import load_plan
+from workshop.inputs.plan import parse_plan
 from workshop.store import Store
 from workshop.tui.screens.vote import VoteScreen
-
-SIZE = (120, 36)
 
 
 def committed(db_path, session_id, principle_id) -> dict:
@@ -20,8 +17,7 @@ def committed(db_path, session_id, principle_id) -> dict:
         return check.card_counts(session_id, principle_id)
 
 
-async def test_cards_typed_while_another_command_writes_are_kept_and_stored_after(db_path):
-    demo = load_plan(REPO / "sessions" / "demo.yaml")
+async def test_cards_typed_while_another_command_writes_are_kept_and_stored_after(db_path, demo):
     app = make_app(db_path, plan=demo)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
@@ -42,8 +38,7 @@ async def test_cards_typed_while_another_command_writes_are_kept_and_stored_afte
         assert committed(db_path, sid, first) == {("council", 1): 3, ("vcs", 1): 4, ("council", 2): 2}
 
 
-async def test_a_reveal_while_another_command_writes_waits_then_reveals(db_path):
-    demo = load_plan(REPO / "sessions" / "demo.yaml")
+async def test_a_reveal_while_another_command_writes_waits_then_reveals(db_path, demo):
     app = make_app(db_path, plan=demo)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "3", "enter")
@@ -58,10 +53,6 @@ async def test_a_reveal_while_another_command_writes_waits_then_reveals(db_path)
 
 
 async def test_a_roster_vote_while_another_command_writes_is_ticked_only_once_stored(db_path):
-    from test_tui import ROSTER_PLAN
-
-    from workshop.inputs.plan import parse_plan
-
     plan = parse_plan(ROSTER_PLAN)
     app = make_app(db_path, plan=(plan, ROSTER_PLAN))
     async with app.run_test(size=SIZE) as pilot:

@@ -8,11 +8,10 @@ import re
 
 import pytest
 
-from conftest import DATA, REPO
-from test_tui import SIZE, screen_text, wait_for
+from conftest import DATA, REPO, SIZE, make_app, screen_text, wait_for
+
 from workshop.inputs.plan import load_plan
 from workshop.store import Store
-from workshop.tui.app import WorkshopApp
 from workshop.tui.screens.compare import CompareScreen
 from workshop.tui.screens.gap import GapScreen
 from workshop.tui.screens.history import HistoryScreen
@@ -36,10 +35,6 @@ def history(db_path):
         store.import_ballots(other, text, read_votes(DATA / "votes" / "demo-votes.csv", other))
         store.add_action(ids[0], "Publish the grants timetable", owner="council", due="2025-03-31")
     return ids
-
-
-def make_app(db_path, **kwargs):
-    return WorkshopApp(Store(db_path), sessions_dir=REPO / "sessions", **kwargs)
 
 
 async def test_history_filter_and_read_only_review(db_path, history):

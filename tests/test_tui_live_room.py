@@ -6,8 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import REPO
-from test_tui import ROSTER_PLAN, make_app, screen_text, wait_for
+from conftest import REPO, ROSTER_PLAN, SIZE, make_app, screen_text, wait_for
 from test_tui_history import dialog_text
 
 from workshop.inputs.plan import load_plan, parse_plan
@@ -18,8 +17,6 @@ from workshop.tui.screens.lobby import LobbyScreen
 from workshop.tui.screens.note import NoteScreen
 from workshop.tui.screens.vote import VoteScreen
 from workshop.tui.widgets.cards_grid import CardsGrid
-
-SIZE = (120, 36)
 
 THREE_GROUPS = """
 title: Three sides
@@ -32,11 +29,6 @@ scale: {min: 1, max: 5, dont_know: true}
 principles: {ids: [council-sustains-grant-programmes, council-and-vcs-have-open-frank-dialogue]}
 modes: [cards]
 """
-
-
-@pytest.fixture
-def demo():
-    return load_plan(REPO / "sessions" / "demo.yaml")
 
 
 def cards(db_path, session_id, principle_id) -> dict:
