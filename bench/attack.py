@@ -245,9 +245,8 @@ async def bench(db_path: Path, phones: int, seconds: float, slow: int, streams: 
     with Store(db_path) as store:
         session = store.start_session(plan, text)
         live = LiveSession(store, session)
-        server = PhoneServer(store, session.id, host="127.0.0.1", port=0)
+        server = PhoneServer(live, host="127.0.0.1", port=0)  # live tells it of every move
         await server.start()
-        live.on_change = server.state_changed
         try:
             live.start()
             base = {"port": server.port, "code": server.join_code, "phones": phones, "seconds": seconds}

@@ -19,10 +19,10 @@ import pytest
 
 from workshop.session.running import LiveSession
 from workshop.store import Store
-from workshop.web import server as server_module
+from workshop.web import batcher, events, listener, voting
 from workshop.web.server import PhoneServer, ballot_id
 
-from test_web_api import rows  # the file read with a connection of its own
+from test_web_api import Clock, rows  # rows: the file read with a connection of its own
 from test_web_browser import PHONE, browser, expect, needs_browser  # noqa: F401  (browser: a fixture)
 from test_web_browser import Room as BrowserRoom
 from test_web_browser import join as join_in_browser
@@ -32,16 +32,6 @@ ATTACKER = "127.0.0.2"
 
 def phone_address(i: int) -> str:
     return f"127.0.0.{3 + i}"
-
-
-class Clock:
-    """Seconds that move only when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Room:
@@ -75,9 +65,8 @@ async def open_room(db_path: Path, plan, log_path: Path | None = None):
     store = Store(db_path)
     session = store.start_session(plan)
     live = LiveSession(store, session)
-    server = PhoneServer(store, session.id, host="127.0.0.1", port=0, clock=clock, log_path=log_path)
+    server = PhoneServer(live, host="127.0.0.1", port=0, clock=clock, log_path=log_path)
     await server.start()
-    live.on_change = server.state_changed
     try:
         yield Room(store, live, server, db_path, clock)
     finally:
@@ -104,7 +93,7 @@ async def closed_by_server(reader: asyncio.StreamReader, within: float) -> bool:
 
 
 async def test_wrong_codes_lock_out_only_the_address_sending_them(room):
-    limit = server_module.FAILED_JOINS_PER_ADDRESS
+    limit = voting.FAILED_JOINS_PER_ADDRESS
     async with room.http(ATTACKER) as attacker, room.http(phone_address(0)) as phone:
         for _ in range(limit):
             status, _, body = await room.join(attacker, code="XXXXXX")
@@ -129,7 +118,7 @@ async def test_wrong_codes_lock_out_only_the_address_sending_them(room):
 
 
 async def test_joins_per_address_are_bounded_so_one_device_cannot_fill_the_session(room, monkeypatch):
-    monkeypatch.setattr(room.server._joined, "limit", 3)
+    monkeypatch.setattr(room.server.voting.joined, "limit", 3)
     async with room.http(ATTACKER) as attacker, room.http(phone_address(0)) as phone:
         assert [(await room.join(attacker))[0] for _ in range(4)] == [200, 200, 200, 429]
         assert (await room.join(phone))[0] == 200
@@ -169,7 +158,7 @@ async def test_one_address_holds_a_bounded_number_of_connections(room, monkeypat
 
 
 async def test_half_sent_headers_are_closed_after_a_short_time(db_path, demo_plan, monkeypatch):
-    monkeypatch.setattr(server_module, "IDLE_SECONDS", 0.5)
+    monkeypatch.setattr(listener, "IDLE_SECONDS", 0.5)
     async with open_room(db_path, demo_plan) as room:
         reader, writer = await room.open_raw()
         writer.write(b"POST /api/ballot HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le")
@@ -209,7 +198,7 @@ async def test_at_the_cap_the_address_holding_most_gives_way(room):
 
 
 async def test_event_streams_are_bounded_per_address(room, monkeypatch):
-    monkeypatch.setattr(server_module, "STREAMS_PER_ADDRESS", 3)
+    monkeypatch.setattr(events, "STREAMS_PER_ADDRESS", 3)
     async with room.http(ATTACKER) as attacker, room.http(phone_address(0)) as phone:
         tokens = [(await room.join(attacker))[2]["token"] for _ in range(2)]  # 2 devices x 4 would be 8
         streams = []
@@ -274,13 +263,13 @@ async def hog_stream(room: Room, http: aiohttp.ClientSession, token: str, stop: 
 
 
 async def test_honest_phones_vote_through_slow_connections_and_stream_hogs(db_path, demo_plan, monkeypatch):
-    monkeypatch.setattr(server_module, "IDLE_SECONDS", 2)
+    monkeypatch.setattr(listener, "IDLE_SECONDS", 2)
     async with open_room(db_path, demo_plan) as room:
         await attack_while_phones_vote(room)
 
 
 async def attack_while_phones_vote(room: Room) -> None:
-    room.server._joined.limit = 1000  # the attacker may join as often as it likes
+    room.server.voting.joined.limit = 1000  # the attacker may join as often as it likes
     room.live.start()
     stop = asyncio.Event()
     opened = [0]
@@ -311,7 +300,7 @@ async def attack_while_phones_vote(room: Room) -> None:
 
         await asyncio.wait_for(asyncio.gather(*(vote(i) for i in range(10))), 60)
         assert opened[0] > 100  # the attacker really was connecting
-        assert len(room.server._connections) <= server_module.CONNECTIONS_PER_ADDRESS + 10 * 2
+        assert len(room.server._connections) <= listener.CONNECTIONS_PER_ADDRESS + 10 * 2
     finally:
         stop.set()
         for task in attack:
@@ -374,8 +363,7 @@ async def test_a_ballot_while_another_program_holds_the_lock_is_503_then_goes_in
             async with phone.get(f"{room.base}/api/state", headers={"Authorization": f"Bearer {token}"}) as r:
                 assert r.status == 200 and (await r.json())["my_ballot"] is None
             assert rows(room.db_path, "SELECT COUNT(*) FROM ballots") == [(0,)]
-        room.clock.now += 2
-        await asyncio.sleep(server_module.BUSY_PAUSE_SECONDS)
+        room.clock.now += 2  # past Retry-After, and past the pause after a locked write
         # The page sends again after Retry-After: this time it is saved, exactly once.
         status, _, body = await room.ballot(phone, token, 4)
         assert (status, body) == (200, {"ok": True, "my_ballot": 4})
@@ -394,7 +382,7 @@ async def test_joins_and_form_votes_while_locked_are_503_never_500(room):
                                   headers={"Authorization": f"Bearer {token}"}, allow_redirects=False) as r:
                 assert r.status == 503 and int(r.headers["Retry-After"]) >= 1
                 assert "busy" in await r.text()
-        await asyncio.sleep(server_module.BUSY_PAUSE_SECONDS)
+        room.clock.now += batcher.BUSY_PAUSE_SECONDS  # no real time passes
         assert (await room.join(phone, group="vcs"))[0] == 200
         async with phone.post(f"{room.base}/vote", data={"principle": room.live.principle.id, "score": "2"},
                               headers={"Authorization": f"Bearer {token}"}, allow_redirects=False) as r:
@@ -408,7 +396,7 @@ async def test_joins_and_form_votes_while_locked_are_503_never_500(room):
 
 async def test_addresses_are_never_stored_or_logged(room, tmp_path):
     async with room.http(ATTACKER) as attacker:
-        for _ in range(server_module.FAILED_JOINS_PER_ADDRESS + 2):
+        for _ in range(voting.FAILED_JOINS_PER_ADDRESS + 2):
             await room.join(attacker, code="XXXXXX")
         await room.join(attacker)
     await room.server.stop()

@@ -50,9 +50,8 @@ class Room:
         self.plan, text = load_plan(REPO / "sessions" / "demo.yaml")
         self.store = Store(tmp_path / "workshop.db")
         self.sid = self.store.start_session(self.plan, text).id
-        self.server = PhoneServer(self.store, self.sid, host="127.0.0.1", port=0)
         self.live = LiveSession(self.store, self.store.session(self.sid))
-        self.live.on_change = self.server.state_changed
+        self.server = PhoneServer(self.live, host="127.0.0.1", port=0)  # the live session tells it of moves
 
     def statement(self, position: int) -> str:
         return self.plan.principles[position].statement
@@ -195,10 +194,26 @@ async def test_a_phone_joins_votes_and_follows_the_whole_session(room, browser, 
     await context.close()
 
 
+# Notes the version of each live update once the page's own handler has run (the next task).
+SEEN_VERSION = """(function () {
+  var Real = window.EventSource;
+  if (!Real) { return; }
+  window.EventSource = function (url) {
+    var source = new Real(url);
+    source.addEventListener("message", function (event) {
+      var version = JSON.parse(event.data).version;
+      setTimeout(function () { window.seenVersion = version; }, 0);
+    });
+    return source;
+  };
+}());"""
+
+
 @needs_browser
 async def test_an_unsent_choice_survives_a_repeat_of_the_same_view(room, browser):
     """The server may push the view it already shows (a reconnect, a repeated move): nothing is lost."""
     context = await browser.new_context(**PHONE)
+    await context.add_init_script(SEEN_VERSION)
     page = await context.new_page()
     room.live.start()
     await join_to_principle(page, room)
@@ -206,7 +221,8 @@ async def test_an_unsent_choice_survives_a_repeat_of_the_same_view(room, browser
     await page.evaluate("document.getElementById('status').textContent = 'untouched'")
     room.live.go(0)  # the same principle again: every phone is told
     room.server.state_changed()
-    await page.wait_for_timeout(300)
+    # Once the page has handled the update carrying the latest version, whatever it did is done.
+    await page.wait_for_function(f"window.seenVersion >= {room.server.voting.version}", timeout=5000)
     await expect(page.get_by_role("radio", name="1 Not at all true")).to_be_checked()
     await expect(page.locator("#status")).to_have_text("untouched")
     await context.close()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..analytics import PrincipleResult, default_pair, pairs, principle_result, results_from_tallies
 from ..model import Action, Group, Note, Plan, Principle, Session
-from ..store import Store, new_id
+from ..store import BallotError, Store, new_id
 from ..wording import plural
 
 
@@ -34,8 +34,18 @@ def held_up(exc: sqlite3.OperationalError) -> str:
     return f"the database cannot be written just now ({exc}); check the disk"
 
 
+# Writes that change which principle is on screen or its state: the copy in memory is read back after them.
+MOVES = frozenset({"move", "reveal", "reopen"})
+NOT_OPEN = "voting on that principle is not open now"
+
+
 class LiveSession:
-    """The running state of one session, persisted through the store at every step."""
+    """The running state of one session, persisted through the store at every step.
+
+    One object per running session, with two faces: the screens call it from the keyboard and the
+    phone server (web/voting.py) from HTTP. Which principle is open and whether it is revealed is
+    kept here, as the store last committed it, so neither face reads it back from SQL per ballot.
+    """
 
     def __init__(self, store: Store, session: Session, *, readonly: bool = False):
         self.store = store
@@ -47,6 +57,7 @@ class LiveSession:
         self.plan: Plan = session.plan
         self.id = session.id
         self.position = min(max(session.position, 0), len(self.plan.principles) - 1)
+        self._read_state()
         self.pair: tuple[str, ...] = default_pair(self.plan)  # the groups the gap is between
         self._seat_ids: dict[int, str] = {}  # named sessions: seat -> participant id
         self._anonymous_ids: dict[tuple[int, str], str] = {}  # anonymous: (seat, principle) -> ballot id
@@ -80,7 +91,12 @@ class LiveSession:
         return self.position == self.total - 1
 
     def state(self, principle_id: str | None = None) -> str:
-        return self.store.principle_states(self.id)[principle_id or self.principle.id]
+        return self._states[principle_id or self.principle.id]
+
+    def _read_state(self) -> None:
+        """The principles' states and the position as committed: what phones follow."""
+        self._states = self.store.principle_states(self.id)
+        self._stored_position = min(max(self.store.position(self.id)[0], 0), self.total - 1)
 
     @property
     def revealed(self) -> bool:
@@ -99,11 +115,17 @@ class LiveSession:
             try:
                 with self.store.atomic():
                     write()
-                return True
             except sqlite3.OperationalError as exc:
                 self.hold_up = held_up(exc)
+            else:
+                self._committed(what)
+                return True
         self.pending.append((what, write))
         return False
+
+    def _committed(self, what: str) -> None:
+        if what in MOVES:
+            self._read_state()
 
     def retry_pending(self) -> int:
         """Run the writes that waited, oldest first, until one still finds the lock; how many ran."""
@@ -117,6 +139,7 @@ class LiveSession:
                 self.hold_up = held_up(exc)
                 break
             self.pending.pop(0)
+            self._committed(what)
             done += 1
         if done:
             self.changed()
@@ -279,15 +302,17 @@ class LiveSession:
         self._write("reopen", write)
         self.changed()
 
-    def result(self, principle: Principle | None = None) -> PrincipleResult:
+    def result(self, principle: Principle | None = None, pair: tuple[str, ...] | None = None) -> PrincipleResult:
         principle = principle or self.principle
-        return principle_result(principle, self.store.ballots(self.id, principle.id), self.plan, pair=self.pair)
+        return principle_result(principle, self.store.ballots(self.id, principle.id), self.plan,
+                                pair=pair or self.pair)
 
     def results(self) -> list[PrincipleResult]:
         return results_from_tallies(self.plan, self.store.tallies(self.id), self.pair)
 
     def states(self) -> dict[str, str]:
-        return self.store.principle_states(self.id)
+        # A session under review may be run by another program meanwhile: read it as it is now.
+        return self.store.principle_states(self.id) if self.readonly else dict(self._states)
 
     def finish(self) -> None:
         self._write("finish", lambda: self.store.finish_session(self.id))
@@ -319,3 +344,38 @@ class LiveSession:
     def actions(self, everywhere: bool = False) -> list[Action]:
         actions = self.store.actions(self.id)
         return actions if everywhere else [a for a in actions if a.principle_id == self.principle.id]
+
+    # --- phones: what they see and what they send (web/voting.py calls these) ----------------
+
+    def shown_to_phones(self) -> tuple[int, Principle | None, str]:
+        """(position, the principle phones see or None before it opens, its state), as committed:
+        while the facilitator's move waits for another program's lock, phones stay where they were."""
+        principle = self.plan.principles[self._stored_position]
+        state = self._states[principle.id]
+        return self._stored_position, (None if state == "pending" else principle), state
+
+    def open_to_phones(self, principle_id: object) -> bool:
+        _, principle, state = self.shown_to_phones()
+        return principle is not None and principle.id == principle_id and state == "open"
+
+    def phones_joined(self) -> int:
+        return len(self.store.participants(self.id, "phones"))
+
+    def phone_group(self, participant_id: str) -> str | None:
+        return self.store.participant_group(self.id, participant_id)
+
+    def add_phone(self, group: str, participant_id: str) -> None:
+        """A phone joins, within the caller's transaction (the phone server commits many at once)."""
+        self.store.add_participant(self.id, group, mode="phones", participant_id=participant_id)
+
+    def record_phone_ballot(self, principle_id: str, group: str, score: int | None, ballot_id: str) -> None:
+        """A phone's ballot, within the caller's transaction; BallotError unless that principle is
+        still the one open to phones (the facilitator may have moved on since the phone sent it)."""
+        if not self.open_to_phones(principle_id):
+            raise BallotError(NOT_OPEN)
+        self.store.record_ballot(self.id, principle_id, group, score, ballot_id=ballot_id, mode="phones")
+
+    def phone_answer(self, principle_id: str, ballot_id: str) -> int | None | str:
+        """A phone's own answer: a score, None for don't know, "" for none yet."""
+        ballot = self.store.current_ballot(self.id, principle_id, ballot_id)
+        return "" if ballot is None else ballot.score

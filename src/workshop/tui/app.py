@@ -159,7 +159,7 @@ class WorkshopApp(App):
 
         if self.phone_server is not None:
             if self.phone_server.session_id == live.id:
-                live.on_change = self.phone_server.state_changed
+                self.phone_server.follow(live)
                 return
             await self.phone_server.stop()
             self.phone_server = None
@@ -170,7 +170,7 @@ class WorkshopApp(App):
         ports = [int(kept_port)] if kept_port.isdigit() and int(kept_port) != self.port else []
         server = None
         for port in ports + [self.port]:
-            server = PhoneServer(self.store, live.id, host=self.host, port=port, on_ballot=self.phone_ballot,
+            server = PhoneServer(live, host=self.host, port=port, on_ballot=self.phone_ballot,
                                  log_path=self.log_path)
             if code:
                 server.join_code = code
