@@ -178,3 +178,20 @@ def test_principles_lists_the_facts():
     listed = json.loads(CliRunner().invoke(cli, ["principles", "--json"]).stdout)["facts"]
     assert [f["id"] for f in listed] == [f.id for f in default_catalogue().facts]
     assert all("answer" not in f for f in listed)
+
+
+async def test_the_lobby_shows_the_facts_and_asks_the_room_about_unchecked_ones(db_path, tmp_path):
+    from conftest import make_app, screen_text, wait_for
+    from workshop.inputs.plan import load_plan
+    from workshop.tui.screens.lobby import LobbyScreen
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(HEAD + f"principles: {{ids: [council-sustains-grant-programmes, {COMPACT}]}}\n"
+                    "facts:\n  capital-challenge-fund: no\n", encoding="utf-8")
+    app = make_app(db_path, plan=load_plan(path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LobbyScreen))
+        text = " ".join(screen_text(app).split())
+        question = default_catalogue().fact("capital-challenge-fund").question
+        assert f"The area {question} No" in text
+        assert f"{COMPACT_QUESTION} Not checked: ask the room" in text

@@ -12,7 +12,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...session.running import LiveSession
-from ...wording import duration, owner_due
+from ...wording import duration, fact_answer, owner_due
+from ..messages import JoinChanged
 from ..widgets.join_panel import JoinPanel
 from ..widgets.keybar import KeyBar
 
@@ -22,15 +23,17 @@ MODE_WORDS = {"cards": "coloured cards, counted by the facilitator", "roster": "
 
 class LobbyScreen(Screen):
     BINDINGS = [
-        Binding("enter", "begin", "Begin"),  # not priority: keys typed before it in a burst go first
-        Binding("c", "room", "Room size", priority=True),  # acts as pressed: a burst after it goes to its dialog
-        Binding("q", "qr", "QR code"),
-        Binding("d", "mark('done')", "Action done"),
-        Binding("w", "mark('in progress')", "In progress"),
-        Binding("x", "mark('dropped')", "Dropped"),
-        Binding("i", "app.next_address", "Next address"),
-        Binding("k", "app.new_code", "New join code"),
-        Binding("escape", "back", "Home"),
+        # Enter is not priority: keys typed before it in a burst go first.
+        Binding("enter", "begin", "Begin", id="lobby.begin"),
+        # c acts as pressed: a burst typed after it goes to its dialog.
+        Binding("c", "room", "Room size", priority=True, id="lobby.room"),
+        Binding("q", "qr", "QR code", id="lobby.qr"),
+        Binding("d", "mark('done')", "Action done", id="lobby.done"),
+        Binding("w", "mark('in progress')", "In progress", id="lobby.in-progress"),
+        Binding("x", "mark('dropped')", "Dropped", id="lobby.dropped"),
+        Binding("i", "app.next_address", "Next address", id="lobby.next-address"),
+        Binding("k", "app.new_code", "New join code", id="lobby.new-code"),
+        Binding("escape", "back", "Home", id="lobby.back"),
     ]
 
     def __init__(self, live: LiveSession, *, simulate: bool = False):
@@ -72,6 +75,11 @@ class LobbyScreen(Screen):
         facts.add_row("Voting", "; ".join(MODE_WORDS[m] for m in modes))
         facts.add_row("Privacy", "Anonymous: no ballot is linked to a name" if plan.anonymous
                       else "Named: ballots are recorded with names")
+        for i, fact in enumerate(plan.facts):
+            # Recorded in the plan, never rated; one nobody has checked is a question for the room.
+            line = Text(f"{fact.question} ")
+            line.append(fact_answer(fact) + (": ask the room" if fact.answer is None else ""), style="bold")
+            facts.add_row("The area" if i == 0 else "", line)
         if plan.time_box:
             facts.add_row("Time", f"about {duration(plan.time_box)} per principle")
         if plan.roster:
@@ -97,6 +105,9 @@ class LobbyScreen(Screen):
     def on_mount(self) -> None:
         self.show_followup()
         self.show_room()
+        self.refresh_join()
+
+    def on_join_changed(self, _: JoinChanged) -> None:
         self.refresh_join()
 
     def refresh_join(self) -> None:
