@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from ..model import Plan
 from ..session.running import LiveSession
 from .batcher import locked
 from .events import Streams
@@ -71,7 +72,7 @@ class PhoneServer:
         return self.voting.session_id
 
     @property
-    def plan(self):
+    def plan(self) -> Plan:
         return self.voting.plan
 
     @property

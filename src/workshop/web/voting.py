@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..analytics import default_pair
 from ..export.json import group_data
-from ..session.running import LiveSession
+from ..session.running import NOT_OPEN, LiveSession
 from ..wording import for_data
 from .batcher import Batcher, Outcome
 from .guard import Window, ballot_id, new_join_code, parse_score, participant_id
@@ -154,7 +154,7 @@ class Voting:
             return Answer(400, f"a score must be {self.plan.scale.describe()}")
         live = self.live
         if not live.open_to_phones(principle):
-            return Answer(409, "voting on that principle is not open now")
+            return Answer(409, NOT_OPEN)
         wait = self.recent.take(participant_id(token))
         if wait:
             return Answer(429, "slow down: one answer at a time", wait)
