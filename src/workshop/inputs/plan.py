@@ -7,8 +7,9 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .catalogue import Catalogue, default_catalogue, read_principle
+from .catalogue import Catalogue, default_catalogue
 from .facts import read_facts
+from .selection import Selection
 from ..model import MODES, Group, Plan, Principle, Scale, Seat, Theme, group_name
 from .problems import InputError, Problem, did_you_mean, shown
 from .yamlread import Reader, kind, line_of, read_limited
@@ -18,7 +19,6 @@ PLAN_KEYS = (
     "scale", "principles", "extra_principles", "facts", "roster", "modes", "time_box", "time_boxes",
 )
 SCALE_KEYS = ("min", "max", "labels", "dont_know")
-SELECTION_KEYS = ("themes", "ids", "exclude")
 GROUP_KEYS = ("id", "name")
 SEAT_KEYS = ("name", "group", "count")
 DURATION = re.compile(r"^(?:([0-9]+)\s*h)?\s*(?:([0-9]+)\s*m(?:in)?)?\s*(?:([0-9]+)\s*s(?:ec)?)?$")
@@ -29,7 +29,6 @@ MAX_SEATS = 10_000           # roster seats, in all
 MAX_MIN_GROUP_SIZE = 1_000
 SCALE_LIMIT = 100            # scale ends within -100..100 (at most Scale.MAX_POINTS points)
 MAX_GROUPS = 12
-MAX_EXTRAS = 200
 MAX_TIME_BOX = 24 * 3600
 
 
@@ -79,7 +78,6 @@ class _PlanReader:
     def __init__(self, r: Reader, catalogue: Catalogue):
         self.r = r
         self.catalogue = catalogue
-        self.broken_extra_ids: set[str] = set()  # extras with problems of their own
 
     def read(self, root: Node) -> Plan | None:
         r = self.r
@@ -104,8 +102,9 @@ class _PlanReader:
         anonymous = r.boolean(value["anonymous"], "anonymous") if "anonymous" in value else True
         min_group_size = self.min_group_size(value.get("min_group_size"), anonymous)
         scale = self.scale(value["scale"]) if "scale" in value else Scale()
-        extras = self.extras(value.get("extra_principles"))
-        principles = self.selection(value.get("principles"), extras, root)
+        chooser = Selection(r, self.catalogue)
+        extras = chooser.extras(value.get("extra_principles"))
+        principles = chooser.selection(value.get("principles"), extras, root)
         facts = read_facts(r, value.get("facts"), self.catalogue, principles)
         roster = self.roster(value.get("roster"), groups)
         roster_node = value.get("roster")
@@ -220,95 +219,6 @@ class _PlanReader:
                 labels[score] = text
         return dict(sorted(labels.items()))
 
-    def extras(self, node: Node | None) -> list[Principle]:
-        if node is None:
-            return []
-        r = self.r
-        extras: list[Principle] = []
-        seen: dict[str, int] = {}
-        items = r.sequence(node, "extra_principles")
-        if items is not None and len(items) > MAX_EXTRAS:
-            r.problem(node, f"a plan adds at most {MAX_EXTRAS} extra principles, not {len(items)}")
-            return []
-        for item in items or []:
-            p = read_principle(r, item, None, what="extra principle", require_sources=False)
-            if p is None:
-                if isinstance(item, MappingNode):
-                    self.broken_extra_ids.update(v.value for k, v in item.value
-                                                 if isinstance(k, ScalarNode) and k.value == "id" and isinstance(v, ScalarNode))
-                continue
-            if p.id in seen:
-                r.problem(item, f"extra principle id '{p.id}' is used twice (first on line {seen[p.id]}); give each its own id")
-            elif self.catalogue.get(p.id) or self.catalogue.get_retired(p.id):
-                r.problem(item, f"extra principle id '{p.id}' is already a catalogue principle; choose another id (like 'local-1')")
-            else:
-                seen[p.id] = line_of(item)
-                extras.append(p)
-        return extras
-
-    def selection(self, node: Node | None, extras: list[Principle], root: Node) -> tuple[Principle, ...]:
-        """The principles the plan selects, in the plan's order, extras appended unless placed by id."""
-        r, cat = self.r, self.catalogue
-        extra_by_id = {p.id: p for p in extras}
-        chosen: list[Principle] = []
-        before = len(r.problems)
-        if node is None or (isinstance(node, ScalarNode) and r.scalar(node) == "all"):
-            chosen = list(cat.principles)
-        elif isinstance(node, ScalarNode):
-            r.problem(node, f"principles must be 'all', or 'themes: [...]' or 'ids: [...]' under it, not {kind(node, r.scalar(node))}")
-            return ()
-        elif isinstance(node, SequenceNode):
-            r.problem(node, "principles is a list; put the ids under 'ids:' (principles: {ids: [...]}) or themes under 'themes:'")
-            return ()
-        else:
-            fields = r.mapping(node, "principles", SELECTION_KEYS)
-            if fields is None:
-                return ()
-            if ("themes" in fields) == ("ids" in fields):
-                r.problem(node, "principles needs either 'themes: [...]' or 'ids: [...]' (one of them)")
-                return ()
-            if "themes" in fields:
-                for item in r.sequence(fields["themes"][1], "principles: themes", like="[funding-and-grants]") or []:
-                    theme = r.string(item, "theme")
-                    if theme is None:
-                        continue
-                    if theme not in cat.theme_ids:
-                        r.problem(item, f"unknown theme '{theme}'{did_you_mean(theme, cat.theme_ids)}")
-                        continue
-                    chosen += [p for p in cat.in_theme(theme) if p not in chosen]
-            else:
-                for item in r.sequence(fields["ids"][1], "principles: ids", like="[council-sustains-grant-programmes]") or []:
-                    pid = r.string(item, "principle id")
-                    if pid is None:
-                        continue
-                    p = cat.get(pid) or extra_by_id.get(pid)
-                    if p is None and pid in self.broken_extra_ids:
-                        continue
-                    old = cat.get_retired(pid) if p is None else None
-                    if old is not None:
-                        r.problem(item, _retired_message(old))
-                    elif p is None:
-                        known = [q.id for q in cat.principles] + list(extra_by_id)
-                        r.problem(item, f"unknown principle id '{pid}'{_suggest(pid, known)}")
-                    elif p in chosen:
-                        r.problem(item, f"principle '{pid}' is listed twice; remove one of them")
-                    else:
-                        chosen.append(p)
-            if "exclude" in fields:
-                for item in r.sequence(fields["exclude"][1], "principles: exclude") or []:
-                    pid = r.string(item, "principle id")
-                    if pid is None:
-                        continue
-                    found = [p for p in chosen if p.id == pid]
-                    if not found:
-                        r.problem(item, f"cannot exclude '{pid}': it is not among the selected principles")
-                    chosen = [p for p in chosen if p.id != pid]
-        chosen += [p for p in extras if p not in chosen]
-        # When the selection itself has problems, those say what is wrong; "selects none" would only repeat them.
-        if not chosen and len(r.problems) == before:
-            r.problem(node if node is not None else root, "the plan selects no principles; choose some with 'themes' or 'ids'")
-        return tuple(chosen)
-
     def roster(self, node: Node | None, groups: tuple[Group, ...]) -> tuple[Seat, ...]:
         if node is None:
             return ()
@@ -413,23 +323,6 @@ class _PlanReader:
 
 def _keys(node: MappingNode) -> list[str]:
     return [k.value for k, _ in node.value if isinstance(k, ScalarNode)]
-
-
-def _retired_message(p: Principle) -> str:
-    if p.became_fact:
-        return (f"principle '{p.id}' is now a yes/no fact, not a rating: record it under facts: as "
-                f"'{p.became_fact}: yes' (or no)")
-    new = [f"'{n}'" for n in p.replaced_by]
-    if not new:
-        return f"principle '{p.id}' is retired from the catalogue; 'workshop principles' lists the ids in use"
-    if len(new) == 1:
-        return f"principle '{p.id}' was replaced by {new[0]}; use that"
-    return f"principle '{p.id}' was split into {', '.join(new)}; use those"
-
-
-def _suggest(word: str, choices: list[str]) -> str:
-    hint = did_you_mean(word, choices)
-    return hint if hint.startswith(" (") else "; 'workshop principles' lists the ids"
 
 
 def summary(plan: Plan) -> str:
