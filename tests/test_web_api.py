@@ -399,6 +399,24 @@ async def test_events_deliver_the_new_view_within_a_second(room):
         assert again["version"] > revealed["version"]
 
 
+async def test_a_resumed_session_drives_the_phones_already_in(room):
+    """The facilitator leaves the room and resumes the same session: the screens get a new running
+    session object, and the server (which keeps its code and phones) follows that one."""
+    room.live.start()
+    token = await room.join("vcs")
+    resumed = LiveSession(room.store, room.store.session(room.live.id))
+    async with room.http.get(f"{room.base}/api/events", headers={"Authorization": f"Bearer {token}"}) as events:
+        assert (await next_event(events))["state"]["principle"]["number"] == 1
+        room.server.follow(resumed)
+        await next_event(events)  # the phones are told to look again
+        resumed.go(1)  # by keys, on the resumed session
+        moved = await next_event(events)
+        assert moved["state"]["principle"]["id"] == resumed.principle.id and moved["state"]["open"]
+    assert await room.ballot(token, 4, principle=resumed.principle.id) == (200, {"ok": True, "my_ballot": 4})
+    resumed.reveal()
+    assert (await room.state(token))["revealed"] is True
+
+
 async def test_event_streams_are_bounded_per_device(room):
     token = await room.join()
     auth = {"Authorization": f"Bearer {token}"}
