@@ -1,23 +1,36 @@
-"""WorkshopApp: the facilitator's screens, keys and themes. Handlers stay thin; live.py does the work."""
+"""WorkshopApp: the facilitator's screens, keys and themes. Handlers stay thin; the running session
+(session/running.py) does the work."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 from collections.abc import Callable, Iterable
-from functools import partial
 from pathlib import Path
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 
 from ..session.running import LiveSession
 from ..model import Plan, Session
 from ..store import Store
+from .commands import WorkshopCommands, workshop_commands
+from .messages import BallotsCounted, ExportWritten, JoinChanged, OpenPrinciple, ReadFailed
+from .screens.dialogs import ErrorScreen
+from .screens.gap import GapScreen
+from .screens.help import HelpScreen
+from .screens.home import HomeScreen
+from .screens.lobby import LobbyScreen
+from .screens.problems import ProblemsScreen
+from .screens.vote import VoteScreen
+from .workers import read_and_post
 from .themes import DEFAULT_THEME, PROJECTOR, PROJECTOR_DARK, THEMES
+
+log = logging.getLogger("workshop.tui")
+log.addHandler(logging.NullHandler())  # kept in a file when the app has a log folder (on_mount)
 
 
 LOCK_WAIT_MS = 50  # the longest a key press may wait for another program's write lock
@@ -32,13 +45,19 @@ class WorkshopApp(App):
     CSS_PATH = "workshop.tcss"
     TITLE = "workshop"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {WorkshopCommands}
     # Screens get -short below 30 rows: the layout tightens so 80x24 shows everything.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # In the order the help lists them, each with its line there (the tooltip). ctrl+q keeps its place
+    # on the key bar (first of the app's), which Textual's own binding of it decides.
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("t", "toggle_theme", "Theme", show=False),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help", tooltip="This help"),
+        Binding("t", "toggle_theme", "Theme", show=False, id="app.theme", tooltip="Light / dark theme"),
+        # No id: opening the palette from the palette is not a command.
+        Binding("ctrl+p", "command_palette", "palette", show=False, priority=True,
+                tooltip="Command palette: every action by name"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit", tooltip="Quit (everything is already saved)"),
     ]
 
     def __init__(self, store: Store, *, plan: tuple[Plan, str] | None = None, plan_path: Path | None = None,
@@ -63,13 +82,19 @@ class WorkshopApp(App):
         self.start_with_session = session_id
         self.simulate = simulate
         self.sessions_dir = sessions_dir
+        self.log_file = log_path.with_name("workshop.log") if log_path else None
+        """Where failures are kept with their details; None keeps them only in the app's own log."""
+        self._log_handler: logging.Handler | None = None
+
+    def reading_store(self) -> Store:
+        """A read-only connection of its own, for a worker thread (a connection belongs to one thread)."""
+        return Store(self.store.path, readonly=True)
 
     def on_mount(self) -> None:
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = self.store.setting("theme", DEFAULT_THEME) or DEFAULT_THEME
-        from .screens.home import HomeScreen
-
+        self.open_log()
         # Home is built only when it is the first thing shown, or when Escape goes back to it.
         if self.start_with_plan:
             self.begin(*self.start_with_plan, path=self.start_plan_path)
@@ -80,8 +105,6 @@ class WorkshopApp(App):
 
     def back(self) -> None:
         """Escape from a screen: to the one below, or to Home when it is the first screen."""
-        from .screens.home import HomeScreen
-
         if len(self.screen_stack) > 2:
             self.pop_screen()
         else:
@@ -96,15 +119,11 @@ class WorkshopApp(App):
         try:
             plan, text = load_plan(path)
         except InputError as exc:
-            from .screens.problems import ProblemsScreen
-
             self.push_screen(ProblemsScreen(path, exc.problems))
             return
         self.begin(plan, text, path=path)
 
     def begin(self, plan: Plan, text: str, path: Path | None = None) -> None:
-        from .screens.lobby import LobbyScreen
-
         session = self.store.start_session(plan, text)
         if path is not None:
             self.store.set_plan_source(session.id, str(Path(path).resolve()), digest(text))
@@ -114,9 +133,6 @@ class WorkshopApp(App):
         self.start_phones(live)
 
     def resume_session(self, session_id: str) -> None:
-        from .screens.gap import GapScreen
-        from .screens.vote import VoteScreen
-
         live = LiveSession(self.store, self.with_roster_names(self.store.session(session_id)))
         if live.session.status == "finished":
             self.push_screen(GapScreen(live))  # Enter opens a principle to carry on
@@ -143,9 +159,12 @@ class WorkshopApp(App):
 
     def open_readonly(self, session_id: str) -> None:
         """A past session for review: its gap view; Enter shows a principle's results."""
-        from .screens.gap import GapScreen
-
         self.push_screen(GapScreen(LiveSession(self.store, self.store.session(session_id), readonly=True)))
+
+    def on_open_principle(self, message: OpenPrinciple) -> None:
+        """A gap view of its own (a finished or reviewed session) opens a principle on top of it."""
+        message.live.go(message.position)
+        self.push_screen(VoteScreen(message.live, from_gap=True))
 
     # --- phones ----------------------------------------------------------------------------
 
@@ -206,9 +225,9 @@ class WorkshopApp(App):
         return server.url(address), server.join_code, server.join_url(address), server.joins
 
     def refresh_join(self) -> None:
+        """Every screen that shows how phones join redraws it, those under a dialog too."""
         for screen in self.screen_stack:
-            if hasattr(screen, "refresh_join"):
-                screen.refresh_join()
+            screen.post_message(JoinChanged())
 
     def action_next_address(self) -> None:
         if self.addresses:
@@ -232,19 +251,27 @@ class WorkshopApp(App):
 
     def _refresh_counts(self) -> None:
         self._refresh_pending = False
-        if hasattr(self.screen, "refresh_entry"):
-            self.screen.refresh_entry()
-        if hasattr(self.screen, "refresh_join"):
-            self.screen.refresh_join()
+        self.screen.post_message(BallotsCounted())
+        self.screen.post_message(JoinChanged())  # how many phones have joined
 
     async def on_unmount(self) -> None:
         if self.phone_server is not None:
             await self.phone_server.stop()
+        if self._log_handler is not None:
+            log.removeHandler(self._log_handler)
+            self._log_handler.close()
+
+    def open_log(self) -> None:
+        """Failures go to workshop.log beside the phones' log: the facilitator can send it on."""
+        if self.log_file is None:
+            return
+        handler = logging.FileHandler(self.log_file, encoding="utf-8", delay=True)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        self._log_handler = handler
 
     async def action_quit(self) -> None:
         """Quit: a count still being typed is stored first; a lobby never begun leaves no session."""
-        from .screens.lobby import LobbyScreen
-
         settled = getattr(self.screen, "settled", None)
         if settled is not None and not settled():
             return  # it asks first: the answer decides, then quit again
@@ -254,28 +281,19 @@ class WorkshopApp(App):
 
     # --- exports ----------------------------------------------------------------------------
 
-    class ExportDone(Message):
-        def __init__(self, result: Path | None, error: str | None):
-            super().__init__()
-            self.result = result
-            self.error = error
-
     @work(thread=True, group="export")
-    def export_in_background(self, write: Callable[[Store], Path]) -> None:
+    def export_in_background(self, write: Callable[[Store], Path], what: str) -> None:
         """Run an export in a thread with its own database connection; report back by message."""
-        try:
-            with Store(self.store.path) as store:
-                path = write(store)
-        except Exception as exc:  # shown to the facilitator; the workshop carries on
-            self.post_message(self.ExportDone(None, str(exc)))
-        else:
-            self.post_message(self.ExportDone(path, None))
+        read_and_post(self, what, lambda store: ExportWritten(write(store)))
 
-    def on_workshop_app_export_done(self, message: ExportDone) -> None:
-        if message.error:
-            self.notify(f"Export failed: {message.error}", severity="error", timeout=10)
-        else:
-            self.notify(f"Wrote {message.result}", timeout=8)
+    def on_export_written(self, message: ExportWritten) -> None:
+        self.notify(f"Wrote {message.path}", timeout=8)
+
+    def on_read_failed(self, message: ReadFailed) -> None:
+        """A worker could not read or write what was asked: logged with its traceback, shown with its cause."""
+        error = message.error
+        log.error("%s failed", message.what, exc_info=error)
+        self.push_screen(ErrorScreen(message.what, error, self.log_file))
 
     # --- app-wide actions ------------------------------------------------------------------
 
@@ -289,32 +307,9 @@ class WorkshopApp(App):
         self.store.set_setting("theme", self.theme)
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every key of the current screen is also a command in the palette (ctrl+p), and only those.
-
-        Textual's own entries (its theme list, focus moves, copying) are left out: the app has its
-        own light/dark toggle, and a facilitator needs the workshop's actions, by name.
-        """
-        from .widgets.cards_grid import CardsGrid
-
-        seen = set()
-        # The screen's and the grid's own bindings, not those they inherit from Textual.
-        own = {b.action for b in [*type(screen).BINDINGS, *CardsGrid.BINDINGS] if isinstance(b, Binding)}
-        for key, active in screen.active_bindings.items():
-            binding, node = active.binding, active.node
-            ours = (node is screen or isinstance(node, CardsGrid)) and binding.action in own or node is self
-            if (not ours or not active.enabled or not binding.description or binding.description in seen
-                    or binding.action.startswith(("score(", "type_digit(", "focus_", "app.focus_"))
-                    or binding.action in ("command_palette", "erase")):
-                continue
-            if node is self and binding.action not in ("help", "toggle_theme", "quit", "next_address", "new_code"):
-                continue
-            seen.add(binding.description)
-            label = binding.key_display or key
-            yield SystemCommand(binding.description, f"key: {label}",
-                                partial(self.run_action, binding.action, node))
+        """Textual's hook for its system commands: here the same commands as the palette's provider."""
+        return workshop_commands(screen)

@@ -1,20 +1,27 @@
-"""Two sessions compared: each group's mean then and now, and the gap, biggest change first."""
+"""Two sessions compared: each group's mean then and now, and the gap, biggest change first.
+
+Both sessions are read in a thread; the table is drawn when they arrive."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from textwrap import wrap
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...export.report import WORDING_LEGEND, WORDING_MARK, comparison_explained, comparison_groups, comparison_rows
-from ...session.records import load_comparison
+from ...session.records import ComparisonRecord, load_comparison
 from ...wording import DASH, move_parts
 from ..widgets.keybar import KeyBar
+from ..workers import read_and_post
+from .export import ExportScreen
 
 NARROW = 100  # below this a move takes two lines: then → now, and how it moved
 PADDING = 2  # a DataTable cell's padding, one each side
@@ -41,9 +48,15 @@ def statement_cell(statement: str, mark: str = "") -> Text:
 
 class CompareScreen(Screen):
     BINDINGS = [
-        Binding("e", "export", "Export"),
-        Binding("escape", "back", "Back"),
+        Binding("e", "export", "Export", id="compare.export"),
+        Binding("escape", "back", "Back", id="compare.back"),
     ]
+
+    @dataclass
+    class Loaded(Message, bubble=False):
+        """The two sessions compared, read in a thread."""
+
+        comparison: ComparisonRecord
 
     def __init__(self, first: str, second: str):
         super().__init__()
@@ -57,16 +70,25 @@ class CompareScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.comparison = load_comparison(self.app.store, self.first, self.second)
+        self.query_one("#compare-title", Static).update(Text("Comparing the two sessions: loading …", style="bold"))
+        self.load()
+
+    @work(thread=True, exclusive=True, group="compare")
+    def load(self) -> None:
+        read_and_post(self, f"Comparing sessions {self.first} and {self.second}",
+                      lambda store: self.Loaded(load_comparison(store, self.first, self.second)))
+
+    def on_compare_screen_loaded(self, message: Loaded) -> None:
+        comparison = message.comparison
         # Each session by title, date and id: two sessions can share a title and a date.
         title = Text()
-        for word, record in (("Then: ", self.comparison.before), ("Now:  ", self.comparison.after)):
+        for word, record in (("Then: ", comparison.before), ("Now:  ", comparison.after)):
             title.append(word, style="bold")
             title.append(f"{record.plan.title} ({record.plan.date}, session {record.session.id})\n")
-        title.append(f"{comparison_explained(self.comparison)} {WORDING_LEGEND}", style="dim")
+        title.append(f"{comparison_explained(comparison)} {WORDING_LEGEND}", style="dim")
         self.query_one("#compare-title", Static).update(title)
         table = self.query_one(DataTable)
-        groups = comparison_groups(self.comparison)
+        groups = comparison_groups(comparison)
         stacked = self.size.width < NARROW
         move_width, gap_width = (10, 15) if stacked else (16, 28)
         width = max(16, self.size.width - (3 + PADDING) - (move_width + PADDING) * len(groups)
@@ -78,7 +100,7 @@ class CompareScreen(Screen):
         for g in groups:
             table.add_column(f"{g.name}\nthen → now", key=g.id, width=move_width)
         table.add_column("Gap\nthen → now", key="gap", width=gap_width)
-        for n, c, _, gaps in comparison_rows(self.comparison):
+        for n, c, _, gaps in comparison_rows(comparison):
             mark = f" {WORDING_MARK}" if c.wording_changed else ""
             cells = [Text(str(n), justify="right"), statement_cell(c.principle.statement, mark)]
             for g in groups:
@@ -89,8 +111,6 @@ class CompareScreen(Screen):
         table.focus()
 
     def action_export(self) -> None:
-        from .export import ExportScreen
-
         self.app.push_screen(ExportScreen(comparison=(self.first, self.second)))
 
     def action_back(self) -> None:

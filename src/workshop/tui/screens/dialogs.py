@@ -1,8 +1,11 @@
-"""Dialogs shared by several screens: a yes/no question, a number per group, a score, a line of text."""
+"""Dialogs shared by several screens: a yes/no question, a number per group, a score, a line of text,
+and what went wrong when something could not be done."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -11,7 +14,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from ...inputs.problems import InputError
 from ...model import Scale
+from ...store import StoreError
 
 
 class TypeAhead:
@@ -61,8 +66,8 @@ class ConfirmScreen(ModalScreen[bool]):
     """A question the facilitator answers with y (or Enter) for yes, n (or Escape) for no."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", priority=True),
-        Binding("n,escape", "answer(False)", "No", priority=True),
+        Binding("y,enter", "answer(True)", "Yes", priority=True, id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", priority=True, id="confirm.no"),
     ]
 
     def __init__(self, question: str, *, yes: str = "yes", no: str = "no"):
@@ -88,7 +93,7 @@ class GroupNumbersScreen(TypeAhead, ModalScreen[dict[str, int | None] | None]):
     # Tab as a priority binding: it moves the focus when it is pressed, so the digits typed after
     # it in one burst land in the next field (a plain binding would run after they were delivered).
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", "Cancel", id="room.cancel"),
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
@@ -140,7 +145,7 @@ def ask_room_sizes(screen, live, then: Callable[[], None]) -> None:
 class ScoreScreen(ModalScreen[int | None | str]):
     """A score typed in full, for scales with points that are not single keys (like 0 to 10)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="score.cancel")]
 
     def __init__(self, scale: Scale, masked: bool = False):
         super().__init__()
@@ -175,7 +180,7 @@ class ScoreScreen(ModalScreen[int | None | str]):
 class TextScreen(ModalScreen[str | None]):
     """One line of text (may be empty); Escape gives None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="text.cancel")]
 
     def __init__(self, prompt: str):
         super().__init__()
@@ -191,4 +196,38 @@ class TextScreen(ModalScreen[str | None]):
         self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def cause(error: Exception) -> str:
+    """Why something failed, in the words a facilitator can act on: the reason and the file it is about."""
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+    if isinstance(error, (StoreError, InputError)):
+        return str(error)
+    if isinstance(error, sqlite3.Error):
+        return f"the database refused it ({error})"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+class ErrorScreen(ModalScreen[None]):
+    """Something the facilitator asked for could not be done: what, why, and where the details are kept."""
+
+    BINDINGS = [Binding("escape,enter", "close", "Close", id="error.close")]
+
+    def __init__(self, what: str, error: Exception, log_file: Path | None = None):
+        super().__init__()
+        self.what = what
+        self.error = error
+        self.log_file = log_file
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="error-dialog"):
+            yield Static(f"{self.what} failed", classes="dialog-title")
+            yield Static(f"Cause: {cause(self.error)}", id="error-cause")  # wraps: never cut
+            if self.log_file is not None:
+                yield Static(f"The details are kept in {self.log_file}", classes="dialog-help")
+            yield Label("The workshop carries on. Escape or Enter closes", classes="dialog-keys")
+
+    def action_close(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,7 @@
-"""Export picker: choose a format and a file; the export runs in a worker thread."""
+"""Export picker: choose a format and a file; the export runs in a worker thread.
+
+The file name is made from what the screen that opens the picker already knows: choosing a format
+reads nothing from the database."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...export import FORMATS, REPORT_FORMATS, export, export_comparison, export_trend
+from ...model import Session, SessionSummary
 from ...session.records import load_comparison, load_record, load_trend
 
 DESCRIPTIONS = {
@@ -30,19 +34,34 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40] or "workshop"
 
 
+def file_stem(session: Session | SessionSummary) -> str:
+    """A session's export file name without the extension: its date, where (or what) it was, its id."""
+    if isinstance(session, SessionSummary):
+        day, where = session.date, session.locality or session.title
+    else:
+        day, where = session.plan.date.isoformat(), session.plan.locality or session.plan.title
+    return f"{day}-{slug(where)}-{session.id}"
+
+
 class ExportScreen(ModalScreen[None]):
     """Exports a session, a comparison (two ids) or a locality's trend."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
 
-    def __init__(self, session_id: str | None = None, *, comparison: tuple[str, str] | None = None,
+    def __init__(self, session: Session | SessionSummary | None = None, *, comparison: tuple[str, str] | None = None,
                  trend: str | None = None, folder: Path | None = None):
         super().__init__()
-        self.session_id = session_id
+        self.session_id = session.id if session else None
         self.comparison = comparison
         self.trend = trend
         self.folder = folder or Path.cwd() / "exports"
-        self.formats = FORMATS if session_id else REPORT_FORMATS
+        self.formats = FORMATS if session else REPORT_FORMATS
+        if session:
+            self.stem = file_stem(session)
+        elif comparison:
+            self.stem = f"compare-{comparison[0]}-{comparison[1]}"
+        else:
+            self.stem = f"trend-{slug(trend or '')}"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -56,16 +75,8 @@ class ExportScreen(ModalScreen[None]):
         self.query_one(OptionList).focus()
         self.suggest(self.formats[0])
 
-    def base_name(self) -> str:
-        if self.session_id:
-            s = next(x for x in self.app.store.sessions() if x.id == self.session_id)
-            return f"{s.date}-{slug(s.locality or s.title)}-{s.id}"
-        if self.comparison:
-            return f"compare-{self.comparison[0]}-{self.comparison[1]}"
-        return f"trend-{slug(self.trend or '')}"
-
     def suggest(self, fmt: str) -> None:
-        self.query_one(Input).value = str(self.folder / f"{self.base_name()}.{EXTENSIONS[fmt]}")
+        self.query_one(Input).value = str(self.folder / f"{self.stem}.{EXTENSIONS[fmt]}")
 
     @on(OptionList.OptionHighlighted)
     def highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -95,7 +106,7 @@ class ExportScreen(ModalScreen[None]):
                 return export_comparison(load_comparison(store, *comparison), fmt, path)
             return export_trend(load_trend(store, trend), fmt, path)
 
-        self.app.export_in_background(write)
+        self.app.export_in_background(write, f"Export to {path}")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -27,7 +28,9 @@ from ...analytics import (
 from ...renderables import SORTS, diverging_bar, sort_results, spark
 from ...session.running import LiveSession
 from ...wording import DASH, TOO_FEW, number, owner_due, pair_label, plural, result_gap, result_gap_words, signed
+from ..messages import OpenPrinciple
 from ..widgets.keybar import KeyBar
+from .export import ExportScreen
 
 STATEMENT = 44  # the narrowest statement column that still reads as prose at a glance
 SORT_NAMES = {"order": "plan order", "gap": "biggest gap first", "theme": "theme"}
@@ -49,24 +52,40 @@ def hide(result: PrincipleResult) -> PrincipleResult:
 
 
 class GapScreen(Screen[int | None]):
-    """Over a vote screen it dismisses with a principle's position (Enter) or None (Escape);
-    on its own (a finished or reviewed session) Enter opens a vote screen on top of it."""
+    """Over a vote screen (over_vote) it dismisses with a principle's position (Enter) or None (Escape);
+    on its own (a finished or reviewed session) Enter asks the app for a vote screen on top of it."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open principle", priority=True),
-        Binding("o", "sort", "Sort"),
-        Binding("f", "filter", "Filter flag"),
-        Binding("b", "pair", "Compare pair"),
-        Binding("e", "export", "Export"),
-        Binding("escape", "back", "Back"),
+        Binding("enter", "open", "Open principle", priority=True, id="gap.open"),
+        Binding("o", "sort", "Sort", id="gap.sort"),
+        Binding("f", "filter", "Filter flag", id="gap.filter"),
+        Binding("b", "pair", "Compare pair", id="gap.pair"),
+        Binding("e", "export", "Export", id="gap.export"),
+        Binding("escape", "back", "Back", id="gap.back"),
     ]
 
-    def __init__(self, live: LiveSession):
+    results: var[list[PrincipleResult]] = var(list)
+    """The results as the room may see them (load): a principle not yet revealed shows no numbers."""
+    states: var[dict[str, str]] = var(dict)
+    """Each principle's state when the results were loaded."""
+    filled_width: var[int | None] = var(None)
+    """The screen width the table was last drawn for; None before it is drawn."""
+    left: var[bool] = var(False)
+    """The screen was covered by another (a principle, a dialog): its results may have changed."""
+    show_bars: var[bool] = var(False)
+    """The table has room for a bar beside each gap (add_columns decides)."""
+    show_distributions: var[bool] = var(False)
+    """The table has room for each group's score distribution (add_columns decides)."""
+
+    def __init__(self, live: LiveSession, *, over_vote: bool = False):
         super().__init__()
         self.live = live
+        self.over_vote = over_vote
+        """Opened from a vote screen, which takes the chosen principle back (else the app opens one)."""
         self.sort = "gap" if live.session.status == "finished" else "order"
         self.flag: str | None = None
         self.rows: list[int] = []
+        """Each table row's principle position, in the order shown."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="gap-body"):
@@ -117,7 +136,7 @@ class GapScreen(Screen[int | None]):
 
     def on_resize(self) -> None:
         # The principle column takes what the others leave: redraw only when the width changed.
-        if hasattr(self, "results") and self.size.width != getattr(self, "_filled_width", None):
+        if self.filled_width is not None and self.size.width != self.filled_width:
             self.fill()
 
     def fill(self) -> None:
@@ -128,7 +147,7 @@ class GapScreen(Screen[int | None]):
         table.clear(columns=True)
         self.rows = []
         self.add_columns(table)
-        self._filled_width = self.size.width
+        self.filled_width = self.size.width
         states = self.states
         noted = self.noted()
         for number_, r in sort_results(self.results, self.sort):
@@ -240,32 +259,26 @@ class GapScreen(Screen[int | None]):
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
-        from .vote import VoteScreen
-
         table = self.query_one(DataTable)
         if not self.rows or table.cursor_row >= len(self.rows):
             return
         position = self.rows[table.cursor_row]
-        screens = self.app.screen_stack
-        if len(screens) >= 2 and isinstance(screens[-2], VoteScreen):
+        if self.over_vote:
             self.dismiss(position)
         else:
-            self.live.go(position)
-            self.app.push_screen(VoteScreen(self.live))
+            self.post_message(OpenPrinciple(self.live, position))
 
     def on_screen_suspend(self) -> None:
-        self._left = True
+        self.left = True
 
     def on_screen_resume(self) -> None:
         # Back from a principle: its ballots or state may have changed.
-        if getattr(self, "_left", False):
+        if self.left:
             self.load()
             self.fill()
 
     def action_export(self) -> None:
-        from .export import ExportScreen
-
-        self.app.push_screen(ExportScreen(self.live.id))
+        self.app.push_screen(ExportScreen(self.live.session))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

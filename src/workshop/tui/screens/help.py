@@ -1,6 +1,8 @@
-"""Every key that works on the screen below, and the ones that work everywhere."""
+"""Every key that works on the screen below, and the ones that work everywhere, read from the bindings."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
 
 from rich.table import Table
 from rich.text import Text
@@ -10,59 +12,49 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-ROSTER_HELP = [
-    ("1 … 9", "Roster: the selected participant votes that score"),
-    ("d", "Roster: the selected participant doesn't know"),
-    ("arrows", "Roster: choose a participant"),
-]
-CARDS_HELP = [
-    ("digits", "Cards: type how many cards were raised; the count is stored when you leave the cell"),
-    ("arrows", "Cards: store the count and move in the grid (never to another principle)"),
-]
-CARD_KEYS = {"Store count": "Cards: store the count and go down a group", "Next cell": "Cards: store and go right",
-             "Previous cell": "Cards: store and go left", "Erase digit": "Cards: take back the last digit",
-             "Clear cell": "Cards: no cards in this cell", "Cancel typing": "Cards: forget the digits being typed",
-             "+1 card": "Cards: one more card in the cell", "-1 card": "Cards: one fewer card in the cell",
-             "Don't know column": "Cards: to the don't-know cell"}
+from ..keys import ExplainsKeys, KeyFamily
 
 
 def key_label(binding: Binding) -> str:
     return binding.key_display or binding.key.replace("question_mark", "?").replace(",", " / ")
 
 
+def explained(bindings: Iterable[Binding]) -> Iterator[tuple[str, str]]:
+    """(keys, what they do) for keys that explain themselves: a family once, a key by its tooltip."""
+    families: set[KeyFamily] = set()
+    for binding in bindings:
+        family = binding.group
+        if isinstance(family, KeyFamily):
+            if family not in families:
+                families.add(family)
+                yield family.keys, family.description
+        elif binding.tooltip:
+            yield key_label(binding), binding.tooltip
+
+
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
 
     def __init__(self, below: Screen):
         super().__init__()
         self.below = below
 
-    def compose(self) -> ComposeResult:
-        from .vote import VoteScreen
+    def rows(self) -> Iterator[tuple[str, str]]:
+        """The screen's own keys that do something now; its widgets' keys; then the app's."""
+        for binding in self.below.BINDINGS:
+            # A family of keys (the roster's scores) is explained with the widgets' keys.
+            if isinstance(binding, Binding) and not isinstance(binding.group, KeyFamily) \
+                    and self.applies(binding.action):
+                yield key_label(binding), binding.description
+        if isinstance(self.below, ExplainsKeys):
+            yield from explained(self.below.explained_keys())
+        yield from explained(type(self.app).BINDINGS)
 
+    def compose(self) -> ComposeResult:
         table = Table(show_header=True, header_style="bold", expand=True, box=None)
         table.add_column("Key", no_wrap=True, style="bold")
         table.add_column("What it does")
-        for binding in self.below.BINDINGS:
-            # Score keys are summarised in SCORE_HELP rather than listed one by one.
-            if isinstance(binding, Binding) and not binding.action.startswith(("score(", "type_digit(")) \
-                    and self.applies(binding.action):
-                table.add_row(key_label(binding), binding.description)
-        if isinstance(self.below, VoteScreen) and not self.below.live.revealed:
-            from ..widgets.cards_grid import CardsGrid
-
-            if "roster" in self.below.modes:
-                for key, what in ROSTER_HELP:
-                    table.add_row(key, what)
-            if "cards" in self.below.modes:
-                for key, what in CARDS_HELP:
-                    table.add_row(key, what)
-                for binding in CardsGrid.BINDINGS:  # the grid's own keys, from its bindings
-                    if binding.description in CARD_KEYS:
-                        table.add_row(key_label(binding).replace("equals_sign", "=").replace("plus", "+"),
-                                      CARD_KEYS[binding.description])
-        for key, what in (("?", "This help"), ("t", "Light / dark theme"), ("ctrl+p", "Command palette: every action by name"),
-                          ("ctrl+q", "Quit (everything is already saved)")):
+        for key, what in self.rows():
             table.add_row(key, what)
         with VerticalScroll(classes="dialog wide", id="help-dialog"):
             yield Static(Text("Keys", style="bold"), classes="dialog-title")

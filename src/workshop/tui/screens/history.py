@@ -15,6 +15,10 @@ from textual.widgets import DataTable, Input, Static
 from ...model import SessionSummary
 from ...wording import plural
 from ..widgets.keybar import KeyBar
+from .compare import CompareScreen
+from .dialogs import ConfirmScreen
+from .export import ExportScreen
+from .trend import TrendScreen
 
 GROUPS_MAX = 24  # a longer list of groups wraps in its column
 
@@ -37,14 +41,14 @@ def matches(summary: SessionSummary, words: str) -> bool:
 
 class HistoryScreen(Screen):
     BINDINGS = [
-        Binding("enter", "open", "Open", priority=True),
-        Binding("space", "mark", "Mark for compare", show=True),
-        Binding("c", "compare", "Compare"),
-        Binding("l", "trend", "Trend"),
-        Binding("e", "export", "Export"),
-        Binding("x,delete", "delete", "Delete", key_display="x"),
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("escape", "back", "Back"),
+        Binding("enter", "open", "Open", priority=True, id="history.open"),
+        Binding("space", "mark", "Mark for compare", show=True, id="history.mark"),
+        Binding("c", "compare", "Compare", id="history.compare"),
+        Binding("l", "trend", "Trend", id="history.trend"),
+        Binding("e", "export", "Export", id="history.export"),
+        Binding("x,delete", "delete", "Delete", key_display="x", id="history.delete"),
+        Binding("slash", "filter", "Filter", key_display="/", id="history.filter"),
+        Binding("escape", "back", "Back", id="history.back"),
     ]
 
     def __init__(self):
@@ -142,8 +146,6 @@ class HistoryScreen(Screen):
             self.app.open_readonly(self.selected.id)
 
     def action_compare(self) -> None:
-        from .compare import CompareScreen
-
         if len(self.marked) != 2:
             self.notify("Mark two sessions with space first", severity="warning")
             return
@@ -152,8 +154,6 @@ class HistoryScreen(Screen):
         self.app.push_screen(CompareScreen(*(s.id for s in marked)))
 
     def action_trend(self) -> None:
-        from .trend import TrendScreen
-
         s = self.selected
         if s is None or not s.locality:
             self.notify("This session has no locality", severity="warning")
@@ -161,14 +161,10 @@ class HistoryScreen(Screen):
         self.app.push_screen(TrendScreen(s.locality))
 
     def action_export(self) -> None:
-        from .export import ExportScreen
-
         if self.selected:
-            self.app.push_screen(ExportScreen(self.selected.id))
+            self.app.push_screen(ExportScreen(self.selected))
 
     def action_delete(self) -> None:
-        from .dialogs import ConfirmScreen
-
         s = self.selected
         if s is None:
             return

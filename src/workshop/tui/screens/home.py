@@ -1,14 +1,21 @@
-"""Home: the plans in sessions/ and the sessions in the database; Enter starts or resumes."""
+"""Home: the plans in sessions/ and the sessions in the database; Enter starts or resumes.
+
+Every plan file is parsed and every session listed in a thread, each time Home is shown; the
+tables fill when they arrive."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -16,7 +23,8 @@ from ...model import SessionSummary
 from ...inputs.plan import load_plan
 from ...inputs.problems import InputError
 from ..widgets.keybar import KeyBar
-from .history import id_width, wrapped
+from ..workers import read_and_post
+from .history import HistoryScreen, id_width, wrapped
 
 NARROW = 96  # below this many columns, a session's locality goes under its title
 
@@ -26,19 +34,58 @@ def lines(*cells: Text) -> int:
     return max(cell.plain.count("\n") + 1 for cell in cells)
 
 
+class PlanFile(NamedTuple):
+    """A plan file as Home lists it: its title, date and size, or how many problems stop it."""
+
+    path: Path
+    title: str = ""
+    date: date | None = None
+    principles: int = 0
+    problems: int = 0
+
+
+def read_plans(folder: Path) -> list[PlanFile]:
+    """Every plan in folder, parsed (slow with many plans: called in a thread)."""
+    listed = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        try:
+            plan, _ = load_plan(path)
+        except InputError as exc:
+            listed.append(PlanFile(path, problems=len(exc.problems)))
+        else:
+            listed.append(PlanFile(path, plan.title, plan.date, len(plan.principles)))
+    return listed
+
+
 class HomeScreen(Screen):
     BINDINGS = [
-        Binding("enter", "open", "Start / resume", priority=True),
+        Binding("enter", "open", "Start / resume", priority=True, id="home.open"),
+        # No id: moving the focus is a key, not a command for the palette.
         Binding("tab", "app.focus_next", "Plans ⇄ sessions", show=True),
-        Binding("h", "history", "History"),
-        Binding("escape", "app.quit", "Quit", show=False),
+        Binding("h", "history", "History", id="home.history"),
+        Binding("escape", "app.quit", "Quit", show=False, id="home.quit"),
     ]
+
+    @dataclass
+    class Loaded(Message, bubble=False):
+        """The plan files and the sessions, read in a thread."""
+
+        plans: list[PlanFile]
+        sessions: list[SessionSummary]
 
     def __init__(self, sessions_dir: Path):
         super().__init__()
         self.sessions_dir = sessions_dir
         self.plans: list[Path] = []
+        """The plan files listed, in the plans table's order."""
         self.session_ids: list[str] = []
+        """The sessions listed, newest first, in the sessions table's order."""
+        self.listed: list[SessionSummary] | None = None
+        """The sessions as last read; None until the first read arrives."""
+        self.narrow = False
+        """Below NARROW columns a session's locality goes under its title."""
+        self.plan_title_width = self.title_width = 12
+        """The title columns' widths: what the other columns leave."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home-body"):
@@ -60,42 +107,65 @@ class HomeScreen(Screen):
         plans.add_column("Title", width=self.plan_title_width)
         plans.add_column("Date", width=10)
         plans.add_column("#", width=3)
-        sessions = self.query_one("#sessions", DataTable)
-        listed = self.app.store.sessions()
+        plans.loading = True
+
+    def on_screen_resume(self) -> None:
+        # Back on Home the cursors start at the top, as they always have; the tables fill in when read,
+        # and a row chosen meanwhile stays chosen (keys never land on a row that moved under them).
+        for table in self.query(DataTable):
+            table.move_cursor(row=0, animate=False)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="home")
+    def load(self) -> None:
+        read_and_post(self, "Listing the plans and sessions",
+                      lambda store: self.Loaded(read_plans(self.sessions_dir), store.sessions()))
+
+    def on_home_screen_loaded(self, message: Loaded) -> None:
+        first = self.listed is None
+        if first:
+            self.add_session_columns(message.sessions)
+        self.show_plans(message.plans)
+        self.show_sessions(message.sessions)
+        # Coming back to an unfinished workshop is the likelier wish than starting another.
+        if first:
+            wanted = "#sessions" if any(s.status == "open" for s in message.sessions) else "#plans"
+            self.query_one(wanted, DataTable).focus()
+
+    def add_session_columns(self, listed: list[SessionSummary]) -> None:
+        width = self.app.size.width - 4
         columns = [("Date", 10), ("Ballots", 7), ("Status", 8), ("Id", id_width(listed))]
         if not self.narrow:
             columns.insert(1, ("Locality", 12))
         self.title_width = max(12, width - sum(w + 2 for _, w in columns) - 2)
         columns.insert(1, ("Title", self.title_width))
+        sessions = self.query_one("#sessions", DataTable)
         for label, w in columns:
             sessions.add_column(label, width=w)
-        self.reload(listed)
-        # Coming back to an unfinished workshop is the likelier wish than starting another.
-        if any(s.status == "open" for s in self.listed):
-            sessions.focus()
-        else:
-            plans.focus()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def reload(self, listed: list[SessionSummary] | None = None) -> None:
+    def show_plans(self, files: list[PlanFile]) -> None:
         plans = self.query_one("#plans", DataTable)
+        plans.loading = False
+        chosen = self.chosen(plans)
         plans.clear()
-        self.plans = sorted(self.sessions_dir.glob("*.yaml")) if self.sessions_dir.is_dir() else []
-        for path in self.plans:
-            name = wrapped(path.name, 22)
-            try:
-                plan, _ = load_plan(path)
-                title = wrapped(plan.title, self.plan_title_width)
-                plans.add_row(name, title, plan.date.isoformat(), str(len(plan.principles)), height=lines(name, title))
-            except InputError as exc:
-                problem = wrapped(f"⚠ {len(exc.problems)} problem(s): Enter shows them", self.plan_title_width,
+        self.plans = [f.path for f in files]
+        for f in files:
+            name = wrapped(f.path.name, 22)
+            if f.problems:
+                problem = wrapped(f"⚠ {f.problems} problem(s): Enter shows them", self.plan_title_width,
                                   style="bold")
-                plans.add_row(name, problem, "", "", height=lines(name, problem))
+                plans.add_row(name, problem, "", "", height=lines(name, problem), key=str(f.path))
+            else:
+                title = wrapped(f.title, self.plan_title_width)
+                plans.add_row(name, title, f.date.isoformat(), str(f.principles), height=lines(name, title),
+                              key=str(f.path))
+        self.choose(plans, chosen)
+
+    def show_sessions(self, listed: list[SessionSummary]) -> None:
         sessions = self.query_one("#sessions", DataTable)
+        chosen = self.chosen(sessions)
         sessions.clear()
-        self.listed = listed = self.app.store.sessions() if listed is None else listed
+        self.listed = listed
         self.session_ids = [s.id for s in listed]
         for s in listed:
             title = wrapped(s.title, self.title_width)
@@ -104,7 +174,21 @@ class HomeScreen(Screen):
                 title.append_text(wrapped(s.locality, self.title_width, style="dim"))
             locality = [] if self.narrow else [wrapped(s.locality, 12)]
             sessions.add_row(s.date, title, *locality, str(s.ballots), s.status, s.id,
-                             height=lines(title, *locality))
+                             height=lines(title, *locality), key=s.id)
+        self.choose(sessions, chosen)
+
+    @staticmethod
+    def chosen(table: DataTable) -> str | None:
+        """The key of the row under the cursor, if the table has rows."""
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @staticmethod
+    def choose(table: DataTable, key: str | None) -> None:
+        """The cursor back on the row with key, wherever it is now; the top if it is gone."""
+        if key is not None and key in table.rows:
+            table.move_cursor(row=table.get_row_index(key), animate=False)
 
     def action_open(self) -> None:
         table = self.focused
@@ -120,6 +204,4 @@ class HomeScreen(Screen):
         self.action_open()
 
     def action_history(self) -> None:
-        from .history import HistoryScreen
-
         self.app.push_screen(HistoryScreen())

@@ -11,7 +11,7 @@ from textual.widgets import Input, Label
 
 
 class JumpScreen(ModalScreen[int | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="jump.cancel")]
 
     def __init__(self, total: int):
         super().__init__()

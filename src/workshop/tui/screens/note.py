@@ -37,8 +37,8 @@ class SavedList(DataTable):
 
 class NoteScreen(TypeAhead, ModalScreen[None]):
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "close", "Close", id="note.close"),
+        Binding("ctrl+s", "save", "Save", id="note.save"),
         # Priority: the focus moves as Tab is pressed, so a burst of typing lands field by field.
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 
 class ProblemsScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,enter", "close", "Close")]
+    BINDINGS = [Binding("escape,enter", "close", "Close", id="problems.close")]
 
     def __init__(self, path, problems):
         super().__init__()

@@ -11,7 +11,7 @@ from ..widgets.join_panel import JoinPanel
 
 
 class QRScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q", "close", "Close")]
+    BINDINGS = [Binding("escape,q", "close", "Close", id="qr.close")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide", id="qr-dialog"):

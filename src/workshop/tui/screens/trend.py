@@ -1,29 +1,43 @@
-"""One locality over time: each principle's gap in every session, a column per session, oldest first."""
+"""One locality over time: each principle's gap in every session, a column per session, oldest first.
+
+The trend reads every session of the locality: it is loaded in a thread and drawn when it arrives."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...renderables import stacked_labels
 from ...export.report import TREND_LEGEND, trend_gap_heading, trend_sparkline, trend_value
-from ...session.records import load_trend
+from ...session.records import TrendRecord, load_trend
 from ...wording import plural
 from ..widgets.keybar import KeyBar
+from ..workers import read_and_post
 from .compare import statement_cell
+from .export import ExportScreen
 
 VALUE_WIDTH = 5  # "−2.3", and the stacked heading: 2026 / 12-03 / ab12
 
 
 class TrendScreen(Screen):
     BINDINGS = [
-        Binding("e", "export", "Export"),
-        Binding("escape", "back", "Back"),
+        Binding("e", "export", "Export", id="trend.export"),
+        Binding("escape", "back", "Back", id="trend.back"),
     ]
+
+    @dataclass
+    class Loaded(Message, bubble=False):
+        """The locality's trend, read in a thread."""
+
+        record: TrendRecord
 
     def __init__(self, locality: str):
         super().__init__()
@@ -36,7 +50,17 @@ class TrendScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        record = load_trend(self.app.store, self.locality)
+        self.query_one("#trend-title", Static).update(Text(f"Trend: {self.locality} · loading the sessions …",
+                                                           style="bold"))
+        self.load()
+
+    @work(thread=True, exclusive=True, group="trend")
+    def load(self) -> None:
+        read_and_post(self, f"The trend for {self.locality}",
+                      lambda store: self.Loaded(load_trend(store, self.locality)))
+
+    def on_trend_screen_loaded(self, message: Loaded) -> None:
+        record = message.record
         count = len(record.sessions)
         title = Text(f"Trend: {record.locality}, {plural(count, 'session')}", style="bold")
         if len(record.groups) >= 2:
@@ -62,8 +86,6 @@ class TrendScreen(Screen):
         table.focus()
 
     def action_export(self) -> None:
-        from .export import ExportScreen
-
         self.app.push_screen(ExportScreen(trend=self.locality))
 
     def action_back(self) -> None:

@@ -15,8 +15,15 @@ from textual.widgets import ProgressBar, Static
 from ...session.running import LiveSession
 from ...session.simulator import Simulator
 from ...wording import plural
+from ..keys import ExplainsKeys, KeyFamily
+from ..messages import BallotsCounted, JoinChanged
 from .ballot_entry import BallotEntry
 from .dialogs import ConfirmScreen, ask_room_sizes
+from .export import ExportScreen
+from .gap import GapScreen
+from .jump import JumpScreen
+from .note import NoteScreen
+from .qr import QRScreen
 from ..widgets.big_counts import BigCounts
 from ..widgets.cards_grid import CardsGrid
 from ..widgets.join_panel import JoinPanel
@@ -28,6 +35,8 @@ from ..widgets.scale_line import ScaleLine
 
 
 WARNING_SECONDS = 8  # how long "n again to move on" holds
+ROSTER_SCORES = KeyFamily("Roster: the selected participant votes that score", keys="1 … 9")
+ROSTER_DONT_KNOW = KeyFamily("Roster: the selected participant doesn't know", keys="d")
 
 
 def clock(seconds: int) -> str:
@@ -35,39 +44,44 @@ def clock(seconds: int) -> str:
     return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 
 
-class VoteScreen(BallotEntry, Screen):
-    """Voting on the principle at live.position; `r` reveals it, `u` reopens it."""
+class VoteScreen(BallotEntry, ExplainsKeys, Screen):
+    """Voting on the principle at live.position; `r` reveals it, `u` reopens it.
+
+    from_gap: opened from the gap view of a finished or reviewed session, which `g` goes back to.
+    """
 
     BINDINGS = [
         # Only n, p and j change principle: arrows move within the card grid or the roster.
-        Binding("n", "next", "Next"),
-        Binding("p", "previous", "Prev"),
-        Binding("r", "reveal", "Reveal"),
-        Binding("u", "reopen", "Reopen"),
+        Binding("n", "next", "Next", id="vote.next"),
+        Binding("p", "previous", "Prev", id="vote.previous"),
+        Binding("r", "reveal", "Reveal", id="vote.reveal"),
+        Binding("u", "reopen", "Reopen", id="vote.reopen"),
         # Keys that open a dialog are priority bindings: they act as they are pressed, so what is
         # typed straight after them in one burst goes to the dialog (see dialogs.TypeAhead).
-        Binding("a", "note", "Note", priority=True),
-        Binding("g", "gap", "Gap view"),
-        Binding("v", "switch_entry", "Cards/roster"),
-        Binding("q", "qr", "QR code"),
+        Binding("a", "note", "Note", priority=True, id="vote.note"),
+        Binding("g", "gap", "Gap view", id="vote.gap"),
+        Binding("v", "switch_entry", "Cards/roster", id="vote.switch-entry"),
+        Binding("q", "qr", "QR code", id="vote.qr"),
         # Less used: on the key bar when there is room (it keeps the order above), always in help.
-        Binding("c", "room", "Room size", priority=True),
-        Binding("b", "pair", "Compare pair"),
-        Binding("s", "source", "Source"),
-        Binding("j", "jump", "Jump to number"),
-        Binding("m", "private", "Private entry"),
-        Binding("e", "export", "Export"),
-        Binding("i", "app.next_address", "Next address"),
-        Binding("k", "app.new_code", "New join code"),
-        Binding("escape", "back", "Back"),
-        # Roster score keys; bindings (not key events) so fast typing stays in order.
-        Binding("d", "score('dk')", "Don't know", show=False),
-        *[Binding(str(d), f"score({d})", f"Score {d}", show=False) for d in range(10)],
+        Binding("c", "room", "Room size", priority=True, id="vote.room"),
+        Binding("b", "pair", "Compare pair", id="vote.pair"),
+        Binding("s", "source", "Source", id="vote.source"),
+        Binding("j", "jump", "Jump to number", id="vote.jump"),
+        Binding("m", "private", "Private entry", id="vote.private"),
+        Binding("e", "export", "Export", id="vote.export"),
+        Binding("i", "app.next_address", "Next address", id="vote.next-address"),
+        Binding("k", "app.new_code", "New join code", id="vote.new-code"),
+        Binding("escape", "back", "Back", id="vote.back"),
+        # Roster score keys; bindings (not key events) so fast typing stays in order. Not commands
+        # (no id): the help explains them as one family.
+        *[Binding(str(d), f"score({d})", f"Score {d}", show=False, group=ROSTER_SCORES) for d in range(10)],
+        Binding("d", "score('dk')", "Don't know", show=False, group=ROSTER_DONT_KNOW),
     ]
 
-    def __init__(self, live: LiveSession, *, simulate: bool = False):
+    def __init__(self, live: LiveSession, *, simulate: bool = False, from_gap: bool = False):
         super().__init__()
         self.live = live
+        self.from_gap = from_gap
         self.modes = [m for m in live.plan.modes if m in ("cards", "roster")] or ["cards"]
         if "roster" in self.modes and not live.plan.roster:
             self.modes.remove("roster")
@@ -191,6 +205,23 @@ class VoteScreen(BallotEntry, Screen):
                        choose_pair=len(self.live.groups) > 2)
             self.call_after_refresh(panel.scroll_visible, animate=False)
 
+    def on_join_changed(self, _: JoinChanged) -> None:
+        self.refresh_join()
+
+    def on_ballots_counted(self, _: BallotsCounted) -> None:
+        self.refresh_entry()
+
+    def explained_keys(self) -> list[Binding]:
+        """Before the reveal, the keys of each way of entering ballots the plan uses."""
+        if self.live.revealed:
+            return []
+        keys: list[Binding] = []
+        if "roster" in self.modes:
+            keys += [b for b in self.BINDINGS if isinstance(b.group, KeyFamily)] + RosterTable.BINDINGS
+        if "cards" in self.modes:
+            keys += CardsGrid.BINDINGS
+        return keys
+
     def refresh_join(self) -> None:
         panel = self.query_one(JoinPanel)
         details = self.app.join_details() if not self.live.readonly else None
@@ -287,23 +318,18 @@ class VoteScreen(BallotEntry, Screen):
         self.notify("Private entry: what is typed is masked" if self.private else "Private entry off")
 
     def action_note(self) -> None:
-        from .note import NoteScreen
-
         if self.settled():
             self.app.push_screen(NoteScreen(self.live), callback=lambda _: self.refresh_entry())
 
     def action_gap(self, finished: bool = False) -> None:
-        from .gap import GapScreen
-
         if not self.settled():
             return
         if finished and not self.live.readonly:
             self.live.finish()
-        screens = self.app.screen_stack
-        if len(screens) >= 2 and isinstance(screens[-2], GapScreen):
+        if self.from_gap:
             self.app.pop_screen()  # opened from the gap view: go back to it
             return
-        self.app.push_screen(GapScreen(self.live), callback=self._back_from_gap)
+        self.app.push_screen(GapScreen(self.live, over_vote=True), callback=self._back_from_gap)
 
     def _back_from_gap(self, position: int | None) -> None:
         if position is not None:
@@ -312,8 +338,6 @@ class VoteScreen(BallotEntry, Screen):
             self.show_principle()
 
     def action_jump(self) -> None:
-        from .jump import JumpScreen
-
         if not self.settled():
             return
         def jumped(number: int | None) -> None:
@@ -339,15 +363,11 @@ class VoteScreen(BallotEntry, Screen):
             yes="leave", no="stay"), callback=answered)
 
     def action_qr(self) -> None:
-        from .qr import QRScreen
-
         if self.app.join_details():
             self.app.push_screen(QRScreen())
 
     def action_export(self) -> None:
-        from .export import ExportScreen
-
-        self.app.push_screen(ExportScreen(self.live.id))
+        self.app.push_screen(ExportScreen(self.live.session))
 
     @on(RosterTable.RowSelected)
     def roster_enter(self) -> None:

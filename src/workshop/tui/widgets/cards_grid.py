@@ -15,9 +15,12 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from ...model import Group, Scale
+from ..keys import KeyFamily
 
 MASK = "·"  # a stored count, hidden until the reveal
 MAX_DIGITS = 3
+DIGITS = KeyFamily("Cards: type how many cards were raised; the count is stored when you leave the cell", keys="digits")
+ARROWS = KeyFamily("Cards: store the count and move in the grid (never to another principle)", keys="arrows")
 
 # store(group, score, count) -> True once committed, False when the screen asked first and is waiting.
 Store = Callable[[str, "int | None", int], bool]
@@ -27,17 +30,29 @@ class CardsGrid(DataTable):
     """Counts of cards raised per group and score, entered cell by cell."""
 
     # Digits are bindings, like the arrow keys, so a burst of keys is handled in the order typed.
+    # The arrows are DataTable's own actions, declared again to be explained in the help as one line.
+    # An id makes a key a command in the palette: typing a digit or erasing one only makes sense as a key.
     BINDINGS = [
-        Binding("enter", "next_row", "Store count", show=False),
-        Binding("tab", "next_cell", "Next cell", show=False, priority=True),
-        Binding("shift+tab", "previous_cell", "Previous cell", show=False, priority=True),
-        Binding("backspace", "erase", "Erase digit", show=False),
-        Binding("delete", "clear", "Clear cell", show=False, key_display="Del"),
-        Binding("escape", "cancel", "Cancel typing", show=False),
-        Binding("plus,equals_sign", "adjust(1)", "+1 card", show=False, key_display="+"),
-        Binding("minus", "adjust(-1)", "-1 card", show=False, key_display="-"),
-        Binding("d", "dont_know", "Don't know column", show=False),
-        *[Binding(str(d), f"type_digit({d})", f"Type {d}", show=False) for d in range(10)],
+        *[Binding(str(d), f"type_digit({d})", f"Type {d}", show=False, group=DIGITS) for d in range(10)],
+        *[Binding(key, f"cursor_{key}", f"Cursor {key}", show=False, group=ARROWS)
+          for key in ("up", "down", "left", "right")],
+        Binding("enter", "next_row", "Store count", show=False, id="cards.store",
+                tooltip="Cards: store the count and go down a group"),
+        Binding("tab", "next_cell", "Next cell", show=False, priority=True, id="cards.next-cell",
+                tooltip="Cards: store and go right"),
+        Binding("shift+tab", "previous_cell", "Previous cell", show=False, priority=True, id="cards.previous-cell",
+                tooltip="Cards: store and go left"),
+        Binding("backspace", "erase", "Erase digit", show=False, tooltip="Cards: take back the last digit"),
+        Binding("delete", "clear", "Clear cell", show=False, key_display="Del", id="cards.clear",
+                tooltip="Cards: no cards in this cell"),
+        Binding("escape", "cancel", "Cancel typing", show=False, id="cards.cancel",
+                tooltip="Cards: forget the digits being typed"),
+        Binding("plus,equals_sign", "adjust(1)", "+1 card", show=False, key_display="+", id="cards.add-one",
+                tooltip="Cards: one more card in the cell"),
+        Binding("minus", "adjust(-1)", "-1 card", show=False, key_display="-", id="cards.take-one",
+                tooltip="Cards: one fewer card in the cell"),
+        Binding("d", "dont_know", "Don't know column", show=False, id="cards.dont-know",
+                tooltip="Cards: to the don't-know cell"),
     ]
 
     def __init__(self, groups: tuple[Group, ...], scale: Scale, store: Store, **kwargs):

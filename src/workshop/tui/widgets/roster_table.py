@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 from ...session.running import SeatView
 from ...model import Plan
+from ..keys import KeyFamily
+
+CHOOSE = KeyFamily("Roster: choose a participant", keys="arrows")
 
 
 class RosterTable(DataTable):
+    # DataTable's own actions, declared again so the help explains them as one line.
+    BINDINGS = [Binding(key, f"cursor_{key}", f"Cursor {key}", show=False, group=CHOOSE) for key in ("up", "down")]
+
     def __init__(self, plan: Plan, **kwargs):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.plan = plan

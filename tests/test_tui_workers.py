@@ -1,0 +1,173 @@
+"""Slow reads off the keys' path: trend, comparison, Home and exports are read in worker threads and
+shown when they arrive; a failure shows its cause and is logged. Also the palette and the help, read
+from the keys' bindings, and the gap view's way back to a principle."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+
+import pytest
+
+from conftest import DATA, REPO, ROSTER_PLAN, SIZE, make_app, screen_text, wait_for
+from workshop.inputs.ballots_csv import read_votes
+from workshop.inputs.plan import load_plan, parse_plan
+from workshop.store import Store
+from workshop.tui.app import WorkshopApp
+from workshop.tui.screens.compare import CompareScreen
+from workshop.tui.screens.dialogs import ErrorScreen
+from workshop.tui.screens.export import ExportScreen
+from workshop.tui.screens.gap import GapScreen
+from workshop.tui.screens.help import HelpScreen
+from workshop.tui.screens.home import HomeScreen
+from workshop.tui.screens.trend import TrendScreen
+from workshop.tui.screens.vote import VoteScreen
+
+PLAN = """\
+title: {title}
+date: 2026-12-03
+locality: Southvale
+groups: [council, vcs]
+scale: {{min: 1, max: 5, dont_know: true}}
+principles: {{ids: [council-sustains-grant-programmes]}}
+modes: [cards]
+"""
+
+
+@pytest.fixture
+def years(db_path):
+    """Northshire in 2024 and 2025, from paper ballots: (older id, newer id)."""
+    plan, text = load_plan(REPO / "sessions" / "demo.yaml")
+    ids = []
+    with Store(db_path) as store:
+        for year, votes in ((2024, "demo-votes.csv"), (2025, "demo-votes-later.csv")):
+            dated = dataclasses.replace(plan, date=plan.date.replace(year=year), title=f"Health check {year}")
+            ids.append(store.import_ballots(dated, text, read_votes(DATA / "votes" / votes, dated)).id)
+    return ids
+
+
+def one_line(app) -> str:
+    """The screen's words in one line, without a dialog's borders: a wrapped sentence reads whole."""
+    return " ".join(re.sub("[█▀▄▊▎▔▁]", " ", screen_text(app)).split())
+
+
+async def test_trend_is_drawn_when_its_sessions_arrive(db_path, years):
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(TrendScreen("Northshire"))
+        await wait_for(pilot, lambda: "Trend: Northshire, 2 sessions" in screen_text(app))
+        text = one_line(app)
+        assert "A trend needs three or more sessions" in text and "−2.3 −0.7" in text
+        assert "loading" not in text
+
+
+async def test_comparison_is_drawn_when_both_sessions_arrive(db_path, years):
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(CompareScreen(*years))
+        await wait_for(pilot, lambda: "Health check 2024" in screen_text(app))
+        text = one_line(app)
+        assert "Then: Health check 2024" in text and f"session {years[1]}" in text
+        assert "−2.3 → −0.7 narrower by 1.6" in text and "loading" not in text
+
+
+async def test_home_reads_the_plans_again_when_shown_again(db_path, tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "first.yaml").write_text(PLAN.format(title="First check"), encoding="utf-8")
+    (plans / "broken.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    app = WorkshopApp(Store(db_path), sessions_dir=plans)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "First check" in screen_text(app))
+        assert "problem(s): Enter shows them" in screen_text(app)
+        assert app.screen.focused.id == "plans"  # no session is waiting: a new one is the likelier wish
+        (plans / "second.yaml").write_text(PLAN.format(title="Second check"), encoding="utf-8")
+        await pilot.press("h")
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        await wait_for(pilot, lambda: "Second check" in screen_text(app))
+        # The row under the cursor is the plan that Enter starts, whatever arrived in between.
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert app.screen.plans[app.screen.query_one("#plans").cursor_row].name == "second.yaml"
+
+
+async def test_an_export_that_fails_shows_its_cause_and_is_logged(db_path, years, tmp_path, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the exports folder should be", encoding="utf-8")
+    target = blocker / "report.html"
+    app = make_app(db_path, log_path=tmp_path / "logs" / "phones.log")
+    (tmp_path / "logs").mkdir()
+    caplog.set_level(logging.ERROR, logger="workshop.tui")
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(CompareScreen(*years))
+        await wait_for(pilot, lambda: "Health check 2024" in screen_text(app))
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        field = app.screen.query_one("#path")
+        field.value = str(target)
+        await pilot.press("enter", "enter")  # the format (html, the first), then the file name
+        await wait_for(pilot, lambda: "failed" in screen_text(app), tries=100)
+        assert isinstance(app.screen, ErrorScreen)
+        text = one_line(app)
+        assert f"Export to {target} failed" in text
+        assert "Cause: Not a directory" in text or "Cause: File exists" in text
+        assert "The details are kept in" in text and "workshop.log" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, CompareScreen)  # the workshop carries on
+    logged = [r for r in caplog.records if r.name == "workshop.tui"]
+    assert logged and logged[0].exc_info is not None and str(target) in logged[0].getMessage()
+    kept = (tmp_path / "logs" / "workshop.log").read_text(encoding="utf-8")
+    assert f"Export to {target} failed" in kept and "Traceback" in kept
+
+
+async def test_a_read_that_fails_shows_its_cause(db_path, years):
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        # The app keeps its own connection open; a new reading connection finds no file.
+        db_path.rename(db_path.with_name("moved.db"))
+        app.push_screen(TrendScreen("Northshire"))
+        await wait_for(pilot, lambda: "failed" in screen_text(app), tries=100)
+        assert isinstance(app.screen, ErrorScreen)
+        text = one_line(app)
+        assert "The trend for Northshire failed" in text and f"Cause: no database at {db_path}" in text
+
+
+async def test_palette_lists_the_screens_commands_by_name(db_path, years):
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "Health check 2025" in screen_text(app))
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: "History" in screen_text(app))
+        text = "\n".join(screen_text(app).splitlines()[:-1])  # the palette, not the key bar under it
+        assert "Start / resume" in text and "key: h" in text
+        # Textual's own entries are not the workshop's: no theme list, screenshot or key panel.
+        assert "Screenshot" not in text and "Change the current theme" not in text and "Keys" not in text
+        assert "Plans ⇄ sessions" not in text  # moving the focus is a key, not a command
+
+
+async def test_help_on_a_roster_screen_explains_the_roster_keys(db_path):
+    app = make_app(db_path, plan=(parse_plan(ROSTER_PLAN), ROSTER_PLAN))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = one_line(app)
+        assert "1 … 9 Roster: the selected participant votes that score" in text
+        assert "d Roster: the selected participant doesn't know" in text
+        assert "arrows Roster: choose a participant" in text
+        assert "Cards:" not in text  # the plan counts no cards
+        assert "? This help" in text and "ctrl+q Quit (everything is already saved)" in text
+
+
+async def test_a_reviewed_principle_goes_back_to_its_gap_view(db_path, years):
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_readonly(years[0])
+        await pilot.pause()
+        gap = app.screen
+        assert isinstance(gap, GapScreen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, VoteScreen) and "REVIEW" in screen_text(app)
+        await pilot.press("g")
+        assert app.screen is gap
