@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workshop.cli import cli
-from workshop.store import SQLITE_MAGIC
+from workshop.store import SQLITE_MAGIC, Store
 
 DEMO = str(REPO / "sessions" / "demo.yaml")
 VOTES = str(DATA / "votes" / "demo-votes.csv")
@@ -41,6 +41,15 @@ def real_database() -> tuple[bytes, tuple[str, str]]:
             assert result.exit_code == 0, result.output
             ids.append(result.stdout.strip())
         return db.read_bytes(), (ids[0], ids[1])
+
+
+@functools.cache
+def empty_database() -> bytes:
+    """A new workshop database with nothing in it: made once, since migrating one takes a while."""
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "ours.db"
+        Store(db).close()
+        return db.read_bytes()
 
 
 def reading(sids, folder: Path) -> list[list[str]]:
@@ -81,6 +90,7 @@ def try_every_command(content: bytes) -> None:
             assert not Path(f"{db}-wal").exists() and not Path(f"{db}-shm").exists(), argv
         theirs = folder / "theirs.db"  # as merge's OTHER, into a database of our own
         theirs.write_bytes(content)
+        (folder / "ours.db").write_bytes(empty_database())
         result = runner.invoke(cli, ["--db", str(folder / "ours.db"), "merge", str(theirs)])
         check(result, ["merge"])
         assert theirs.read_bytes() == content
@@ -92,6 +102,7 @@ def try_every_command(content: bytes) -> None:
                 assert db.read_bytes() == before, argv  # refused: untouched
         if refused:
             assert db.read_bytes() == content  # a file that is not ours is never changed
+
 
 @FUZZ
 @given(st.binary(max_size=8192) | st.binary(max_size=4096).map(lambda b: SQLITE_MAGIC + b))
