@@ -49,7 +49,7 @@ def delete(ctx: Context, session: str, yes: bool) -> None:
             sid = store.find_session_id(session)
         except StoreError as exc:
             fail(str(exc))
-        summary = next(s for s in store.sessions() if s.id == sid)
+        summary = store.sessions(ids=[sid])[0]
         question = (f"Delete session {sid} “{summary.title}”, {summary.date} "
                     f"({plural(summary.ballots, 'ballot')}, with its notes and actions)?")
         if not confirm(question, yes):

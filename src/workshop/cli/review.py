@@ -70,7 +70,7 @@ def trend(ctx: Context, locality: str, as_json: bool, fmt: str | None, output: s
     check_report_options(fmt, output)
     with ctx.store(readonly=True) as store:
         record = load_trend(store, locality)
-        known = sorted({s.locality for s in store.sessions() if s.locality}) if not record.sessions else []
+        known = store.localities() if not record.sessions else []
     if not record.sessions:
         fail(unknown_locality(locality, known))
     if fmt:

@@ -17,25 +17,34 @@ from .base import Context, cli, console, fail, fail_problems, load_plan_or_fail,
 EXTENSIONS = {".html": "html", ".htm": "html", ".md": "md", ".xlsx": "xlsx", ".json": "json", ".zip": "csv"}
 
 
-@cli.command(name="list")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--locality", help="Only sessions of this locality.")
-@with_db
-def list_sessions(ctx: Context, as_json: bool, locality: str | None) -> None:
-    """List sessions, newest first."""
-    from ..renderables import session_list
+LIST_NEWEST = 50  # what a facilitator looks for is recent; --all lists years of history
 
-    sessions, known = [], []
+
+@cli.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (every session).")
+@click.option("--locality", help="Only sessions of this locality.")
+@click.option("--all", "everything", is_flag=True, help=f"Every session, not only the newest {LIST_NEWEST}.")
+@with_db
+def list_sessions(ctx: Context, as_json: bool, locality: str | None, everything: bool) -> None:
+    """List sessions, newest first (the newest 50 unless --all)."""
+    sessions, known, total = [], [], 0
     if ctx.has_database():  # else nothing to list, and no file is made to say so
         with ctx.store(readonly=True) as store:
-            sessions = store.sessions(locality=locality)
+            limit = None if everything or as_json else LIST_NEWEST
+            sessions = store.sessions(locality=locality, limit=limit)
+            total = len(sessions) if limit is None or len(sessions) < limit else store.count_sessions(locality=locality)
             if locality and not sessions:
-                known = sorted({s.locality for s in store.sessions() if s.locality})
+                known = store.localities()
     if as_json:
         click.echo(json.dumps([s._asdict() | {"groups": list(s.groups)} for s in sessions], indent=2,
                               ensure_ascii=False))
     elif sessions:
+        from ..renderables import session_list
+
         console().print(session_list(sessions))
+        if total > len(sessions):
+            click.echo(f"the newest {len(sessions)} of {plural(total, 'session')}; "
+                       "'workshop list --all' lists every one")
     elif not ctx.has_database():
         click.echo(f"no sessions yet (no database at {ctx.db_path}); start one with: workshop run sessions/demo.yaml")
     elif locality:

@@ -143,21 +143,44 @@ class Store(BallotsMixin, NotesMixin):
             raise damaged(self.path, f"session {sid}'s frozen plan: {exc}") from None
         return Session(sid, plan, status, position, created, updated, plan_text)
 
-    def sessions(self, *, locality: str | None = None) -> list[SessionSummary]:
-        """Every session, newest first."""
-        where, params = (" WHERE s.locality = ? COLLATE NOCASE", [locality]) if locality else ("", [])
-        groups: dict[str, list[str]] = {}
-        for sid, group in self.conn.execute(
-                "SELECT g.session_id, g.group_id FROM session_groups g"
-                + (" JOIN sessions s ON s.id = g.session_id" + where if where else "")
-                + " ORDER BY g.session_id, g.position", params):
-            groups.setdefault(sid, []).append(group)
+    def sessions(self, *, locality: str | None = None, limit: int | None = None,
+                 ids: list[str] | None = None) -> list[SessionSummary]:
+        """Sessions newest first: every one, a locality's, the newest `limit`, or those in `ids`.
+
+        Paged in SQL, so the newest fifty of years of history cost what fifty cost.
+        """
+        where, params = [], []
+        if locality:
+            where.append("s.locality = ? COLLATE NOCASE")
+            params.append(locality)
+        if ids is not None:
+            where.append(f"s.id IN ({', '.join('?' * len(ids))})" if ids else "0")
+            params += ids
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
         rows = self.conn.execute(
             "SELECT s.id, s.title, s.date, s.locality, s.status, c.principles, c.ballots, s.created_at "
             "FROM sessions s JOIN session_counts c ON c.session_id = s.id"
-            + where + " ORDER BY s.date DESC, s.created_at DESC", params)
+            + clause + " ORDER BY s.date DESC, s.created_at DESC"
+            + (" LIMIT ?" if limit is not None else ""), params + ([limit] if limit is not None else [])).fetchall()
+        groups: dict[str, list[str]] = {}
+        listed = [row[0] for row in rows]
+        for start in range(0, len(listed), 500):  # SQLite takes a bounded number of parameters
+            chunk = listed[start:start + 500]
+            for sid, group in self.conn.execute(
+                    f"SELECT session_id, group_id FROM session_groups WHERE session_id IN ({', '.join('?' * len(chunk))}) "
+                    "ORDER BY session_id, position", chunk):
+                groups.setdefault(sid, []).append(group)
         return [SessionSummary(sid, title, date, place, tuple(groups.get(sid, ())), status, principles, ballots,
                                created) for sid, title, date, place, status, principles, ballots, created in rows]
+
+    def count_sessions(self, *, locality: str | None = None) -> int:
+        where, params = (" WHERE locality = ? COLLATE NOCASE", [locality]) if locality else ("", [])
+        return self.conn.execute("SELECT COUNT(*) FROM sessions" + where, params).fetchone()[0]
+
+    def localities(self) -> list[str]:
+        """Every locality named by a session, in alphabetical order."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT DISTINCT locality FROM sessions WHERE locality != '' ORDER BY locality COLLATE NOCASE")]
 
     def position(self, session_id: str) -> tuple[int, str]:
         """The principle on screen (its position) and that principle's state, in one cheap read."""
