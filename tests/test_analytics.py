@@ -234,3 +234,70 @@ def test_stats_from_counts_agree_with_the_statistics_module(scores):
     assert s.mean == pytest.approx(statistics.fmean(scores))
     assert s.median == pytest.approx(statistics.median(scores))
     assert s.sd == pytest.approx(statistics.pstdev(scores), abs=1e-9)
+
+
+# --- edges the facilitator relies on (each found by mutation testing) ------------------------
+
+def stats_of(group, scores, scale=FIVE):
+    return group_stats(group, scores, scale)
+
+
+def test_flags_look_at_the_first_two_groups_given_and_survive_one_alone():
+    council, vcs, health = stats_of("council", [3, 3, 3]), stats_of("vcs", [3, 3, 3]), stats_of("health", [1])
+    assert analytics.flags([council, vcs, health], FIVE) == ()  # health's single score makes nothing thin
+    assert analytics.flags([council], FIVE) == ()
+    assert analytics.gap(council, None) is None and analytics.gap(None, vcs) is None
+    assert council.group == "council" and council.ballots == 3
+
+
+def test_three_scores_are_enough_for_a_split():
+    r = results(make_plan(), ballots("p1", "council", [1, 1, 5]) + ballots("p1", "vcs", [3, 3, 3]))[0]
+    assert r.flags == (SPLIT,)
+
+
+def test_a_pair_naming_a_group_the_session_lacks_has_no_gap_and_no_flags():
+    r = results(make_plan(), ballots("p1", "council", [5, 5, 5]) + ballots("p1", "vcs", [1, 1, 1]),
+                pair=("council", "health"))[0]
+    assert (r.gap, r.flags, r.pair) == (None, (), ("council", "health"))
+
+
+def test_compare_skips_principles_new_in_the_later_session_and_goes_on():
+    before = results(make_plan(principles=(P1,)), ballots("p1", "council", [2, 2, 2]) + ballots("p1", "vcs", [4, 4, 4]))
+    after = results(make_plan(principles=(P2, P1)), ballots("p1", "council", [3, 3, 3]) + ballots("p1", "vcs", [4, 4, 4]))
+    [change] = compare(before, after, ["council", "vcs"], ["council", "vcs"])
+    assert change.principle.id == "p1" and not change.wording_changed
+    assert change.groups["council"] == analytics.GroupChange("council", 2.0, 3.0)
+
+
+def test_compare_keeps_no_gap_on_either_side_when_the_pair_differs():
+    votes = ballots("p1", "council", [4]) + ballots("p1", "vcs", [2])
+    a = results(make_plan(), votes)
+    b = results(make_plan(groups=("vcs", "council")), votes)
+    [change] = compare(a, b, ["council", "vcs"], ["vcs", "council"])
+    assert (change.gap_before, change.gap_after) == (None, None)
+
+
+def test_principles_that_did_not_move_measurably_sort_after_any_that_moved():
+    def change(pid, before, after):
+        return analytics.PrincipleChange(Principle(pid, "s", "voice", "both"), False,
+                                         {"vcs": analytics.GroupChange("vcs", before, after)}, None, None)
+
+    unknown, small, big = change("unknown", None, 3.0), change("small", 3.0, 3.5), change("big", 4.0, 2.0)
+    assert [c.principle.id for c in analytics.sort_by_change([unknown, small, big])] == ["big", "small", "unknown"]
+    assert analytics.biggest_change(unknown) < 0 <= analytics.biggest_change(change("still", 3.0, 3.0))
+
+
+def test_a_trend_draws_gaps_only_for_sessions_comparing_the_latest_pair():
+    votes = ballots("p1", "council", [4, 4, 4]) + ballots("p1", "vcs", [2, 2, 2])
+    pair_then, pair_now = ("council", "vcs"), ("vcs", "council")
+    sessions = [(f"s{i}", f"202{i}-01-01", groups, results(make_plan(groups=groups), votes))
+                for i, groups in ((4, pair_then), (5, pair_then), (6, pair_now))]
+    [line] = analytics.trend(list(reversed(sessions)))  # given in any order, drawn oldest first
+    assert [(p.session_id, p.date) for p in line.points] == [("s4", "2024-01-01"), ("s5", "2025-01-01"),
+                                                               ("s6", "2026-01-01")]
+    assert line.gaps == [None, None, 2.0]
+    assert line.points[0].means == {"council": 4.0, "vcs": 2.0}
+
+
+def test_a_sparkline_keeps_values_off_its_range_on_the_ends():
+    assert analytics.sparkline([0, 1, 3, 5, 6, None], 1, 5) == "▁▁▅██·"
