@@ -27,6 +27,7 @@ DOMAIN = [
     "workshop.export.md",
     "workshop.export.html",
     "workshop.web.page",
+    "workshop.datasette_metadata",
 ]
 
 
@@ -42,3 +43,24 @@ def test_command_line_starts_without_loading_the_tui():
             "CliRunner().invoke(cli, ['principles', '--json'])\nprint('textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_commands_that_only_read_do_not_load_sqlite_utils(tmp_path):
+    """list, show, trend and a Markdown export read through the standard sqlite3 module: sqlite-utils
+    (and its plugin loading) is for migrations and writes, and costs a read-only command its start-up."""
+    from click.testing import CliRunner
+
+    from workshop.cli import cli
+
+    db = tmp_path / "w.db"
+    repo = __import__("pathlib").Path(__file__).resolve().parents[1]
+    made = CliRunner().invoke(cli, ["--db", str(db), "import", str(repo / "sessions" / "demo.yaml"),
+                                    str(repo / "tests" / "data" / "votes" / "demo-votes.csv")])
+    sid = made.stdout.strip()
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom workshop.cli import cli\n"
+            f"db, sid, out = {str(db)!r}, {sid!r}, {str(tmp_path / 'r.md')!r}\n"
+            "codes = [CliRunner().invoke(cli, ['--db', db, *a]).exit_code for a in "
+            "(['list'], ['show', sid], ['show', sid, '--json'], ['trend', 'Northshire'], ['export', sid, '-o', out])]\n"
+            "print(codes, 'sqlite_utils' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[0, 0, 0, 0, 0] False"

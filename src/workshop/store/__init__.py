@@ -7,13 +7,12 @@ notes.py add the rest. Make one Store per thread.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from sqlite_utils import Database
 
 from ..model import Plan, Session, SessionSummary
 from .ballots import BallotsMixin
@@ -23,6 +22,8 @@ from .base import (  # noqa: F401  (re-exported: the storage layer's public name
     ID_ALPHABET,
     SQLITE_MAGIC,
     STATES,
+    KNOWN_MIGRATIONS,
+    SCHEMA_VERSION,
     BallotError,
     NoDatabase,
     SessionNotFound,
@@ -34,7 +35,6 @@ from .base import (  # noqa: F401  (re-exported: the storage layer's public name
 )
 from .connect import connect_checked, damaged
 from .notes import NotesMixin
-from .schema import SCHEMA_VERSION, migrations  # noqa: F401
 
 
 class Store(BallotsMixin, NotesMixin):
@@ -48,10 +48,11 @@ class Store(BallotsMixin, NotesMixin):
         """
         self.path = Path(path)
         self.conn = connect_checked(self.path, create=create, readonly=readonly)
-        self.db = Database(self.conn)
         self.upgraded_from: int | None = None  # the schema version before this open migrated it
         if readonly:
             return
+        from .schema import migrations
+
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if migrations.pending(self.db):
             migrations.apply(self.db)
@@ -62,6 +63,21 @@ class Store(BallotsMixin, NotesMixin):
         if version != SCHEMA_VERSION:
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self.upgraded_from = version
+
+    @functools.cached_property
+    def db(self):
+        """sqlite-utils over the same connection, for writes and migrations. Reads use `conn` and
+        `rows`: a command that only reads never pays for importing sqlite-utils and its plugins."""
+        from sqlite_utils import Database
+
+        return Database(self.conn)
+
+    def rows(self, sql: str, params=()) -> Iterator[dict]:
+        """The rows of a query as dicts, column name to value."""
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row))
 
     def close(self) -> None:
         self.conn.close()
@@ -245,7 +261,7 @@ class Store(BallotsMixin, NotesMixin):
     # --- principle state -----------------------------------------------------------------
 
     def principle_states(self, session_id: str) -> dict[str, str]:
-        return {r["principle_id"]: r["state"] for r in self.db.query(
+        return {r["principle_id"]: r["state"] for r in self.rows(
             "SELECT principle_id, state FROM session_principles WHERE session_id = ? ORDER BY position",
             [session_id])}
 
@@ -294,3 +310,12 @@ class Store(BallotsMixin, NotesMixin):
     def set_setting(self, key: str, value: str) -> None:
         self.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
                         "SET value = excluded.value", [key, value])
+
+
+def __getattr__(name: str):
+    # The migrations are imported on first use (they bring in sqlite-utils), not with the store.
+    if name == "migrations":
+        from .schema import migrations
+
+        return migrations
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

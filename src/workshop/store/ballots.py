@@ -173,19 +173,19 @@ class BallotsMixin:
 
     def ballot_counts(self, session_id: str, principle_id: str) -> dict[str, int]:
         """How many ballots are in per group: safe to show before reveal (no scores)."""
-        return {r["group_id"]: r["n"] for r in self.db.query(
+        return {r["group_id"]: r["n"] for r in self.rows(
             "SELECT group_id, COUNT(*) AS n FROM ballots WHERE session_id = ? AND principle_id = ? GROUP BY group_id",
             [session_id, principle_id])}
 
     def card_counts(self, session_id: str, principle_id: str) -> dict[tuple[str, int | None], int]:
         """Card ballots per (group, score); score None is don't know."""
-        return {(r["group_id"], r["score"]): r["n"] for r in self.db.query(
+        return {(r["group_id"], r["score"]): r["n"] for r in self.rows(
             """SELECT group_id, score, COUNT(*) AS n FROM ballots WHERE session_id = ? AND principle_id = ?
                AND mode = 'cards' GROUP BY group_id, score""", [session_id, principle_id])}
 
     def voters(self, session_id: str, principle_id: str) -> set[str]:
         """Participant ids with a ballot on this principle (roster and phones)."""
-        return {r["participant_id"] for r in self.db.query(
+        return {r["participant_id"] for r in self.rows(
             "SELECT participant_id FROM ballots WHERE session_id = ? AND principle_id = ? AND mode != 'cards'",
             [session_id, principle_id])}
 
@@ -196,7 +196,7 @@ class BallotsMixin:
         if mode:
             sql += " AND mode = ?"
             params.append(mode)
-        return [(r["id"], r["group_id"], r["name"]) for r in self.db.query(sql + " ORDER BY id", params)]
+        return [(r["id"], r["group_id"], r["name"]) for r in self.rows(sql + " ORDER BY id", params)]
 
     def opened_at(self, session_id: str, principle_id: str) -> str | None:
         row = self.db.execute("SELECT opened_at FROM session_principles WHERE session_id = ? AND principle_id = ?",
@@ -217,12 +217,12 @@ class BallotsMixin:
 
     def participant_names(self, session_id: str) -> dict[str, str]:
         """Participant id -> name, for named sessions only (always empty when anonymous)."""
-        return {r["id"]: r["name"] for r in self.db.query(
+        return {r["id"]: r["name"] for r in self.rows(
             "SELECT id, name FROM participants WHERE session_id = ? AND name IS NOT NULL", [session_id])}
 
 
     def _session_row(self, session_id: str) -> dict:
-        row = next(self.db.query(
+        row = next(self.rows(
             "SELECT anonymous, scale_min, scale_max, dont_know_allowed FROM sessions WHERE id = ?", [session_id]), None)
         if row is None:
             raise SessionNotFound(f"no session '{session_id}'")

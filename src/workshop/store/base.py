@@ -14,6 +14,11 @@ APPLICATION_ID = 0x574B5348  # "WKSH": marks a file as a workshop database
 ENV_VAR = "WORKSHOP_DB"
 ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (i, l, o, 0, 1)
 STATES = ("pending", "open", "closed")
+# The migrations this version knows, by name (schema.py defines them and checks this list at import).
+# Kept here so that commands that only read can check a file's schema without importing sqlite-utils.
+KNOWN_MIGRATIONS = frozenset({"m001_initial", "m002_settings", "m003_session_counts", "m004_room_and_join",
+                              "m005_plan_source", "m006_unlinkable_ballots"})
+SCHEMA_VERSION = len(KNOWN_MIGRATIONS)
 
 
 class StoreError(Exception):

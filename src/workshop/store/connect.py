@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 from .base import APPLICATION_ID, SQLITE_MAGIC, NoDatabase, StoreError
-from .schema import KNOWN_MIGRATIONS, SCHEMA_VERSION
+from .base import KNOWN_MIGRATIONS, SCHEMA_VERSION
 
 CHOOSE = "choose another file with --db"
 QUICK_CHECK_BYTES = 64 * 1024 * 1024  # files up to this size are checked page by page when opened

@@ -21,7 +21,7 @@ class NotesMixin:
         self.db.execute("DELETE FROM notes WHERE id = ?", [note_id])
 
     def notes(self, session_id: str) -> list[Note]:
-        return [Note(r["id"], r["principle_id"], r["text"], r["created_at"]) for r in self.db.query(
+        return [Note(r["id"], r["principle_id"], r["text"], r["created_at"]) for r in self.rows(
             "SELECT * FROM notes WHERE session_id = ? ORDER BY id", [session_id])]
 
     def add_action(self, session_id: str, text: str, *, owner: str = "", due: str = "",
@@ -33,7 +33,7 @@ class NotesMixin:
         return self.action(cur.lastrowid)
 
     def action(self, action_id: int) -> Action:
-        row = next(self.db.query("SELECT * FROM actions WHERE id = ?", [action_id]), None)
+        row = next(self.rows("SELECT * FROM actions WHERE id = ?", [action_id]), None)
         if row is None:
             raise StoreError(f"no action {action_id}; 'workshop actions' lists them with their numbers")
         return _action(row)
@@ -69,7 +69,7 @@ class NotesMixin:
         return gone
 
     def actions(self, session_id: str) -> list[Action]:
-        return [_action(r) for r in self.db.query("SELECT * FROM actions WHERE session_id = ? ORDER BY id", [session_id])]
+        return [_action(r) for r in self.rows("SELECT * FROM actions WHERE session_id = ? ORDER BY id", [session_id])]
 
     def action_principles(self, action_ids) -> dict[int, tuple[int, str]]:
         """Action id -> (number, statement) of the principle it is about, as its session asked it."""
@@ -98,7 +98,7 @@ class NotesMixin:
             clauses.append("s.date < ?")
             params.append(before)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        rows = self.db.query(
+        rows = self.rows(
             "SELECT a.*, s.title AS s_title, s.date AS s_date, s.locality AS s_locality, s.status AS s_status, "
             "s.created_at AS s_created FROM actions a JOIN sessions s ON s.id = a.session_id"
             + where + " ORDER BY s.date, s.created_at, a.id", params)

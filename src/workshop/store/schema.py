@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from .base import KNOWN_MIGRATIONS, SCHEMA_VERSION  # noqa: F401  (SCHEMA_VERSION re-exported)
+
 migrations = Migrations("workshop")
 
 
@@ -374,5 +376,6 @@ def m006_unlinkable_ballots(db: Database) -> None:
     )
 
 
-SCHEMA_VERSION = len(migrations._migrations)
-KNOWN_MIGRATIONS = {m.name for m in migrations._migrations}
+# base.py names them too, for the read-only path that never imports sqlite-utils: the two must agree.
+if {m.name for m in migrations._migrations} != KNOWN_MIGRATIONS:
+    raise RuntimeError("store/base.py KNOWN_MIGRATIONS must list every migration in store/schema.py")
