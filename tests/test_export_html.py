@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 import subprocess
 import sys
@@ -19,6 +20,11 @@ from workshop.export import export, export_comparison, export_trend
 from workshop.inputs.ballots_csv import read_votes
 from workshop.model import Ballot, Group
 from workshop.session.records import load_comparison, load_record, load_trend
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
 
 VOTES = DATA / "votes" / "demo-votes.csv"
 CHALLENGE = "council-accepts-vcs-right-to-challenge"  # principle 1 of the demo, with a gap
@@ -171,3 +177,32 @@ def test_the_app_starts_without_the_template_engine(tmp_path):
             "from workshop.export import html\nprint('jinja2' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]
+
+
+# --- in a real browser ----------------------------------------------------------------------------
+
+CHROMIUM = Path(os.environ.get("WORKSHOP_CHROMIUM", "/usr/bin/chromium"))
+
+
+@pytest.mark.skipif(sync_playwright is None or not CHROMIUM.exists(),
+                    reason="needs Playwright for Python and Debian's chromium (apt-get install chromium)")
+def test_every_fact_and_its_answer_fit_the_printed_page(store, demo_plan, tmp_path):
+    """A long question must wrap, not push its answer off the edge of the paper."""
+    session = store.import_ballots(demo_plan, "", read_votes(VOTES, demo_plan))
+    report = export(load_record(store, session.id), "html", tmp_path / "report.html")
+    assert demo_plan.facts and max(len(f.question) for f in demo_plan.facts) > 100
+    width = 686  # A4's 210 mm less the report's 14 mm margins, at 96 px to the inch
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.emulate_media(media="print")
+            page.goto(report.as_uri())
+            boxes = page.eval_on_selector_all("dl.details dt, dl.details dd", """els => els.map(e => {
+                const r = e.getBoundingClientRect(); return [e.tagName, e.textContent, r.left, r.right]; })""")
+        finally:
+            browser.close()
+    answers = [(text, left, right) for tag, text, left, right in boxes if tag == "DD"]
+    assert {"Yes", "No"} <= {text for text, _, _ in answers}
+    assert all(0 <= left < right <= width for _, left, right in answers), answers
+    assert all(right <= width for _, _, _, right in boxes)
