@@ -222,7 +222,8 @@ async def test_an_unsent_choice_survives_a_repeat_of_the_same_view(room, browser
     room.live.go(0)  # the same principle again: every phone is told
     room.server.state_changed()
     # Once the page has handled the update carrying the latest version, whatever it did is done.
-    await page.wait_for_function(f"window.seenVersion >= {room.server.voting.version}", timeout=5000)
+    await page.wait_for_function("(version) => window.seenVersion >= version", arg=room.server.voting.version,
+                                 timeout=5000)
     await expect(page.get_by_role("radio", name="1 Not at all true")).to_be_checked()
     await expect(page.locator("#status")).to_have_text("untouched")
     await context.close()
