@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from pathlib import Path
 
 import pytest
 
@@ -93,33 +94,34 @@ async def test_home_reads_the_plans_again_when_shown_again(db_path, tmp_path):
         assert app.screen.plans[app.screen.query_one("#plans").cursor_row].name == "second.yaml"
 
 
-async def test_an_export_that_fails_shows_its_cause_and_is_logged(db_path, years, tmp_path, caplog):
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the exports folder should be", encoding="utf-8")
-    target = blocker / "report.html"
-    app = make_app(db_path, log_path=tmp_path / "logs" / "phones.log")
-    (tmp_path / "logs").mkdir()
+async def test_an_export_that_fails_shows_its_cause_and_is_logged(db_path, years, tmp_path, caplog, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("not-a-folder").write_text("a file where the exports folder should be", encoding="utf-8")
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    app = make_app(db_path, log_path=logs / "phones.log")
     caplog.set_level(logging.ERROR, logger="workshop.tui")
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(CompareScreen(*years))
         await wait_for(pilot, lambda: "Health check 2024" in screen_text(app))
         await pilot.press("e")
         assert isinstance(app.screen, ExportScreen)
-        field = app.screen.query_one("#path")
-        field.value = str(target)
+        app.screen.query_one("#path").value = "not-a-folder/report.html"
         await pilot.press("enter", "enter")  # the format (html, the first), then the file name
         await wait_for(pilot, lambda: "failed" in screen_text(app), tries=100)
         assert isinstance(app.screen, ErrorScreen)
         text = one_line(app)
-        assert f"Export to {target} failed" in text
-        assert "Cause: Not a directory" in text or "Cause: File exists" in text
-        assert "The details are kept in" in text and "workshop.log" in text
+        assert "Export to not-a-folder/report.html failed" in text
+        assert "Cause: File exists: not-a-folder" in text or "Cause: Not a directory" in text
+        # The log's path may wrap anywhere: read it with the spaces taken out.
+        assert f"Thedetailsarekeptin{logs / 'workshop.log'}" in "".join(text.split())
         await pilot.press("escape")
         assert isinstance(app.screen, CompareScreen)  # the workshop carries on
     logged = [r for r in caplog.records if r.name == "workshop.tui"]
-    assert logged and logged[0].exc_info is not None and str(target) in logged[0].getMessage()
-    kept = (tmp_path / "logs" / "workshop.log").read_text(encoding="utf-8")
-    assert f"Export to {target} failed" in kept and "Traceback" in kept
+    assert logged and logged[0].exc_info is not None
+    assert logged[0].getMessage() == "Export to not-a-folder/report.html failed"
+    kept = (logs / "workshop.log").read_text(encoding="utf-8")
+    assert "Export to not-a-folder/report.html failed" in kept and "Traceback" in kept
 
 
 async def test_a_read_that_fails_shows_its_cause(db_path, years):
@@ -131,7 +133,8 @@ async def test_a_read_that_fails_shows_its_cause(db_path, years):
         await wait_for(pilot, lambda: "failed" in screen_text(app), tries=100)
         assert isinstance(app.screen, ErrorScreen)
         text = one_line(app)
-        assert "The trend for Northshire failed" in text and f"Cause: no database at {db_path}" in text
+        assert "The trend for Northshire failed" in text
+        assert f"Cause:nodatabaseat{db_path}" in "".join(text.split())
 
 
 async def test_palette_lists_the_screens_commands_by_name(db_path, years):
@@ -171,3 +174,16 @@ async def test_a_reviewed_principle_goes_back_to_its_gap_view(db_path, years):
         assert isinstance(app.screen, VoteScreen) and "REVIEW" in screen_text(app)
         await pilot.press("g")
         assert app.screen is gap
+
+
+async def test_history_lists_every_session_when_read_and_keeps_keys_on_the_list(db_path, years):
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        await wait_for(pilot, lambda: "2 of 2 sessions" in screen_text(app))
+        text = screen_text(app)
+        assert "Health check 2024" in text and "Health check 2025" in text
+        assert app.screen.focused.id == "history"  # the list, not the filter: space marks, c compares
+        await pilot.press("space", "down", "space", "c")
+        assert isinstance(app.screen, CompareScreen)
+        await wait_for(pilot, lambda: "Then: Health check 2024" in one_line(app))

@@ -272,8 +272,7 @@ class WorkshopApp(App):
 
     async def action_quit(self) -> None:
         """Quit: a count still being typed is stored first; a lobby never begun leaves no session."""
-        settled = getattr(self.screen, "settled", None)
-        if settled is not None and not settled():
+        if isinstance(self.screen, VoteScreen) and not self.screen.settled():
             return  # it asks first: the answer decides, then quit again
         if isinstance(self.screen, LobbyScreen) and self.store.discard_if_empty(self.screen.live.id):
             pass  # opened and quit before anything happened: no empty session in the history

@@ -27,10 +27,15 @@ class TypeAhead:
     next key is delivered; keys that arrive before its fields exist are kept and typed in on resume.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.early: list[events.Key] = []
+        """Keys that arrived before the dialog's fields existed, typed in on resume."""
+
     def type_ahead(self, event: events.Key) -> bool:
         fields = self.query(Input)
         if not fields:  # not composed yet: kept, and typed in once the dialog is on screen
-            self.__dict__.setdefault("_early", []).append(event)
+            self.early.append(event)
             return True
         field = self.focused if isinstance(self.focused, Input) else fields.first()
         if event.key == "tab":
@@ -57,7 +62,7 @@ class TypeAhead:
             event.prevent_default()
 
     def on_screen_resume(self) -> None:
-        early, self.__dict__["_early"] = self.__dict__.get("_early", []), []
+        early, self.early = self.early, []
         for event in early:
             self.type_ahead(event)
 

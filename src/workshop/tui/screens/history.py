@@ -1,20 +1,25 @@
-"""History: every session; type to filter; Enter opens one read-only; mark two and compare; a trend; delete."""
+"""History: every session; type to filter; Enter opens one read-only; mark two and compare; a trend; delete.
+
+The list grows with the years: it is read in a thread and drawn when it arrives."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from textwrap import wrap
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from ...model import SessionSummary
 from ...wording import plural
 from ..widgets.keybar import KeyBar
+from ..workers import read_and_post
 from .compare import CompareScreen
 from .dialogs import ConfirmScreen
 from .export import ExportScreen
@@ -51,11 +56,26 @@ class HistoryScreen(Screen):
         Binding("escape", "back", "Back", id="history.back"),
     ]
 
+    @dataclass
+    class Loaded(Message, bubble=False):
+        """Every session, newest first, read in a thread."""
+
+        sessions: list[SessionSummary]
+
     def __init__(self):
         super().__init__()
         self.sessions: list[SessionSummary] = []
+        """Every session, newest first (empty until read)."""
         self.shown: list[SessionSummary] = []
+        """The sessions the filter lets through, in the table's order."""
         self.marked: list[str] = []
+        """The ids marked for compare, at most two."""
+        self.columns: list[str] = []
+        """The table's column labels; empty until the sessions arrive (their ids size a column)."""
+        self.wide = False
+        """A wide screen has columns for the locality and the groups."""
+        self.title_width = self.groups_width = 12
+        """The widths of the wrapped title and groups columns."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history-body"):
@@ -66,8 +86,17 @@ class HistoryScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.query_one("#history-help", Static).update("Reading the sessions …")
+        self.query_one(DataTable).focus()  # keys typed while the list is read act on it, as before
+        self.load()
+
+    @work(thread=True, exclusive=True, group="history")
+    def load(self) -> None:
+        read_and_post(self, "Listing the sessions", lambda store: self.Loaded(store.sessions()))
+
+    def on_history_screen_loaded(self, message: Loaded) -> None:
         table = self.query_one(DataTable)
-        self.sessions = self.app.store.sessions()
+        self.sessions = message.sessions
         # A wide screen has a column for the groups; a narrow one puts locality and groups under the title.
         # The id is always there: two sessions can share a title and a date.
         self.wide = self.app.size.width >= 100
@@ -83,7 +112,6 @@ class HistoryScreen(Screen):
         for label, width in columns:
             table.add_column(label, width=width)
         self.fill()
-        table.focus()
 
     def row(self, s: SessionSummary) -> tuple[list, int]:
         """A session's cells, each wrapped to its column (nothing cut), and the lines the row needs."""
@@ -102,6 +130,8 @@ class HistoryScreen(Screen):
         return row, max(1, *(cell.plain.count("\n") + 1 for cell in row if isinstance(cell, Text)))
 
     def fill(self) -> None:
+        if not self.columns:
+            return  # the sessions are still being read: the filter applies when they arrive
         words = self.query_one("#filter", Input).value
         self.shown = [s for s in self.sessions if matches(s, words)]
         table = self.query_one(DataTable)

@@ -65,6 +65,8 @@ class CardsGrid(DataTable):
         self.private = False  # the typed digits are masked too
         self.typed = ""  # digits typed into the cell at typed_cell, not stored yet
         self.typed_cell: Coordinate | None = None
+        self.built_width: int | None = None
+        """The app width the columns were sized for; None before they are built."""
 
     def on_mount(self) -> None:
         self.build()
@@ -72,7 +74,7 @@ class CardsGrid(DataTable):
 
     def build(self) -> None:
         """Columns as wide as the screen allows (a projector is read from afar), 3 to 12 characters."""
-        self._built_width = width = self.app.size.width
+        self.built_width = width = self.app.size.width
         cells = len(self.points)
         longest = max(len(g.name) for g in self.groups)
         cell = max(3, min(12, (width - min(longest, 16) - 12) // cells - 2))
@@ -90,7 +92,7 @@ class CardsGrid(DataTable):
         self.cursor_coordinate = where
 
     def on_resize(self) -> None:
-        if self.row_count and self.app.size.width != getattr(self, "_built_width", None):
+        if self.row_count and self.app.size.width != self.built_width:
             self.build()
 
     def home(self) -> None:

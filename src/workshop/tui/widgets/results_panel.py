@@ -30,6 +30,10 @@ class GroupResult(Vertical):
         super().__init__(classes=f"group-result group-{min(order, 2)}", **kwargs)
         self.plan = plan
         self.group = group
+        self.stats: GroupStats | None = None
+        """The group's results on show; None until the first reveal draws them."""
+        self.top: int | None = None
+        """The longest bar's count, shared by the groups shown side by side."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.plan.group(self.group).name, style="bold"), classes="group-name")
@@ -45,7 +49,7 @@ class GroupResult(Vertical):
         bars.update(distribution_lines(stats, self.plan.scale, width, top, labels=labels))
 
     def on_resize(self) -> None:
-        if getattr(self, "stats", None) is not None:
+        if self.stats is not None:
             self.show(self.stats, self.top)
 
     def bar_width(self) -> tuple[int, bool]:
