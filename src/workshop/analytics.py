@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .model import Ballot, Plan, Principle, Scale
@@ -56,15 +56,25 @@ def group_stats(group: str, scores: Iterable[int | None], scale: Scale, min_grou
     return stats_from_tally(group, tally, scale, min_group_size)
 
 
+def mean_from_tally(tally: dict[int | None, int], scale: Scale, min_group_size: int = 1) -> float | None:
+    """A group's mean from its score counts, or None with no scores or too few to show (don't knows never count)."""
+    n = total = 0
+    for point in scale.points:
+        count = tally.get(point, 0)
+        n += count
+        total += point * count
+    # Too few scores: showing a mean could expose individual ballots.
+    return total / n if n >= max(min_group_size, 1) else None
+
+
 def stats_from_tally(group: str, tally: dict[int | None, int], scale: Scale, min_group_size: int = 1) -> GroupStats:
     """Statistics from how many ballots gave each score (None: don't know)."""
     dont_know = tally.get(None, 0)
     counts = {point: tally.get(point, 0) for point in scale.points}
     n = sum(counts.values())
-    if n < max(min_group_size, 1):
-        # Too few scores: showing a mean could expose individual ballots.
+    mean = mean_from_tally(tally, scale, min_group_size)
+    if mean is None:
         return GroupStats(group, n, dont_know, None, None, None, {}, suppressed=n > 0)
-    mean = sum(p * c for p, c in counts.items()) / n
     sd = math.sqrt(sum(c * (p - mean) ** 2 for p, c in counts.items()) / n)
     return GroupStats(group, n, dont_know, mean, _median(counts, n), sd, counts)
 
@@ -255,27 +265,43 @@ class PrincipleTrend:
 
 
 def trend(sessions: Sequence[tuple[str, str, Sequence[str], Sequence[PrincipleResult]]]) -> list[PrincipleTrend]:
-    """Each principle's means and gap across sessions (id, date, groups, results), oldest first.
+    """Each principle's means and gap across sessions (id, date, groups, results), oldest first."""
+    latest: dict[str, Principle] = {}
+    for _, _, _, results in sorted(sessions, key=lambda s: s[1]):
+        latest.update((r.principle.id, r.principle) for r in results)
+    return trend_of_means([(sid, date, groups, {r.principle.id: ({g: s.mean for g, s in r.groups.items()}, r.gap)
+                                                for r in results})
+                           for sid, date, groups, results in sessions], latest.__getitem__)
+
+
+def session_gap(means: dict[str, float | None], groups: Sequence[str]) -> float | None:
+    """A session's gap on a principle from its shown means: its second group's minus its first's."""
+    if len(groups) < 2:
+        return None
+    first, second = means.get(groups[0]), means.get(groups[1])
+    return second - first if first is not None and second is not None else None
+
+
+def trend_of_means(sessions: Sequence[tuple[str, str, Sequence[str], dict[str, tuple[dict[str, float | None], float | None]]]],
+                   principle: Callable[[str], Principle]) -> list[PrincipleTrend]:
+    """Each principle's trend from every session's (id, date, groups, {principle: ({group: mean}, gap)}).
 
     Every principle gets one point per session, so the points line up with the sessions; a session
     that did not include the principle gives a point with asked=False and no gap. Gaps are only
     drawn for sessions comparing the same first two groups as the latest one. Sessions on the same
-    date keep the order they were given in.
+    date keep the order they were given in. principle(id) gives the wording to show, the latest.
     """
     ordered = sorted(sessions, key=lambda s: s[1])
     if not ordered:
         return []
     pair = list(ordered[-1][2][:2])
-    latest: dict[str, Principle] = {}
     rated: dict[str, dict[int, TrendPoint]] = {}  # principle id -> session index -> point
     for i, (sid, date, groups, results) in enumerate(ordered):
         same = list(groups[:2]) == pair
-        for r in results:
-            latest[r.principle.id] = r.principle
-            rated.setdefault(r.principle.id, {})[i] = TrendPoint(
-                sid, date, {g: s.mean for g, s in r.groups.items()}, r.gap if same else None)
-    return [PrincipleTrend(latest[pid], [by_session.get(i) or TrendPoint(sid, date, {}, None, asked=False)
-                                         for i, (sid, date, _, _) in enumerate(ordered)])
+        for pid, (means, gap_) in results.items():
+            rated.setdefault(pid, {})[i] = TrendPoint(sid, date, means, gap_ if same else None)
+    return [PrincipleTrend(principle(pid), [by_session.get(i) or TrendPoint(sid, date, {}, None, asked=False)
+                                            for i, (sid, date, _, _) in enumerate(ordered)])
             for pid, by_session in rated.items()]
 
 

@@ -6,10 +6,12 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..analytics import (
-    PrincipleChange, PrincipleResult, PrincipleTrend, compare, results_from_tallies, sort_by_change, trend,
+    PrincipleChange, PrincipleResult, PrincipleTrend, compare, mean_from_tally, results_from_tallies, session_gap,
+    sort_by_change, trend_of_means,
 )
-from ..model import Action, Ballot, Group, Note, Session, SessionSummary
+from ..model import Action, Ballot, Group, Note, Plan, Principle, Scale, Session, SessionSummary
 from ..store import Store
+from ..store.connect import damaged
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,27 @@ def _session_labels(sessions: list[tuple[str, str]]) -> list[str]:
 
 
 def load_trend(store: Store, locality: str) -> TrendRecord:
+    """A locality's trend, read in three queries whatever the number of sessions: only the shown
+    means are worked out (no medians or distributions), and a principle's wording is built only
+    from the latest session that asked it."""
     summaries = sorted(store.sessions(locality=locality), key=lambda s: (s.date, s.created_at))
-    records = [load_record(store, s.id, ballots=False) for s in summaries]
-    trends = trend([(r.session.id, r.plan.date.isoformat(), [g.id for g in r.plan.groups], r.results)
-                    for r in records])
-    latest = records[-1].plan if records else None
+    ids = [s.id for s in summaries]
+    plans, tallies = store.frozen_plans(ids), store.tallies_of(ids)
+    inputs, wording = [], {}
+    try:
+        for s in summaries:
+            plan = plans[s.id]
+            scale, groups = Scale.from_dict(plan["scale"]), [g["id"] for g in plan["groups"]]
+            counts = tallies[s.id]
+            results = {}
+            for p in plan["principles"]:
+                means = {g: mean_from_tally(counts.get((p["id"], g), {}), scale, plan["min_group_size"]) for g in groups}
+                results[p["id"]] = (means, session_gap(means, groups))
+            inputs.append((s.id, s.date, groups, results))
+            wording.update((p["id"], p) for p in plan["principles"])  # oldest first: the latest wins
+        trends = trend_of_means(inputs, lambda pid: Principle.from_dict(wording[pid]))
+        latest = Plan.from_dict(plans[ids[-1]]) if ids else None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise damaged(store.path, f"a frozen plan of locality {locality}: {exc}") from None
     return TrendRecord(locality, summaries, latest.groups if latest else (),
                        (latest.scale.min, latest.scale.max) if latest else (1, 5), trends)

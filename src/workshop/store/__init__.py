@@ -159,6 +159,19 @@ class Store(BallotsMixin, NotesMixin):
             raise damaged(self.path, f"session {sid}'s frozen plan: {exc}") from None
         return Session(sid, plan, status, position, created, updated, plan_text)
 
+    def frozen_plans(self, session_ids: list[str]) -> dict[str, dict]:
+        """Each session's frozen plan as stored (plain data, not yet a Plan): for reading many at once."""
+        plans: dict[str, dict] = {}
+        for start in range(0, len(session_ids), 500):
+            chunk = session_ids[start:start + 500]
+            for sid, plan_json in self.conn.execute(
+                    f"SELECT id, plan_json FROM sessions WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
+                try:
+                    plans[sid] = json.loads(plan_json)
+                except ValueError as exc:
+                    raise damaged(self.path, f"session {sid}'s frozen plan: {exc}") from None
+        return plans
+
     def sessions(self, *, locality: str | None = None, limit: int | None = None,
                  ids: list[str] | None = None) -> list[SessionSummary]:
         """Sessions newest first: every one, a locality's, the newest `limit`, or those in `ids`.

@@ -171,6 +171,18 @@ class BallotsMixin:
             counts.setdefault((principle, group), {})[score] = n
         return counts
 
+    def tallies_of(self, session_ids: list[str]) -> dict[str, dict[tuple[str, str], dict[int | None, int]]]:
+        """tallies() for many sessions in one pass over their ballots: session id -> tallies."""
+        counts: dict[str, dict[tuple[str, str], dict[int | None, int]]] = {sid: {} for sid in session_ids}
+        for start in range(0, len(session_ids), 500):  # SQLite takes a bounded number of parameters
+            chunk = session_ids[start:start + 500]
+            for sid, principle, group, score, n in self.conn.execute(
+                    f"SELECT session_id, principle_id, group_id, score, COUNT(*) FROM ballots "
+                    f"WHERE session_id IN ({', '.join('?' * len(chunk))}) "
+                    "GROUP BY session_id, principle_id, group_id, score", chunk):
+                counts[sid].setdefault((principle, group), {})[score] = n
+        return counts
+
     def ballot_counts(self, session_id: str, principle_id: str) -> dict[str, int]:
         """How many ballots are in per group: safe to show before reveal (no scores)."""
         return {r["group_id"]: r["n"] for r in self.rows(

@@ -17,7 +17,7 @@ STATES = ("pending", "open", "closed")
 # The migrations this version knows, by name (schema.py defines them and checks this list at import).
 # Kept here so that commands that only read can check a file's schema without importing sqlite-utils.
 KNOWN_MIGRATIONS = frozenset({"m001_initial", "m002_settings", "m003_session_counts", "m004_room_and_join",
-                              "m005_plan_source", "m006_unlinkable_ballots"})
+                              "m005_plan_source", "m006_unlinkable_ballots", "m007_tally_index"})
 SCHEMA_VERSION = len(KNOWN_MIGRATIONS)
 
 

@@ -376,6 +376,19 @@ def m006_unlinkable_ballots(db: Database) -> None:
     )
 
 
+
+@migrations()
+def m007_tally_index(db: Database) -> None:
+    """Results need only how many ballots gave each score per principle and group: with the score in
+    the index, a session's (or a locality's fifty sessions') tallies are read from the index alone."""
+    db.executescript(
+        """
+        DROP INDEX ballots_by_principle;
+        CREATE INDEX ballots_by_principle ON ballots (session_id, principle_id, group_id, score);
+        """
+    )
+
+
 # base.py names them too, for the read-only path that never imports sqlite-utils: the two must agree.
 if {m.name for m in migrations._migrations} != KNOWN_MIGRATIONS:
     raise RuntimeError("store/base.py KNOWN_MIGRATIONS must list every migration in store/schema.py")
