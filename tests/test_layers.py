@@ -27,6 +27,8 @@ DOMAIN = [
     "workshop.export.md",
     "workshop.export.html",
     "workshop.web.page",
+    "workshop.web.voting",
+    "workshop.web.batcher",
     "workshop.datasette_metadata",
 ]
 
