@@ -398,8 +398,8 @@ def parse_args(argv=None):
     return args
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
+def ensure(args) -> Path:
+    """The benchmark database for these arguments: reused when it has the right size, else built."""
     path = args.db or default_db(args)
     want = {"sessions": args.sessions, "session_principles": args.sessions * args.principles,
             "ballots": args.sessions * args.principles * args.participants}
@@ -419,7 +419,12 @@ def main(argv=None) -> int:
             fail(str(exc))
         print(f"built in {seconds:.1f} s")
     print(f"size: {size_mb(path):,.0f} MB")
+    return path
 
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    path = ensure(args)
     with Store(path) as store:
         conn = sqlite3.connect(path)
         # Show the newest session; compare the two newest sessions of its locality.

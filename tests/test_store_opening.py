@@ -132,15 +132,20 @@ def test_changes_still_in_the_wal_are_read(runner, tmp_path, demo_plan):
     assert after == before
 
 
-def _older_database(path: Path) -> int:
-    """A workshop database as the version before the newest migration left it."""
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+def _older_database(path: Path, stop_before: str | None = None) -> int:
+    """A workshop database as an older version left it: by default the one before the newest
+    migration that changes what is stored (migrations that only add an index do not count)."""
     from sqlite_utils import Database
 
+    from workshop.store.base import SPEED_ONLY
+
+    names = [m.name for m in migrations._migrations]
+    stop_before = stop_before or [n for n in names if n not in SPEED_ONLY][-1]
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db = Database(conn)
-    migrations.apply(db, stop_before=migrations._migrations[-1].name)
-    older = SCHEMA_VERSION - 1
+    migrations.apply(db, stop_before=stop_before)
+    older = names.index(stop_before)
     conn.execute(f"PRAGMA user_version = {older}")
     conn.commit()
     conn.close()
@@ -163,6 +168,21 @@ def test_a_database_an_older_workshop_wrote_is_not_upgraded_by_reading(runner, d
     assert invoke(runner, db_path, "list").exit_code == 0
     result = invoke(runner, db_path, "upgrade")
     assert result.stdout == f"{db_path}: up to date (schema {SCHEMA_VERSION})\n"
+
+
+def test_a_database_lacking_only_a_faster_index_is_read_as_it_is(runner, db_path):
+    """A migration that only adds an index changes nothing a reader sees: list and show read the file
+    as it is, unchanged, and the next command that writes adds the index."""
+    from workshop.store.base import SPEED_ONLY
+
+    first_speed_only = next(m.name for m in migrations._migrations if m.name in SPEED_ONLY)
+    older = _older_database(db_path, stop_before=first_speed_only)
+    before = files(db_path)
+    result = invoke(runner, db_path, "list")
+    assert result.exit_code == 0 and "no sessions yet" in result.stdout
+    assert files(db_path) == before
+    result = invoke(runner, db_path, "upgrade")
+    assert result.stdout == f"{db_path}: upgraded from schema {older} to {SCHEMA_VERSION}\n"
 
 
 def test_upgrade_needs_a_database_and_makes_none(runner, db_path):

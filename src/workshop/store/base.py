@@ -19,6 +19,9 @@ STATES = ("pending", "open", "closed")
 KNOWN_MIGRATIONS = frozenset({"m001_initial", "m002_settings", "m003_session_counts", "m004_room_and_join",
                               "m005_plan_source", "m006_unlinkable_ballots", "m007_tally_index"})
 SCHEMA_VERSION = len(KNOWN_MIGRATIONS)
+# Migrations that only make reads faster (an index): a command that only reads opens a file that
+# lacks them as it is, rather than asking for 'workshop upgrade' first. The next write adds them.
+SPEED_ONLY = frozenset({"m007_tally_index"})
 
 
 class StoreError(Exception):

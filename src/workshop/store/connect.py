@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 from .base import APPLICATION_ID, SQLITE_MAGIC, NoDatabase, StoreError
-from .base import KNOWN_MIGRATIONS, SCHEMA_VERSION
+from .base import KNOWN_MIGRATIONS, SCHEMA_VERSION, SPEED_ONLY
 
 CHOOSE = "choose another file with --db"
 QUICK_CHECK_BYTES = 64 * 1024 * 1024  # files up to this size are checked page by page when opened
@@ -199,7 +199,8 @@ def _check_contents(path: Path, conn: sqlite3.Connection, *, readonly: bool, old
     if version > SCHEMA_VERSION or applied - KNOWN_MIGRATIONS:
         raise StoreError(f"{path}: written by a newer version of workshop (schema {version}, this one knows "
                          f"{SCHEMA_VERSION}); upgrade workshop to open it")
-    if readonly and not older_ok and (applied != KNOWN_MIGRATIONS or version != SCHEMA_VERSION):
+    missing = KNOWN_MIGRATIONS - applied
+    if readonly and not older_ok and (missing - SPEED_ONLY or version != SCHEMA_VERSION - len(missing)):
         raise StoreError(f"{path}: written by an older workshop (schema {version}, this one uses {SCHEMA_VERSION}); "
                          f"run '{UPGRADE}' once to bring it up to date (commands that only read never change it)")
 
