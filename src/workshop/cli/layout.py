@@ -6,8 +6,10 @@ for its place folds; nothing is ever cut short with "…". Numbers read as wordi
 
 from __future__ import annotations
 
-from rich.columns import Columns
-from rich.console import Console, ConsoleOptions, Group as RichGroup, RenderResult
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -53,24 +55,101 @@ def folding_table() -> Table:
     return Table(expand=True, header_style="bold", show_lines=True)
 
 
-def figures(rows: list[tuple[Text | str, Text | str, Text | str]]) -> Table:
-    """The lines under a statement: a label, a number, and words about it."""
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(overflow="fold")
-    grid.add_column(justify="right", overflow="fold", min_width=4)  # "−1.2": numbers line up block to block
-    grid.add_column(overflow="fold")
-    for row in rows:
-        grid.add_row(*row)
-    return grid
+# Blocks are drawn line by line rather than as Rich tables: a trend of fifty sessions or a gap view
+# of sixty principles piped to a file took seconds in table layout, for the same lines.
+
+def _text(value: Text | str) -> Text:
+    return value if isinstance(value, Text) else Text(value)
 
 
-def block(label: str, statement: Text, *under) -> Table:
+def _line(parts: list[Segment], width: int) -> list[Segment]:
+    """One output line: its segments, padded with spaces to the width, then a line break."""
+    used = sum(cell_len(s.text) for s in parts)
+    return parts + [Segment(" " * max(0, width - used)), Segment.line()]
+
+
+class Figures:
+    """The lines under a statement: a label, a number (right-aligned, so numbers line up block to
+    block) and words about it, which wrap under themselves."""
+
+    def __init__(self, rows: list[tuple[Text | str, Text | str, Text | str]]):
+        self.rows = [tuple(_text(cell) for cell in row) for row in rows]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        first = max((cell_len(label.plain) for label, _, _ in self.rows), default=0)
+        second = max([4] + [cell_len(number.plain) for _, number, _ in self.rows])
+        third = max(1, width - first - second - 4)
+        indent = Segment(" " * (first + second + 4))
+        for label, number, words in self.rows:
+            lines = console.render_lines(words, options.update(width=third), pad=False) if words.plain else [[]]
+            head = list(label.render(console)) + [Segment(" " * (first - cell_len(label.plain) + 2
+                                                              + second - cell_len(number.plain)))]
+            head += list(number.render(console)) + [Segment("  ")]
+            yield from _line(head + lines[0], width)
+            for more in lines[1:]:
+                yield from _line([indent] + more, width)
+
+
+def figures(rows: list[tuple[Text | str, Text | str, Text | str]]) -> Figures:
+    return Figures(rows)
+
+
+class Flow:
+    """Items of one width side by side, as many to a line as fit, three spaces apart; an item wider
+    than the rest (a trend's sparkline) goes on a line of its own when it does not fit."""
+
+    GAP = 3
+
+    def __init__(self, items: list[Text]):
+        self.items = items
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        row: list[Segment] = []
+        used = 0
+        for item in self.items:
+            size = cell_len(item.plain)
+            if row and used + self.GAP + size > width:
+                yield from _line(row, width)
+                row, used = [], 0
+            if row:
+                row.append(Segment(" " * self.GAP))
+                used += self.GAP
+            if size > width:  # only a sparkline of very many sessions: let it wrap
+                yield from _line(row, width) if row else ()
+                for line in console.render_lines(item, options, pad=False):
+                    yield from _line(line, width)
+                row, used = [], 0
+                continue
+            row += list(item.render(console))
+            used += size
+        if row:
+            yield from _line(row, width)
+
+
+class Block:
+    """One principle: its number right-aligned, then the statement wrapped at the width left and what
+    is under it, indented under the statement."""
+
+    def __init__(self, label: str, statement: Text, *under):
+        self.label, self.parts = label, (statement, *under)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        label_width = max(3, cell_len(self.label))
+        inner = options.update(width=max(1, width - label_width - 1))
+        lines = [line for part in self.parts for line in console.render_lines(part, inner, pad=False)]
+        label = [Segment(" " * (label_width - cell_len(self.label))), Segment(self.label, Style(bold=True)),
+                 Segment(" ")]
+        margin = Segment(" " * (label_width + 1))
+        for i, line in enumerate(lines):
+            yield from _line((label if i == 0 else [margin]) + line, width)
+
+
+def block(label: str, statement: Text, *under) -> Block:
     """One principle: its number, the statement wrapped at the full width, what is under it."""
-    outer = Table.grid(padding=(0, 1), expand=True)
-    outer.add_column(justify="right", min_width=3, overflow="fold")
-    outer.add_column(ratio=1, overflow="fold")
-    outer.add_row(Text(label, style="bold"), RichGroup(statement, *under))
-    return outer
+    return Block(label, statement, *under)
 
 
 def statement(text: str, changed: bool = False, style: str = "bold") -> Text:
@@ -238,7 +317,7 @@ def trend_view(trend_record) -> Layout:
             points = [Text.assemble((label.ljust(label_width) + " ", "dim"), value(p).plain.rjust(5))
                       for label, p in zip(trend_record.labels, tr.points)]
             points.append(Text.assemble(("trend ", "dim"), trend_sparkline(trend_record, tr)))
-            yield block(f"{i}.", statement(tr.principle.statement), Columns(points, padding=(0, 3)))
+            yield block(f"{i}.", statement(tr.principle.statement), Flow(points))
 
     labels = stacked_labels(trend_record.labels)
     widest = max([5] + [len(line) for label in labels for line in label.split("\n")])
