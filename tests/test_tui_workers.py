@@ -21,6 +21,7 @@ from workshop.tui.screens.dialogs import ErrorScreen
 from workshop.tui.screens.export import ExportScreen
 from workshop.tui.screens.gap import GapScreen
 from workshop.tui.screens.help import HelpScreen
+from workshop.tui.screens.history import HistoryScreen
 from workshop.tui.screens.home import HomeScreen
 from workshop.tui.screens.trend import TrendScreen
 from workshop.tui.screens.vote import VoteScreen
@@ -148,6 +149,8 @@ async def test_palette_lists_the_screens_commands_by_name(db_path, years):
         # Textual's own entries are not the workshop's: no theme list, screenshot or key panel.
         assert "Screenshot" not in text and "Change the current theme" not in text and "Keys" not in text
         assert "Plans ⇄ sessions" not in text  # moving the focus is a key, not a command
+        await pilot.press(*"history", "enter")
+        assert isinstance(app.screen, HistoryScreen)  # the command does what its key does
 
 
 async def test_help_on_a_roster_screen_explains_the_roster_keys(db_path):
