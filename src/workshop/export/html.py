@@ -22,10 +22,15 @@ from ..wording import (
 from . import replace_atomically
 from .charts import distribution_chart, gap_chart, trend_chart
 from .report import (
+    ANONYMOUS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_NOTES, NONE_IN_BOTH,
     SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, comparison_explained, comparison_groups, comparison_rows,
     details, gap_explained, headlines, name_of, numbers, only_in, pair_names, pair_of, principle_meta, session_label,
     stats_text, trend_gap_heading, trend_gaps, trend_value, turnout,
 )
+
+
+SAYS = {"local_principle": LOCAL_PRINCIPLE, "facts_note": FACTS_NOTE, "anonymous_note": ANONYMOUS_NOTE,
+        "no_notes": NO_NOTES, "no_actions": NO_ACTIONS, "none_in_both": NONE_IN_BOTH}
 
 
 @cache
@@ -34,7 +39,8 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("workshop", "export/templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     # Inlined, not linked: the report stays one file that opens and prints anywhere.
-    env.globals.update(css=Markup(env.loader.get_source(env, "report.css")[0]), dash=DASH, too_few=TOO_FEW)
+    env.globals.update(css=Markup(env.loader.get_source(env, "report.css")[0]), dash=DASH, too_few=TOO_FEW,
+                       says=SAYS)
     return env
 
 

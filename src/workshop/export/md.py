@@ -7,6 +7,7 @@ from pathlib import Path
 from ..wording import DASH, fact_answer, move, pair_label, result_gap, signed
 from . import replace_atomically
 from .report import (
+    ANONYMOUS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_NOTES, NONE_IN_BOTH,
     SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, WORDING_LEGEND, WORDING_MARK, comparison_explained,
     comparison_groups, comparison_rows, details, gap_explained, headlines, numbers, only_in, pair_of, principle_meta,
     session_label,
@@ -33,12 +34,12 @@ def _session_markdown(record) -> str:
     out = [f"# {plan.title}", ""]
     out += [f"- **{k}:** {v}" for k, v in details(record)]
     if plan.facts:
-        out += ["", "## Facts about the area", "", "Recorded in the plan before the workshop, not rated.", ""]
+        out += ["", "## Facts about the area", "", FACTS_NOTE, ""]
         out += [f"- {f.question} **{fact_answer(f)}**" for f in plan.facts]
     out += ["", "## Who took part", ""]
     out += [f"- {turnout_text(t)}" for t in turnout(record)]
     if plan.anonymous:
-        out += ["", "Ballots were anonymous: this report holds no names."]
+        out += ["", ANONYMOUS_NOTE]
 
     out += ["", "## Summary", ""]
     for flag, items in headlines(record.results).items():
@@ -60,7 +61,7 @@ def _session_markdown(record) -> str:
     out += table(header, rows, right=(0, len(header) - 2)) + [""]
 
     out += ["## Notes", ""]
-    out += [f"- {_on(nums, n.principle_id)}{n.text}" for n in record.notes] or ["No notes."]
+    out += [f"- {_on(nums, n.principle_id)}{n.text}" for n in record.notes] or [NO_NOTES]
     out += ["", "## Actions", ""]
     if record.actions:
         out += table(["Action", "Owner", "Due", "Status", "Principle"],
@@ -68,13 +69,13 @@ def _session_markdown(record) -> str:
                        a_.status + (f" ({a_.status_note})" if a_.status_note else ""),
                        str(nums[a_.principle_id]) if a_.principle_id in nums else DASH] for a_ in record.actions])
     else:
-        out.append("No actions.")
+        out.append(NO_ACTIONS)
 
     out += ["", "## Sources", ""]
     for i, r in enumerate(record.results, 1):
         p = r.principle
         out += [f"**{i}. {p.statement}**  ", principle_meta(plan, p), ""]
-        out += [f"> {s.quote}  \n> — *{s.label}*\n" for s in p.sources] or ["A local principle, added by this plan.", ""]
+        out += [f"> {s.quote}  \n> — *{s.label}*\n" for s in p.sources] or [LOCAL_PRINCIPLE, ""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -103,7 +104,7 @@ def write_comparison(comparison, path: Path) -> None:
         moves = [move(c.groups[g.id].before, c.groups[g.id].after) if g.id in c.groups else DASH for g in groups]
         rows.append([str(n), c.principle.statement + (f" {WORDING_MARK}" if c.wording_changed else "")] + moves
                     + [move(*gaps, gap=True)])
-    out += table(header, rows, right=(0,)) if rows else ["No principle was asked in both sessions."]
+    out += table(header, rows, right=(0,)) if rows else [NONE_IN_BOTH]
     changed = [(n, c, old) for n, c, old, _ in comparison_rows(comparison) if old is not None]
     if changed:
         out += ["", "## Wording that changed", ""]

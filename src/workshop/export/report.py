@@ -24,6 +24,15 @@ WORDING_MARK = "†"
 WORDING_LEGEND = f"{WORDING_MARK} marks a principle whose wording changed."
 
 
+# Sentences every report says alike, in Markdown and in HTML.
+LOCAL_PRINCIPLE = "A local principle, added by this plan."
+FACTS_NOTE = "Recorded in the plan before the workshop, not rated."
+ANONYMOUS_NOTE = "Ballots were anonymous: this report holds no names."
+NO_NOTES = "No notes."
+NO_ACTIONS = "No actions."
+NONE_IN_BOTH = "No principle was asked in both sessions."
+
+
 def stats_text(stats: GroupStats) -> str:
     """One group's result in a few words: '4.3 (n 3, 1 dk)', 'too few to show', 'no scores'."""
     if stats.suppressed:
