@@ -14,6 +14,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from ..inputs.plan import load_plan
+from ..inputs.problems import InputError
 from ..session.running import LiveSession
 from ..model import Plan, Session
 from ..store import Store
@@ -113,9 +115,6 @@ class WorkshopApp(App):
     # --- starting and resuming -------------------------------------------------------------
 
     def start_plan(self, path: Path) -> None:
-        from ..inputs.plan import load_plan
-        from ..inputs.problems import InputError
-
         try:
             plan, text = load_plan(path)
         except InputError as exc:
@@ -146,9 +145,6 @@ class WorkshopApp(App):
         path, kept = self.store.plan_source(session.id)
         if not (session.plan.anonymous and session.plan.roster and path):
             return session
-        from ..inputs.plan import load_plan
-        from ..inputs.problems import InputError
-
         try:
             plan, text = load_plan(path)
         except InputError:

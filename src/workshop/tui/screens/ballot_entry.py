@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...wording import plural
 from ..widgets.roster_table import RosterTable
-from .dialogs import ConfirmScreen
+from .dialogs import ConfirmScreen, ScoreScreen
 
 
 class BallotEntry:
@@ -52,8 +52,6 @@ class BallotEntry:
             self.notify(f"{value} is not on the scale ({self.live.plan.scale.describe()})", severity="warning")
 
     def ask_score(self) -> None:
-        from .dialogs import ScoreScreen
-
         def chosen(score: int | None | str) -> None:
             if score != "cancel":
                 self.vote(score)
