@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,28 @@ def screen_text(app) -> str:
             at = column + cell_len(text)
         lines.append(shown + " " * (width - at))
     return "\n".join(lines)
+
+
+# Key names as a terminal reports them, for the characters whose Unicode names differ.
+_KEY_NAMES = {"hyphen_minus": "minus", "solidus": "slash", "commercial_at": "at", "plus_sign": "plus",
+              "low_line": "underscore", "reverse_solidus": "backslash"}
+
+
+def _key(char: str) -> str:
+    if char.isalnum():
+        return char
+    name = unicodedata.name(char).lower().replace("-", "_").replace(" ", "_")
+    return _KEY_NAMES.get(name, name)
+
+
+async def type_text(pilot, text: str) -> None:
+    """Text typed as a fast typist types it: every key queued at once and handled in order, then
+    one wait for the app to settle (Pilot's press waits about 80 ms after each key)."""
+    from textual import events
+
+    for char in text:
+        pilot.app.post_message(events.Key(_key(char), char))
+    await pilot.pause()
 
 
 async def wait_for(pilot, condition, tries: int = 50):

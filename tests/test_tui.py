@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import REPO, ROSTER_PLAN, SIZE, make_app, screen_text, wait_for
+from conftest import REPO, ROSTER_PLAN, SIZE, make_app, screen_text, type_text, wait_for
 
 from workshop.inputs.plan import load_plan, parse_plan
 from workshop.store import Store
@@ -122,7 +122,8 @@ async def test_resume_after_teardown_mid_principle(db_path, demo):
         await pilot.press("right", "4")                 # four council cards at 1
         await pilot.press("a")
         assert isinstance(app.screen, NoteScreen)
-        await pilot.press(*"Budget consultation came too late", "enter", "escape")
+        await type_text(pilot, "Budget consultation came too late")
+        await pilot.press("enter", "escape")
         session_id = app.screen.live.id
     # The app is gone, as after a crash; run it again on the session.
     app = make_app(db_path, session_id=session_id)
@@ -139,12 +140,13 @@ async def test_note_and_action_are_stored_at_once(db_path, demo):
     app = make_app(db_path, plan=demo)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "a")
-        await pilot.press(*"Council to publish grant timetable")
+        await type_text(pilot, "Council to publish grant timetable")
         await pilot.click("#is-action")
         await pilot.click("#owner")
-        await pilot.press(*"council")
+        await type_text(pilot, "council")
         await pilot.click("#due")
-        await pilot.press(*"2027-03-31", "enter")
+        await type_text(pilot, "2027-03-31")
+        await pilot.press("enter")
         live = app.screen.live
         [action] = live.store.actions(live.id)
         assert (action.text, action.owner, action.due, action.principle_id) == (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from conftest import REPO, ROSTER_PLAN, SIZE, make_app, screen_text, wait_for
+from conftest import REPO, ROSTER_PLAN, SIZE, make_app, screen_text, type_text, wait_for
 from test_tui_history import dialog_text
 
 from workshop.inputs.plan import load_plan, parse_plan
@@ -196,16 +196,22 @@ async def test_notes_and_actions_show_and_can_be_edited_and_deleted(db_path, dem
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "a")
         assert isinstance(app.screen, NoteScreen)
-        await pilot.press(*"Grant timetable", "enter")  # a note
+        await type_text(pilot, "Grant timetable")  # a note
+        await pilot.press("enter")
         await pilot.click("#is-action")
         await pilot.click("#text")
-        await pilot.press(*"Publish the grant timetable", "enter")
+        await type_text(pilot, "Publish the grant timetable")
+        await pilot.press("enter")
         await pilot.press("escape")
         assert "1 action · 1 note on this principle" in screen_text(app)
         await pilot.press("a", "tab", "tab", "tab", "tab")
         await wait_for(pilot, lambda: app.screen.query_one("#saved").has_focus)
         await pilot.press("down", "e")  # the action
-        await pilot.press(*"Publish the timetable by March", "tab", *"council", "tab", *"2027-03-31")
+        await type_text(pilot, "Publish the timetable by March")
+        await pilot.press("tab")
+        await type_text(pilot, "council")
+        await pilot.press("tab")
+        await type_text(pilot, "2027-03-31")
         await pilot.press("enter")
         live = app.screen.live
         [action] = live.store.actions(live.id)
