@@ -1,24 +1,23 @@
 """Server-sent events: each joined phone's live-update stream, woken when the facilitator moves on.
 
 Streams are capped in all, per device and per client address (in memory only), so one device cannot
-take every slot; a phone refused a stream polls instead.
+take every slot; a phone refused a stream polls instead. An update is bytes rendered once per change
+(shown.py), so a reveal is written to every phone at once, with no work per phone to spread out.
 """
 
 from __future__ import annotations
 
 import asyncio
-import random
 from collections import Counter
 from collections.abc import Callable
 
 from aiohttp import web
 
-MAX_STREAMS = 1200  # open live-update connections at once
+MAX_STREAMS = 2000  # open live-update connections at once: more phones than any room holds
 STREAMS_PER_DEVICE = 4  # a few tabs; more would let one token take every slot
 STREAMS_PER_ADDRESS = 20
 PING_SECONDS = 15
 WRITE_SECONDS = 10  # a phone that stops reading its live updates is dropped
-SPREAD_SECONDS = 0.25  # phones are told of a change over this window, not all in the same instant
 
 
 class _Stream:
@@ -75,10 +74,7 @@ class Streams:
                 except TimeoutError:
                     await _send(response, b": ping\n\n")
                     continue
-                # Coalesce quick changes and spread the phones out, so a reveal does not make every
-                # phone's update (and the page work it triggers) land in the same instant.
-                await asyncio.sleep(random.uniform(0, SPREAD_SECONDS))
-                stream.wake.clear()
+                stream.wake.clear()  # changes that came together make one update: the latest view
                 if not stream.closing:
                     await _send(response, event())
         except (TimeoutError, ConnectionError):

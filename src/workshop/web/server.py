@@ -38,7 +38,8 @@ from .guard import (  # noqa: F401  (ids re-exported for tests and tools)
     same_origin,
 )
 from .listener import Listener
-from .page import join_form, page, view_html
+from .page import join_form, page
+from .shown import Shown
 from .voting import BUSY_MESSAGE, BUSY_RETRY_SECONDS, Answer, Voting
 
 log = logging.getLogger("workshop.web")
@@ -59,6 +60,8 @@ class PhoneServer:
         """live: the running session the screens drive; from now on it tells this server of every
         move. clock: seconds, for the rate limits (tests pass their own)."""
         self.voting = Voting(live, clock=clock, on_ballot=on_ballot)
+        self.shown = Shown(self.voting)
+        self._join_pages: dict[str, str] = {}  # code in the link -> the join page
         live.on_change = self.state_changed
         self.streams = Streams()
         name = socket.gethostname().lower()
@@ -126,6 +129,7 @@ class PhoneServer:
     async def stop(self) -> None:
         self.streams.close()
         await self.listener.stop()
+        self.voting.close()
 
     def url(self, address: str) -> str:
         return f"http://{address}:{self.port}"
@@ -142,6 +146,7 @@ class PhoneServer:
         """The same session, resumed: its new running session object drives the phones from now on."""
         live.on_change = self.state_changed
         self.voting.follow(live)
+        self._join_pages.clear()
         self.streams.wake()
 
     def state_changed(self) -> None:
@@ -261,7 +266,7 @@ class PhoneServer:
         form = await _form(request)
         answer = await self.voting.vote(*device, form.get("principle"), form.get("score"))
         if not answer.ok:
-            return self._page(view_html(self.voting.view(device[0])), status=answer.status, error=answer.text,
+            return self._page(self.shown.html(device[0]), status=answer.status, error=answer.text,
                               wait=answer.wait)
         raise web.HTTPSeeOther("/?saved=1")
 
@@ -271,15 +276,23 @@ class PhoneServer:
         token = self.token(request)
         if token is None:
             code = clean_code(request.query.get("code", ""))
-            return self._page(join_form(self.plan, code), code=code)
+            return web.Response(text=self._join_page(code), content_type="text/html")
         message = "Your answer is saved." if request.query.get("saved") else ""
-        return self._page(view_html(self.voting.view(token)), message=message)
+        return self._page(self.shown.html(token), message=message)
+
+    def _join_page(self, code: str) -> str:
+        """The join page, the same for every phone arriving with the code: rendered once."""
+        if code not in self._join_pages:
+            if len(self._join_pages) > 8:  # codes typed wrong, or old ones: never many kept
+                self._join_pages.clear()
+            self._join_pages[code] = page(self.plan.title, join_form(self.plan, code), code=code)
+        return self._join_pages[code]
 
     async def api_state(self, request: web.Request) -> web.Response:
         token = self.token(request)
         if token is None:
             return _json_error(401, "join first")
-        return web.json_response(self.voting.state(token))
+        return web.json_response(self.shown.state(token))
 
     async def api_events(self, request: web.Request) -> web.StreamResponse:
         """Server-sent events: the new view whenever the facilitator moves on."""
@@ -289,12 +302,7 @@ class PhoneServer:
         device, address = participant_id(token), address_key(request.remote)
         if self.streams.full(device, address):
             return _json_error(503, "too many connections; the page will check back", STREAM_RETRY_SECONDS)
-        return await self.streams.serve(request, device, address, lambda: self._event(token))
-
-    def _event(self, token: str) -> bytes:
-        view = self.voting.view(token)
-        data = {"version": self.voting.version, "html": view_html(view), "state": self.voting.state_data(view)}
-        return f"data: {json.dumps(data)}\n\n".encode()
+        return await self.streams.serve(request, device, address, lambda: self.shown.event(token))
 
     async def static(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]

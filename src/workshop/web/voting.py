@@ -72,13 +72,20 @@ class Voting:
         self.on_ballot = on_ballot
         self.join_code = new_join_code()
         self.version = 0  # goes up each time the facilitator moves, reveals or reopens
-        self.batcher = Batcher(live.store, clock)
+        # Each group commit reads which principle is open as committed, under the write lock.
+        self.batcher = Batcher(live.store, clock, snapshot=lambda store: self.live.open_to_phones_in(store))
         self.recent = Window(BALLOTS_PER_SECOND, 1.0, clock)  # by participant id
         self.failed_joins = Window(FAILED_JOINS_PER_ADDRESS, 60.0, clock)  # by address
         self.joined = Window(JOINS_PER_ADDRESS, 60.0, clock)  # by address
         self.joins = live.phones_joined()  # committed joins: what the screen shows
         self._joining = 0  # joins on their way to the disk, so a burst cannot pass MAX_JOINS
         self._result_cache: tuple[tuple[int, str], object] | None = None
+        # Read from the store once, then kept as committed, so a request or an update costs no query.
+        # Memory only: the participant id of each joined phone -> its group, and each phone's
+        # answer by ballot id (a score, None for don't know, "" for none yet). Nothing here is
+        # stored, and a ballot id says nothing about which phone or when.
+        self._groups: dict[str, str] = {}
+        self._answers: dict[str, int | None | str] = {}
 
     @property
     def session_id(self) -> str:
@@ -86,12 +93,19 @@ class Voting:
 
     def follow(self, live: LiveSession) -> None:
         """The facilitator's screens now drive this (same) session through another object."""
+        if live.id != self.live.id:
+            self._groups.clear()
+            self._answers.clear()
         self.live = live
         self.plan = live.plan
         self.changed()
 
     def changed(self) -> None:
         self.version += 1
+
+    def close(self) -> None:
+        """No more writes: the writer's connection closes once those already sent are done."""
+        self.batcher.close()
 
     def new_code(self) -> str:
         """A fresh join code: old devices can no longer join, their ballots stay."""
@@ -104,7 +118,13 @@ class Voting:
         """The group of the phone holding token, or None when it has not joined this session."""
         if not token or len(token) > MAX_TOKEN:
             return None
-        return self.live.phone_group(participant_id(token))
+        device = participant_id(token)
+        group = self._groups.get(device)
+        if group is None:
+            group = self.live.phone_group(device)  # joined before this server started
+            if group is not None:
+                self._groups[device] = group
+        return group
 
     # --- joining ---------------------------------------------------------------------------
 
@@ -127,19 +147,21 @@ class Voting:
         if self.joins + self._joining >= MAX_JOINS:
             return Answer(429, "this workshop has as many phones as it can take")
         token = secrets.token_urlsafe(16)  # 128 random bits; only its hash is stored
-        live = self.live
+        live, device = self.live, participant_id(token)
         self._joining += 1
-        written = self.batcher.submit(lambda: live.add_phone(group, participant_id(token)))
-        written.add_done_callback(self._count_join)  # counted once committed, even if nobody waits
+        written = self.batcher.submit(lambda store, _: live.add_phone(group, device, store))
+        # Counted once committed, even if nobody waits for the answer any more.
+        written.add_done_callback(lambda done: self._count_join(done, device, group))
         answer = _written(await asyncio.shield(written), token)
         if answer.ok:
             self.joined.add(address)
         return answer
 
-    def _count_join(self, written: asyncio.Future) -> None:
+    def _count_join(self, written: asyncio.Future, device: str, group: str) -> None:
         self._joining -= 1
         if not written.cancelled() and written.result().ok:
             self.joins += 1
+            self._groups[device] = group
             if self.on_ballot:
                 self.on_ballot("")  # the screen refreshes its counts, phones joined among them
 
@@ -160,22 +182,40 @@ class Voting:
             return Answer(429, "slow down: one answer at a time", wait)
         ballot = ballot_id(token, live.id, principle)
         # Checked again as it is written: the facilitator may have moved on meanwhile.
-        outcome = await self.batcher.submit(lambda: live.record_phone_ballot(principle, group, score, ballot))
-        answer = _written(outcome, "saved")
+        written = self.batcher.submit(
+            lambda store, open_now: live.record_phone_ballot(principle, group, score, ballot, store, open_now))
+        written.add_done_callback(lambda done: self._keep_answer(done, ballot, score))
+        answer = _written(await asyncio.shield(written), "saved")
         if answer.ok and self.on_ballot:
             self.on_ballot(principle)
         return answer
 
+    def _keep_answer(self, written: asyncio.Future, ballot: str, score: int | None) -> None:
+        # Kept once committed, also when the phone stopped waiting for the answer: the copy in
+        # memory never says more, or less, than the store.
+        if not written.cancelled() and written.result().ok:
+            self._answers[ballot] = score
+
     # --- what a phone sees -----------------------------------------------------------------
 
+    def answer(self, token: str, principle_id: str) -> int | None | str:
+        """The phone's own answer on a principle: a score, None for don't know, "" for none yet."""
+        ballot = ballot_id(token, self.live.id, principle_id)
+        mine = self._answers.get(ballot, self)
+        if mine is self:  # not asked since this server started: one query, then kept
+            mine = self._answers[ballot] = self.live.phone_answer(principle_id, ballot)
+        return mine
+
     def view(self, token: str | None) -> View:
-        live = self.live
-        position, principle, state = live.shown_to_phones()
-        mine = ""
-        if principle is not None and token:
-            mine = live.phone_answer(principle.id, ballot_id(token, live.id, principle.id))
+        position, principle, state = self.live.shown_to_phones()
+        mine = self.answer(token, principle.id) if principle is not None and token else ""
+        return self.shown_view(mine)
+
+    def shown_view(self, mine: int | None | str) -> View:
+        """What a phone whose answer is mine sees now: the same for every phone with that answer."""
+        position, principle, state = self.live.shown_to_phones()
         result = self._result(principle) if principle is not None and state == "closed" else None
-        return View(self.plan, principle, position + 1, state == "open", mine, result)
+        return View(self.plan, principle, position + 1, state == "open", mine if principle else "", result)
 
     def _result(self, principle):
         key = (self.version, principle.id)

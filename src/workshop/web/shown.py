@@ -1,0 +1,62 @@
+"""What every phone is shown, rendered once per change: the view's HTML, its state JSON and its update.
+
+Phones differ only in their own answer (a score, don't know, or none yet), so after a move, a
+reveal or a reopen there are at most a handful of different views, however many phones follow:
+each is rendered the first time a phone needs it and kept until the next change. A reveal then
+costs each phone's stream a dictionary look-up and a write of ready bytes.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .page import view_html
+from .voting import Voting
+
+
+class Shown:
+    """The rendered views of the current change (Voting.version), by the phone's own answer."""
+
+    def __init__(self, voting: Voting):
+        self.voting = voting
+        self._version = -1
+        self._html: dict[object, str] = {}
+        self._state: dict[object, dict] = {}
+        self._event: dict[object, bytes] = {}
+
+    def _current(self) -> None:
+        if self._version != self.voting.version:
+            self._version = self.voting.version
+            self._html.clear()
+            self._state.clear()
+            self._event.clear()
+
+    def _mine(self, token: str | None) -> int | None | str:
+        _, principle, _ = self.voting.live.shown_to_phones()
+        return self.voting.answer(token, principle.id) if principle is not None and token else ""
+
+    def html(self, token: str | None) -> str:
+        """The changing part of the page for this phone (page.view_html)."""
+        self._current()
+        mine = self._mine(token)
+        if mine not in self._html:
+            self._html[mine] = view_html(self.voting.shown_view(mine))
+        return self._html[mine]
+
+    def state(self, token: str | None) -> dict:
+        """GET /api/state for this phone. The same dict is handed to every phone with the same
+        answer: callers only serialise it."""
+        self._current()
+        mine = self._mine(token)
+        if mine not in self._state:
+            self._state[mine] = self.voting.state_data(self.voting.shown_view(mine))
+        return self._state[mine]
+
+    def event(self, token: str | None) -> bytes:
+        """The server-sent event that brings this phone up to date, as bytes ready to write."""
+        self._current()
+        mine = self._mine(token)
+        if mine not in self._event:
+            data = {"version": self.voting.version, "html": self.html(token), "state": self.state(token)}
+            self._event[mine] = f"data: {json.dumps(data)}\n\n".encode()
+        return self._event[mine]
