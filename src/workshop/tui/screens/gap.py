@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from ...analytics import (
     BLIND_SPOT,
@@ -30,6 +30,7 @@ from ...session.running import LiveSession
 from ...wording import DASH, TOO_FEW, number, owner_due, pair_label, plural, result_gap, result_gap_words, signed
 from ..messages import OpenPrinciple
 from ..widgets.keybar import KeyBar
+from ..widgets.line_table import LineTable
 from .export import ExportScreen
 
 STATEMENT = 44  # the narrowest statement column that still reads as prose at a glance
@@ -73,9 +74,9 @@ class GapScreen(Screen[int | None]):
     left: var[bool] = var(False)
     """The screen was covered by another (a principle, a dialog): its results may have changed."""
     show_bars: var[bool] = var(False)
-    """The table has room for a bar beside each gap (add_columns decides)."""
+    """The table has room for a bar beside each gap (columns decides)."""
     show_distributions: var[bool] = var(False)
-    """The table has room for each group's score distribution (add_columns decides)."""
+    """The table has room for each group's score distribution (columns decides)."""
 
     def __init__(self, live: LiveSession, *, over_vote: bool = False):
         super().__init__()
@@ -90,14 +91,14 @@ class GapScreen(Screen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="gap-body"):
             yield Static(id="gap-title")
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="gap-table")
+            yield LineTable(zebra_stripes=True, id="gap-table")
             yield Static(id="summary")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()
         self.fill()
-        self.query_one(DataTable).focus()
+        self.query_one(LineTable).focus()
 
     def load(self) -> None:
         """Results as the room may see them: a principle not yet revealed shows no numbers."""
@@ -105,7 +106,7 @@ class GapScreen(Screen[int | None]):
         self.results = [r if self.live.readonly or self.states[r.principle.id] == "closed" else hide(r)
                         for r in self.live.results()]
 
-    def add_columns(self, table: DataTable) -> None:
+    def columns(self) -> list[tuple[Text | str, int]]:
         """Every group's mean, the gap and the flags; the statement takes the rest (at least STATEMENT
         columns where the screen allows: the bars and distributions give way first).
 
@@ -116,7 +117,6 @@ class GapScreen(Screen[int | None]):
         # A group's column is as wide as its longest word; a longer name wraps in a taller header.
         means = [max(5, max(len(w) for w in name.split()), 7 if width >= 100 else 5) for name in names]
         heads = [Text("\n".join(wrap(name, w))) for name, w in zip(names, means)]
-        table.header_height = max(len(h.plain.splitlines()) for h in heads)
 
         def statement_width(bars: bool, scores: bool, flags: int) -> int:
             fixed = [3, *means, 14 if bars else 5] + ([11] if scores else []) + [flags]
@@ -130,9 +130,8 @@ class GapScreen(Screen[int | None]):
         if scores:
             columns.append(("Scores", 11))
         columns.append(("Flags", flags))
-        for i, (label, w) in enumerate(columns):
-            table.add_column(label, width=w, key=f"c{i}")
         self.show_bars, self.show_distributions = bars, scores
+        return columns
 
     def on_resize(self) -> None:
         # The principle column takes what the others leave: redraw only when the width changed.
@@ -140,13 +139,13 @@ class GapScreen(Screen[int | None]):
             self.fill()
 
     def fill(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(LineTable)
         plan = self.live.plan
         a, b = self.live.pair[:2]
         names = plan.group_names
-        table.clear(columns=True)
         self.rows = []
-        self.add_columns(table)
+        columns = self.columns()
+        rows: list[tuple[list, None]] = []
         self.filled_width = self.size.width
         states = self.states
         noted = self.noted()
@@ -170,11 +169,12 @@ class GapScreen(Screen[int | None]):
             if noted.get(r.principle.id):
                 flags.append(("\n" if flags else "") + noted[r.principle.id], style="italic")
             cells.append(flags)
-            table.add_row(*cells, key=str(number_), height=None)
+            rows.append((cells, None))
         if not self.rows:
-            empty = [""] * len(table.columns)
+            empty = [""] * len(columns)
             empty[1] = Text(f"No principle is flagged {self.flag} (f shows the next flag)", style="italic")
-            table.add_row(*empty, key="none", height=None)
+            rows.append((empty, None))
+        table.show(columns, rows, cursor=0)  # a new sort, filter or pair starts at the top, as it always has
         title = Text(f"Gap view · {plan.title}", style="bold")
         title.append(f"\nSorted by {SORT_NAMES[self.sort]} (o) · showing {self.flag or 'all principles'} (f) · "
                      f"gap = {pair_label(self.live.pair, names)}"
@@ -257,9 +257,9 @@ class GapScreen(Screen[int | None]):
         self.flag = options[(options.index(self.flag) + 1) % len(options)]
         self.fill()
 
-    @on(DataTable.RowSelected)
+    @on(LineTable.RowSelected)
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(LineTable)
         if not self.rows or table.cursor_row >= len(self.rows):
             return
         position = self.rows[table.cursor_row]

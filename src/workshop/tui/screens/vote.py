@@ -199,7 +199,9 @@ class VoteScreen(BallotEntry, ExplainsKeys, Screen):
     def show_results(self) -> None:
         panel = self.query_one(ResultsPanel)
         panel.display = self.live.revealed
-        self.set_class(self.live.revealed, "-revealed")
+        # Only the two widgets the reveal hides are restyled, not every node on the screen.
+        for hidden in (self.query_one(ScaleLine), self.query_one(BigCounts)):
+            hidden.set_class(self.live.revealed, "-revealed")
         if self.live.revealed:
             panel.show(self.live.result(), self.live.notes(), self.live.actions(),
                        choose_pair=len(self.live.groups) > 2)

@@ -1,0 +1,271 @@
+"""A table of wrapped rows drawn line by line: only the lines on screen are rendered, each once.
+
+Textual's DataTable measures and lays out every cell of every row before the first frame; the
+gap view (60 principles with whole statements) and History (years of sessions) spent most of
+their time there. Here a row's height comes from its cells' line breaks (given, or found by
+wrapping once), and a row is turned into strips only when it scrolls into view. Nothing is cut:
+a cell wraps onto as many lines as it needs, and a word longer than its column folds.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size, Spacing
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+PADDING = 1  # blank columns either side of each cell, as DataTable draws them
+
+
+def cell_lines(cell: Text | str, width: int) -> list[Text]:
+    """A cell broken into lines of at most width cells: at its own line breaks, then by wrapping."""
+    text = cell if isinstance(cell, Text) else Text(cell)
+    if "\n" not in text.plain and text.cell_len <= width:
+        return [text]
+    lines: list[Text] = []
+    for line in text.split("\n", allow_blank=True):
+        if line.cell_len <= width:
+            lines.append(line)
+        else:
+            lines.extend(line.wrap(_MEASURE, width, overflow="fold"))
+    return lines or [Text()]
+
+
+_MEASURE = Console(width=1000, color_system=None)  # wrapping needs no terminal, only widths
+
+
+@dataclass
+class Row:
+    cells: list
+    height: int
+
+
+class LineTable(ScrollView, can_focus=True):
+    """Fixed-width columns with a header; rows of wrapped cells; a row cursor, zebra stripes."""
+
+    DEFAULT_CSS = """
+    LineTable {
+        background: $surface;
+        color: $foreground;
+        height: auto;
+        max-height: 100%;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .line-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .line-table--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        &:dark > .line-table--even-row {
+            background: $surface-darken-1 40%;
+        }
+        & > .line-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .line-table--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        & > .line-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
+    COMPONENT_CLASSES = {"line-table--header", "line-table--cursor", "line-table--even-row",
+                         "line-table--odd-row"}
+
+    BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select", "Select", show=False),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
+    """The row under the cursor (0 when there are no rows)."""
+
+    @dataclass
+    class RowSelected(Message):
+        """Enter, or a click, on a row."""
+
+        table: LineTable
+        row: int
+
+        @property
+        def control(self) -> LineTable:
+            return self.table
+
+    def __init__(self, *, zebra_stripes: bool = False, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.zebra_stripes = zebra_stripes
+        self.widths: list[int] = []
+        self.header: Row = Row([], 0)
+        self.rows: list[Row] = []
+        self.starts: list[int] = [0]
+        """Each row's first line (after the header), and one past the last row's last line."""
+        self._strips: dict[tuple[int, int, str], list[Strip]] = {}
+        """Rendered lines by (row, width, under the cursor); row -1 is the header."""
+
+    # --- content --------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def show(self, columns: list[tuple[Text | str, int]], rows: list[tuple[list, int | None]],
+             cursor: int | None = None) -> None:
+        """Replace the columns and rows. A row's height, when given, is trusted (its cells are
+        already broken to their widths); otherwise its cells are wrapped to find it."""
+        self.widths = [w for _, w in columns]
+        self.header = self._row([label for label, _ in columns], None)
+        self.rows = [self._row(cells, height) for cells, height in rows]
+        starts = [0]
+        for row in self.rows:
+            starts.append(starts[-1] + row.height)
+        self.starts = starts
+        self._strips.clear()
+        width = sum(w + 2 * PADDING for w in self.widths)
+        self.virtual_size = Size(width, self.header.height + starts[-1])
+        row = self.cursor_row if cursor is None else cursor
+        self.cursor_row = max(0, min(row, len(self.rows) - 1))
+        self.refresh()
+
+    def _row(self, cells: list, height: int | None) -> Row:
+        if height is None:
+            height = max([len(cell_lines(c, w)) for c, w in zip(cells, self.widths)] + [1])
+        return Row(list(cells), height)
+
+    def update_row(self, index: int, cells: list) -> None:
+        """New cells for one row of the same height (a mark set or cleared)."""
+        self.rows[index] = Row(list(cells), self.rows[index].height)
+        for key in [k for k in self._strips if k[0] == index]:
+            del self._strips[key]
+        self.refresh()
+
+    # --- the cursor -----------------------------------------------------------------------
+
+    def validate_cursor_row(self, row: int) -> int:
+        return max(0, min(row, len(self.rows) - 1)) if self.rows else 0
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self.refresh()
+        if self.rows:
+            self.scroll_to_cursor()
+
+    def move_cursor(self, *, row: int, animate: bool = False) -> None:
+        self.cursor_row = row
+
+    def scroll_to_cursor(self) -> None:
+        top, bottom = self.starts[self.cursor_row], self.starts[self.cursor_row + 1]
+        region = Region(0, top + self.header.height, 1, bottom - top)
+        self.scroll_to_region(region, animate=False, force=True, immediate=True,
+                              spacing=Spacing(top=self.header.height))
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def _page_rows(self) -> int:
+        """How many rows about fill the view: a page moves by lines, so tall rows page alike."""
+        lines = max(1, self.scrollable_content_region.height - self.header.height)
+        here = self.starts[self.cursor_row]
+        return bisect_right(self.starts, here + lines) - 1 - self.cursor_row or 1
+
+    def action_page_down(self) -> None:
+        self.cursor_row += self._page_rows()
+
+    def action_page_up(self) -> None:
+        lines = max(1, self.scrollable_content_region.height - self.header.height)
+        self.cursor_row = bisect_right(self.starts, max(0, self.starts[self.cursor_row] - lines)) - 1
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = len(self.rows) - 1
+
+    def action_select(self) -> None:
+        if self.rows:
+            self.post_message(self.RowSelected(self, self.cursor_row))
+
+    def on_click(self, event: events.Click) -> None:
+        line = event.y - self.header.height + self.scroll_offset.y
+        if event.y >= self.header.height and self.rows and 0 <= line < self.starts[-1]:
+            self.cursor_row = bisect_right(self.starts, line) - 1
+            self.post_message(self.RowSelected(self, self.cursor_row))
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # a theme or focus change recolours every line
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x, scroll_y = self.scroll_offset
+        if y < self.header.height:
+            return self._lines(-1)[y].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        line = y - self.header.height + scroll_y
+        if line >= self.starts[-1]:
+            return Strip.blank(width, self.rich_style)  # below the last row
+        index = bisect_right(self.starts, line) - 1
+        return self._lines(index)[line - self.starts[index]].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def _lines(self, index: int) -> list[Strip]:
+        """Row index drawn (-1: the header), from the cache while nothing about it changed."""
+        cursor = index == self.cursor_row
+        key = (index, self.size.width, cursor)
+        strips = self._strips.get(key)
+        if strips is None:
+            strips = self._strips[key] = self._render_row(index, cursor)
+        return strips
+
+    def _render_row(self, index: int, cursor: bool) -> list[Strip]:
+        # The cursor row keeps its stripe's colour under the cursor's, as DataTable's does.
+        style = self.get_component_rich_style
+        if index < 0:
+            row, base = self.header, style("line-table--header")
+        else:
+            row = self.rows[index]
+            base = style("line-table--odd-row" if not self.zebra_stripes or index % 2 else "line-table--even-row")
+            if cursor:
+                base += style("line-table--cursor")
+        base = self.rich_style + base
+        columns = [cell_lines(c, w) for c, w in zip(row.cells, self.widths)]
+        total = sum(w + 2 * PADDING for w in self.widths)
+        width = max(total, self.scrollable_content_region.width)
+        pad = " " * PADDING
+        strips = []
+        for n in range(row.height):
+            line = Text(end="", no_wrap=True)
+            for lines, w in zip(columns, self.widths):
+                piece = lines[n] if n < len(lines) else Text()
+                line.append(pad)
+                line.append_text(piece)
+                line.append(" " * max(0, w - piece.cell_len) + pad)
+            # The row's colours go under every segment (Text.render alone drops a Text's own style).
+            segments = Segment.apply_style(line.render(self.app.console), style=base)
+            # A row's colours run to the table's edge, past its last column.
+            strips.append(Strip(segments, total).extend_cell_length(width, base).simplify())
+        return strips
