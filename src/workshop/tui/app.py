@@ -14,7 +14,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..inputs.plan import load_plan
 from ..inputs.problems import InputError
 from ..session.running import LiveSession
 from ..model import Plan, Session
@@ -24,7 +23,6 @@ from .messages import BallotsCounted, ExportWritten, JoinChanged, OpenPrinciple,
 from .screens.dialogs import ErrorScreen
 from .screens.gap import GapScreen
 from .screens.help import HelpScreen
-from .screens.home import HomeScreen
 from .screens.lobby import LobbyScreen
 from .screens.problems import ProblemsScreen
 from .screens.vote import VoteScreen
@@ -92,6 +90,13 @@ class WorkshopApp(App):
         """A read-only connection of its own, for a worker thread (a connection belongs to one thread)."""
         return Store(self.store.path, readonly=True)
 
+    def home(self) -> Screen:
+        """Home, imported when it is first shown: a resumed session's first frame never needs it (nor
+        the plan reader and YAML it brings)."""
+        from .screens.home import HomeScreen
+
+        return HomeScreen(self.sessions_dir)
+
     def on_mount(self) -> None:
         for theme in THEMES:
             self.register_theme(theme)
@@ -103,18 +108,20 @@ class WorkshopApp(App):
         elif self.start_with_session:
             self.resume_session(self.start_with_session)
         else:
-            self.push_screen(HomeScreen(self.sessions_dir))
+            self.push_screen(self.home())
 
     def back(self) -> None:
         """Escape from a screen: to the one below, or to Home when it is the first screen."""
         if len(self.screen_stack) > 2:
             self.pop_screen()
         else:
-            self.switch_screen(HomeScreen(self.sessions_dir))
+            self.switch_screen(self.home())
 
     # --- starting and resuming -------------------------------------------------------------
 
     def start_plan(self, path: Path) -> None:
+        from ..inputs.plan import load_plan  # plans are read from Home, which has imported it already
+
         try:
             plan, text = load_plan(path)
         except InputError as exc:
@@ -145,6 +152,8 @@ class WorkshopApp(App):
         path, kept = self.store.plan_source(session.id)
         if not (session.plan.anonymous and session.plan.roster and path):
             return session
+        from ..inputs.plan import load_plan  # only a roster's names need the plan file again
+
         try:
             plan, text = load_plan(path)
         except InputError:
