@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workshop import analytics
+from workshop import analytics, wording
 from workshop.analytics import (
     BLIND_SPOT,
     SHARED_CONCERN,
@@ -301,3 +302,55 @@ def test_a_trend_draws_gaps_only_for_sessions_comparing_the_latest_pair():
 
 def test_a_sparkline_keeps_values_off_its_range_on_the_ends():
     assert analytics.sparkline([0, 1, 3, 5, 6, None], 1, 5) == "▁▁▅██·"
+
+
+# --- the gap and its moves in words (the rules every screen and report share) -----------------
+
+@pytest.mark.parametrize("before, after, words", [
+    (-1.0, -2.0, "wider"),
+    (2.0, 0.5, "narrower"),
+    (1.0, -1.0, "same, reversed"),
+    (-0.5, 1.0, "wider, reversed"),
+    (0.0, -1.0, "wider"),            # from no gap: nothing to reverse
+    (1.0, 0.0, "narrower"),          # closed, not reversed
+    (0.5, 1.0, "wider"),
+    (None, 1.0, ""),
+    (1.0, None, ""),
+])
+def test_how_a_gap_moved(before, after, words):
+    assert wording.gap_move(before, after) == words
+
+
+def test_gap_words_name_groups_the_plan_does_not_name_by_their_id():
+    plan = make_plan(groups=("council", "health"))
+    r = results(plan, ballots("p1", "council", [4, 4, 4]) + ballots("p1", "health", [2, 2, 2]))[0]
+    assert result_gap_words(r, {"council": "Council"}) == "health rates this 2.0 lower than Council"
+    assert result_gap_words(r, {"health": "Health"}) == "Health rates this 2.0 lower than council"
+    lonely = dataclasses.replace(r, pair=("council",))
+    assert result_gap_words(lonely, NAMES) == "No gap to show"
+
+
+def test_gap_words_say_when_both_sides_have_too_few_scores():
+    plan = make_plan(min_group_size=3)
+    r = results(plan, ballots("p1", "council", [4]) + ballots("p1", "vcs", [2, 2]))[0]
+    assert result_gap_words(r, NAMES) == "No gap: Council and VCS have too few scores to show"
+    assert result_gap_words(r, {}) == "No gap: council and vcs have too few scores to show"
+
+
+def test_whose_behaviour_and_who_can_answer():
+    local = Principle("l1", "Parish councils share plans.", "local", "parish")
+    assert wording.about(P1) == "about the council" and wording.about(local) == "about parish"
+    only_vcs = dataclasses.replace(P2, who_can_answer="vcs")
+    assert wording.answered_by(only_vcs, NAMES) == "for VCS to answer"
+    assert wording.answered_by(only_vcs, {}) == "for the VCS to answer"
+    assert wording.answered_by(dataclasses.replace(P2, who_can_answer="parish"), {}) == "for parish to answer"
+    assert wording.answered_by(P2, NAMES) == ""
+
+
+def test_compared_and_trend_gaps_need_both_groups_of_the_pair():
+    change = analytics.PrincipleChange(P1, False, {"vcs": analytics.GroupChange("vcs", 2.0, 3.0)}, -1.0, -0.5)
+    assert wording.change_gaps(change, ("council", "vcs")) == (None, None)
+    assert wording.change_gaps(change, ("vcs", "council")) == (None, None)
+    point = analytics.TrendPoint("s1", "2026-01-01", {"council": 4.0, "vcs": 2.0}, None)
+    assert wording.point_gap(point, ("council", "vcs")) is None
+    assert wording.point_gap(dataclasses.replace(point, gap=-2.0), ("council", "vcs")) == pytest.approx(-2.0)
