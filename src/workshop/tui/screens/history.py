@@ -14,11 +14,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from ...model import SessionSummary
 from ...wording import plural
 from ..widgets.keybar import KeyBar
+from ..widgets.line_table import LineTable
 from ..workers import read_and_post
 from .compare import CompareScreen
 from .dialogs import ConfirmScreen
@@ -76,18 +77,22 @@ class HistoryScreen(Screen):
         """A wide screen has columns for the locality and the groups."""
         self.title_width = self.groups_width = 12
         """The widths of the wrapped title and groups columns."""
+        self.column_widths: list[tuple[str, int]] = []
+        """Each column's label and width, as the table draws them."""
+        self.built: dict[str, tuple[list, int]] = {}
+        """Each session's cells and height once built, by id: filtering never builds a row again."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history-body"):
             yield Static(Text("History", style="bold"), id="history-title")
             yield Input(placeholder="Filter: locality, title or date", id="filter")
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="history")
+            yield LineTable(zebra_stripes=True, id="history")
             yield Static(id="history-help")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#history-help", Static).update("Reading the sessions …")
-        self.query_one(DataTable).focus()  # keys typed while the list is read act on it, as before
+        self.query_one(LineTable).focus()  # keys typed while the list is read act on it, as before
         self.load()
 
     @work(thread=True, exclusive=True, group="history")
@@ -95,7 +100,6 @@ class HistoryScreen(Screen):
         read_and_post(self, "Listing the sessions", lambda store: self.Loaded(store.sessions()))
 
     def on_history_screen_loaded(self, message: Loaded) -> None:
-        table = self.query_one(DataTable)
         self.sessions = message.sessions
         # A wide screen has a column for the groups; a narrow one puts locality and groups under the title.
         # The id is always there: two sessions can share a title and a date.
@@ -109,8 +113,7 @@ class HistoryScreen(Screen):
         self.title_width = max(12, self.app.size.width - 4 - sum(w + 2 for _, w in columns) - 2)
         columns.insert(2, ("Title", self.title_width))
         self.columns = [label for label, _ in columns]
-        for label, width in columns:
-            table.add_column(label, width=width)
+        self.column_widths = columns
         self.fill()
 
     def row(self, s: SessionSummary) -> tuple[list, int]:
@@ -134,14 +137,13 @@ class HistoryScreen(Screen):
             return  # the sessions are still being read: the filter applies when they arrive
         words = self.query_one("#filter", Input).value
         self.shown = [s for s in self.sessions if matches(s, words)]
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
+        # Each session's cells are built once (a mark rebuilds its row): a filter keystroke only
+        # picks rows, and the table draws only those on screen.
+        rows = self.built
         for s in self.shown:
-            cells, height = self.row(s)
-            table.add_row(*cells, key=s.id, height=height)
-        if self.shown:
-            table.move_cursor(row=min(row, len(self.shown) - 1))
+            if s.id not in rows:
+                rows[s.id] = self.row(s)
+        self.query_one(LineTable).show(self.column_widths, [rows[s.id] for s in self.shown])
         # The keys the key bar may have no room for at 80 columns, and where to find them all.
         help_text = (f"{len(self.shown)} of {len(self.sessions)} sessions · marked for compare: {len(self.marked)} "
                      "of 2 (space); c compares them, the older first · l trend · e export · x deletes · "
@@ -157,17 +159,20 @@ class HistoryScreen(Screen):
 
     @property
     def selected(self) -> SessionSummary | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(LineTable)
         return self.shown[table.cursor_row] if self.shown else None
 
     def action_mark(self) -> None:
         s = self.selected
         if s is None:
             return
+        before = set(self.marked)
         if s.id in self.marked:
             self.marked.remove(s.id)
         else:
             self.marked = (self.marked + [s.id])[-2:]
+        for sid in before ^ set(self.marked):  # the rows whose mark changed
+            self.built.pop(sid, None)
         self.fill()
 
     def action_open(self) -> None:
