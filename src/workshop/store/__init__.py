@@ -202,6 +202,14 @@ class Store(BallotsMixin, NotesMixin):
         return [SessionSummary(sid, title, date, place, tuple(groups.get(sid, ())), status, principles, ballots,
                                created) for sid, title, date, place, status, principles, ballots, created in rows]
 
+    def home_sessions(self, newest: int) -> list[SessionSummary]:
+        """The newest `newest` sessions and every one still open, newest first: what Home lists, so
+        years of history cost Home what a page costs and an unfinished workshop is always there."""
+        ids = [row[0] for row in self.conn.execute(
+            "SELECT id FROM (SELECT id FROM sessions ORDER BY date DESC, created_at DESC LIMIT ?) "
+            "UNION SELECT id FROM sessions WHERE status = 'open'", [newest])]
+        return self.sessions(ids=ids)
+
     def count_sessions(self, *, locality: str | None = None) -> int:
         where, params = (" WHERE locality = ? COLLATE NOCASE", [locality]) if locality else ("", [])
         return self.conn.execute("SELECT COUNT(*) FROM sessions" + where, params).fetchone()[0]

@@ -1,7 +1,7 @@
 """Home: the plans in sessions/ and the sessions in the database; Enter starts or resumes.
 
-Every plan file is parsed and every session listed in a thread, each time Home is shown; the
-tables fill when they arrive."""
+Every plan file is parsed, and the newest sessions and every unfinished one listed, in a thread each
+time Home is shown (History lists them all); the tables fill when they arrive."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...model import SessionSummary
+from ...wording import plural
 from ...inputs.plan import load_plan
 from ...inputs.problems import InputError
 from ..widgets.keybar import KeyBar
@@ -27,6 +28,8 @@ from ..workers import read_and_post
 from .history import HistoryScreen, id_width, wrapped
 
 NARROW = 96  # below this many columns, a session's locality goes under its title
+NEWEST = 50  # sessions Home lists besides the unfinished ones; History lists every one
+SESSIONS_HEADING = "Sessions — newest first; Enter resumes or opens"
 
 
 def lines(*cells: Text) -> int:
@@ -72,6 +75,8 @@ class HomeScreen(Screen):
 
         plans: list[PlanFile]
         sessions: list[SessionSummary]
+        total: int
+        """How many sessions the database holds (Home lists the newest and the unfinished)."""
 
     def __init__(self, sessions_dir: Path):
         super().__init__()
@@ -92,7 +97,7 @@ class HomeScreen(Screen):
             yield Static(Text("workshop · partnership health check", style="bold"), id="home-title")
             yield Static(f"Plans in {self.sessions_dir}/ — Enter starts a new session", classes="section")
             yield DataTable(cursor_type="row", id="plans")
-            yield Static("Sessions — newest first; Enter resumes or opens", classes="section")
+            yield Static(SESSIONS_HEADING, classes="section", id="sessions-heading")
             yield DataTable(cursor_type="row", id="sessions")
         yield KeyBar()
 
@@ -119,7 +124,8 @@ class HomeScreen(Screen):
     @work(thread=True, exclusive=True, group="home")
     def load(self) -> None:
         read_and_post(self, "Listing the plans and sessions",
-                      lambda store: self.Loaded(read_plans(self.sessions_dir), store.sessions()))
+                      lambda store: self.Loaded(read_plans(self.sessions_dir), store.home_sessions(NEWEST),
+                                                store.count_sessions()))
 
     def on_home_screen_loaded(self, message: Loaded) -> None:
         first = self.listed is None
@@ -127,6 +133,9 @@ class HomeScreen(Screen):
             self.add_session_columns(message.sessions)
         self.show_plans(message.plans)
         self.show_sessions(message.sessions)
+        more = message.total - len(message.sessions)
+        self.query_one("#sessions-heading", Static).update(
+            SESSIONS_HEADING + (f" · {plural(more, 'older session')} in History (h)" if more > 0 else ""))
         # Coming back to an unfinished workshop is the likelier wish than starting another.
         if first:
             wanted = "#sessions" if any(s.status == "open" for s in message.sessions) else "#plans"
