@@ -98,10 +98,10 @@ def test_numbers_with_thousands_of_digits_are_refused_in_a_short_line(line, mess
 def test_a_file_of_endless_mistakes_stops_at_a_hundred():
     """80,000 wrong keys took 15 s to list, each with its did-you-mean; the first hundred say enough."""
     text = "title: A\ndate: 2026-11-18\n" + "".join(f"k{i}: 1\n" for i in range(80_000))
-    started = time.perf_counter()
+    started = time.process_time()  # this process's own work: other processes' load does not count
     with pytest.raises(InputError) as info:
         parse_plan(text, "p.yaml")
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     lines = [str(p) for p in info.value.problems]
     assert len(lines) == 101
     assert lines[0].startswith("p.yaml:3: unknown key 'k0' in the plan")
