@@ -62,6 +62,7 @@ class PhoneServer:
         self.voting = Voting(live, clock=clock, on_ballot=on_ballot)
         self.shown = Shown(self.voting)
         self._join_pages: dict[str, str] = {}  # code in the link -> the join page
+        self._hosts: dict[str, bool] = {}  # Host header -> whether it names this laptop
         live.on_change = self.state_changed
         self.streams = Streams()
         name = socket.gethostname().lower()
@@ -203,6 +204,14 @@ class PhoneServer:
         host = request.headers.get("Host")
         if host is None:
             return True  # not a browser: browsers always send Host
+        known = self._hosts.get(host)
+        if known is None:
+            if len(self._hosts) > 64:  # every phone sends the same few; a stranger's are not kept
+                self._hosts.clear()
+            known = self._hosts[host] = self._host_allowed(host)
+        return known
+
+    def _host_allowed(self, host: str) -> bool:
         try:
             name = urlsplit("//" + host).hostname
         except ValueError:
@@ -334,10 +343,13 @@ async def _security_headers(request: web.Request, response: web.StreamResponse) 
 
 
 async def _json_body(request: web.Request):
-    try:
-        raw = await asyncio.wait_for(request.read(), BODY_SECONDS)
-    except TimeoutError:
-        raise _too_slow() from None
+    if request.content.is_eof():
+        raw = await request.read()  # all here already (a phone's small body): no timer, no task
+    else:
+        try:
+            raw = await asyncio.wait_for(request.read(), BODY_SECONDS)
+        except TimeoutError:
+            raise _too_slow() from None
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):  # bad JSON or encoding, or nested too deep
