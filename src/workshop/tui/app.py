@@ -77,6 +77,8 @@ class WorkshopApp(App):
         self.addresses: list[str] = []
         self.address_index = 0
         self._refresh_pending = False
+        self._phones_counted: tuple = ()  # (session, position, ballots per group) last redrawn for phones
+        self._phones_joined = -1  # phones joined, last redrawn
         self.start_with_plan = plan
         self.start_plan_path = plan_path
         self.start_with_session = session_id
@@ -255,9 +257,20 @@ class WorkshopApp(App):
             self.set_timer(0.2, self._refresh_counts)
 
     def _refresh_counts(self) -> None:
+        # Only what moved is redrawn: while a room re-votes, counts and joins stay put and the
+        # screen does no layout for them (each one blocks the keys and the phones for a frame).
         self._refresh_pending = False
-        self.screen.post_message(BallotsCounted())
-        self.screen.post_message(JoinChanged())  # how many phones have joined
+        server = self.phone_server
+        if server is None:
+            return
+        live = server.voting.live
+        counted = (live.id, live.position, tuple(live.counts().items()))
+        if counted != self._phones_counted:
+            self._phones_counted = counted
+            self.screen.post_message(BallotsCounted())
+        if server.joins != self._phones_joined:
+            self._phones_joined = server.joins
+            self.screen.post_message(JoinChanged())  # how many phones have joined
 
     async def on_unmount(self) -> None:
         if self.phone_server is not None:
