@@ -1,5 +1,6 @@
-"""Home over years of history: the newest sessions and every unfinished one, and how many more
-History holds; the store's read behind it."""
+"""Home and History over years of history: Home lists the newest sessions and every unfinished one,
+and how many more History holds; History lists every one, the rows below the first screenful built
+while the first frame is already up, and a filter typed meanwhile still finds every match."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from conftest import make_app, screen_text, wait_for
 
 from workshop.inputs.plan import parse_plan
 from workshop.store import Store
-from workshop.tui.screens import home
+from workshop.tui.screens import history, home
+from workshop.tui.screens.history import HistoryScreen
 
 PLAN = """title: {title}
 date: {date}
@@ -65,3 +67,20 @@ async def test_home_with_few_sessions_says_nothing_more(db_path):
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: "Check 001" in screen_text(app))
         assert "Check 000" in screen_text(app) and "in History (h)" not in screen_text(app)
+
+
+async def test_history_lists_every_session_though_rows_are_built_a_slice_at_a_time(db_path, monkeypatch):
+    monkeypatch.setattr(history, "SLICE", 3)
+    many_sessions(db_path, 11, set())
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("h")
+        assert isinstance(app.screen, HistoryScreen)
+        await wait_for(pilot, lambda: app.screen.query_one("#history").row_count == 11)
+        await pilot.press("end")
+        assert "Check 000" in screen_text(app) and app.screen.selected.title == "Check 000"
+        await pilot.press("slash", *"Check 00")  # the ten of 000 to 009, newest first
+        await wait_for(pilot, lambda: app.screen.query_one("#history").row_count == 10)
+        assert "10 of 11 sessions" in screen_text(app)
+        await pilot.press("enter")
+        assert app.screen.live.session.title == "Check 000"  # the cursor stayed on the last row

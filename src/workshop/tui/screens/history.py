@@ -27,6 +27,7 @@ from .export import ExportScreen
 from .trend import TrendScreen
 
 GROUPS_MAX = 24  # a longer list of groups wraps in its column
+SLICE = 100  # rows built per frame: more than a screen holds
 
 
 def wrapped(text: str, width: int, style: str = "") -> Text:
@@ -81,6 +82,8 @@ class HistoryScreen(Screen):
         """Each column's label and width, as the table draws them."""
         self.built: dict[str, tuple[list, int]] = {}
         """Each session's cells and height once built, by id: filtering never builds a row again."""
+        self.generation = 0
+        """Counts the times the list was drawn: a slice of rows built for an older one is dropped."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history-body"):
@@ -138,17 +141,36 @@ class HistoryScreen(Screen):
         words = self.query_one("#filter", Input).value
         self.shown = [s for s in self.sessions if matches(s, words)]
         # Each session's cells are built once (a mark rebuilds its row): a filter keystroke only
-        # picks rows, and the table draws only those on screen.
-        rows = self.built
-        for s in self.shown:
-            if s.id not in rows:
-                rows[s.id] = self.row(s)
-        self.query_one(LineTable).show(self.column_widths, [rows[s.id] for s in self.shown])
+        # picks rows, and the table draws only those on screen. Rows not built yet are built a
+        # slice per frame, so the first rows show at once and keys keep flowing.
+        self.generation += 1
+        self.query_one(LineTable).show(self.column_widths, self.ready_rows(0))
+        self.build_more(self.generation)
         # The keys the key bar may have no room for at 80 columns, and where to find them all.
         help_text = (f"{len(self.shown)} of {len(self.sessions)} sessions · marked for compare: {len(self.marked)} "
                      "of 2 (space); c compares them, the older first · l trend · e export · x deletes · "
                      "? every key")
         self.query_one("#history-help", Static).update(help_text)
+
+    def ready_rows(self, start: int) -> list[tuple[list, int]]:
+        """The rows of the shown sessions from start on: a slice built now, then all already built."""
+        built, shown = self.built, self.shown
+        end = min(len(shown), start + SLICE)
+        for s in shown[start:end]:
+            if s.id not in built:
+                built[s.id] = self.row(s)
+        while end < len(shown) and shown[end].id in built:
+            end += 1
+        return [built[s.id] for s in shown[start:end]]
+
+    def build_more(self, generation: int) -> None:
+        """The next slice of rows, unless the list was drawn again meanwhile (a filter, a mark)."""
+        table = self.query_one(LineTable)
+        if generation != self.generation or table.row_count >= len(self.shown):
+            return
+        table.append_rows(self.ready_rows(table.row_count))
+        if table.row_count < len(self.shown):
+            self.set_timer(1 / 60, lambda: self.build_more(generation))  # a frame goes out between slices
 
     @on(Input.Changed, "#filter")
     def filter_changed(self) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from rich.console import Console
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -124,6 +125,8 @@ class LineTable(ScrollView, can_focus=True):
         """Each row's first line (after the header), and one past the last row's last line."""
         self._strips: dict[tuple[int, int, str], list[Strip]] = {}
         """Rendered lines by (row, width, under the cursor); row -1 is the header."""
+        self._styles: dict[tuple[str, bool], Style] = {}
+        """Each kind of row's colours, with and without the cursor, until the next restyle."""
 
     # --- content --------------------------------------------------------------------------
 
@@ -147,6 +150,16 @@ class LineTable(ScrollView, can_focus=True):
         self.virtual_size = Size(width, self.header.height + starts[-1])
         row = self.cursor_row if cursor is None else cursor
         self.cursor_row = max(0, min(row, len(self.rows) - 1))
+        self.refresh()
+
+    def append_rows(self, rows: list[tuple[list, int | None]]) -> None:
+        """More rows after the last; the lines already drawn stay drawn."""
+        starts = self.starts
+        for cells, height in rows:
+            row = self._row(cells, height)
+            self.rows.append(row)
+            starts.append(starts[-1] + row.height)
+        self.virtual_size = Size(self.virtual_size.width, self.header.height + starts[-1])
         self.refresh()
 
     def _row(self, cells: list, height: int | None) -> Row:
@@ -220,6 +233,7 @@ class LineTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()  # a theme or focus change recolours every line
+        self._styles.clear()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -232,6 +246,16 @@ class LineTable(ScrollView, can_focus=True):
         index = bisect_right(self.starts, line) - 1
         return self._lines(index)[line - self.starts[index]].crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
+    def _style(self, kind: str, cursor: bool) -> Style:
+        """A row's colours, worked out once per restyle: the cursor's over its stripe's, as DataTable does."""
+        style = self._styles.get((kind, cursor))
+        if style is None:
+            style = self.rich_style + self.get_component_rich_style(f"line-table--{kind}")
+            if cursor:
+                style += self.get_component_rich_style("line-table--cursor")
+            self._styles[kind, cursor] = style
+        return style
+
     def _lines(self, index: int) -> list[Strip]:
         """Row index drawn (-1: the header), from the cache while nothing about it changed."""
         cursor = index == self.cursor_row
@@ -242,16 +266,12 @@ class LineTable(ScrollView, can_focus=True):
         return strips
 
     def _render_row(self, index: int, cursor: bool) -> list[Strip]:
-        # The cursor row keeps its stripe's colour under the cursor's, as DataTable's does.
-        style = self.get_component_rich_style
         if index < 0:
-            row, base = self.header, style("line-table--header")
+            row, kind = self.header, "header"
         else:
             row = self.rows[index]
-            base = style("line-table--odd-row" if not self.zebra_stripes or index % 2 else "line-table--even-row")
-            if cursor:
-                base += style("line-table--cursor")
-        base = self.rich_style + base
+            kind = "odd-row" if not self.zebra_stripes or index % 2 else "even-row"
+        base = self._style(kind, cursor)
         columns = [cell_lines(c, w) for c, w in zip(row.cells, self.widths)]
         total = sum(w + 2 * PADDING for w in self.widths)
         width = max(total, self.scrollable_content_region.width)
