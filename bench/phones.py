@@ -91,28 +91,42 @@ async def run_phones(spec: dict, on_room=None, on_voted=None) -> dict:
 
 
 class KeyTimer:
-    """Arrow keys to the card grid, each timed from the key event to the first frame that shows
-    the cursor moved (App._display wrapped, as bench/startup.py does), with no idle waits."""
+    """Arrow keys to the card grid, each timed from the key event to the first frame that shows the
+    cursor moved, with no idle waits: App._display (where a finished frame goes to the terminal) is
+    wrapped to note when the cursor is first drawn where the key sent it."""
 
     def __init__(self, app):
-        from startup import FrameWatch
         from workshop.tui.widgets.cards_grid import CardsGrid
 
         self.app = app
-        self.watch = FrameWatch(app)
         self.grid = app.screen.query_one(CardsGrid)
         self.rng = random.Random(12)
+        self.target: int | None = None  # the column the cursor must be drawn in
+        self.drawn = asyncio.Event()
+        self.drawn_at = 0.0
+        display = app._display
+
+        def timed_display(screen, renderable) -> None:
+            display(screen, renderable)
+            if self.target is not None and renderable is not None and not app._batch_count:
+                now = time.perf_counter()
+                if self.grid.cursor_coordinate.column == self.target:
+                    self.target, self.drawn_at = None, now
+                    self.drawn.set()
+
+        app._display = timed_display
 
     async def press(self, right: bool) -> float:
         from textual import events
 
-        target = 2 if right else 1  # the cursor starts on the first score (column 1)
-        self.watch.arm(lambda: self.grid.cursor_coordinate.column == target)
+        self.drawn.clear()
+        self.target = 2 if right else 1  # the cursor starts on the first score (column 1)
         key = events.Key("right" if right else "left", None)
         key.set_sender(self.app)
         start = time.perf_counter()
         self.app._driver.send_message(key)
-        return (await self.watch.wait() - start) * 1000
+        await asyncio.wait_for(self.drawn.wait(), 30)
+        return (self.drawn_at - start) * 1000
 
     async def run(self, ms: list[float], count: int | None = None) -> None:
         """Press until cancelled (or count times), a key every 20 to 60 ms, as a person moves about."""
