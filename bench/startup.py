@@ -1,40 +1,33 @@
-"""Benchmark: `workshop run` to its first Vote frame against a minimal Textual app, plus reveal and gap view.
+"""Benchmark: `workshop run` to its first Vote frame against a minimal Textual app, and its peak
+memory; then reveal, next principle and gap view inside the app (bench/tui_steps.py).
 
-Startup. Both programs are started the same way, in the same run, alternating, each in a fresh
-pseudo-terminal of 120x36 (TERM=xterm-256color, COLORTERM=truecolor) with the same interpreter:
+Startup. Both programs are started the same way, in the same run, alternating, with the same
+interpreter, and each is timed from just before `subprocess.Popen` to its first frame showing its
+marker text:
 
 - product:  `workshop --db TMP run SESSION` on a session made from sessions/demo.yaml (so it
             opens straight on the Vote screen), until "1 of 10" is drawn;
 - baseline: a script whose App shows one Static and exits after its first refresh, until its
             marker text is drawn.
 
-The clock starts just before `subprocess.Popen` and stops when the marker text arrives on the
-pty's master side, read with `select` (no polling interval): that is the moment a terminal would
-receive the frame. Then ctrl+q is sent and the output drained until the process exits. One
-warm-up run of each is not counted. Both get a private bytecode cache (PYTHONPYCACHEPREFIX in
-the temp dir, PYTHONDONTWRITEBYTECODE unset) that the warm-up fills: an installed program runs
-from compiled bytecode, and the checkout is left untouched. `--via tmux` makes the same
-comparison in tmux instead (a new window per start, `capture-pane` polled every 5 ms for the
-marker), which adds the same polling latency and tmux's own drawing to both sides: a cross-check.
+In a pty (`--via pty`, the default): a fresh pseudo-terminal of 120x36 (TERM=xterm-256color,
+COLORTERM=truecolor); the clock stops when the marker arrives on the pty's master side, read with
+`select` (no polling interval): the moment a terminal would receive the frame. Then ctrl+q is
+sent and the output drained until the process exits; its peak resident memory (ru_maxrss from
+wait4) is the memory row. Headless (always, after the pty runs): the same two programs under
+Textual's headless driver (TEXTUAL_DRIVER, COLUMNS=120, LINES=36), through a small launcher that
+writes one byte to a pipe when the first frame holding the marker is composed: start-up without
+any terminal's drawing. `--via tmux` replaces the pty with a new tmux window per start,
+`capture-pane` polled every 5 ms: a cross-check.
 
-In the app. `App.run_test` (headless, in this process) on a 120x36 screen:
+One warm-up run of each is not counted. Both get a private bytecode cache (PYTHONPYCACHEPREFIX in
+the temp dir, PYTHONDONTWRITEBYTECODE unset) that the warm-up fills: an installed program runs from
+compiled bytecode, and the checkout is left untouched.
 
-- reveal: principle 1 of the demo plan holding 200 card ballots; `screen.action_reveal()`, then
-          the first frame whose screen shows "mean" (undone with `action_reopen()` between repeats);
-- gap:    a 60-principle session holding 2,400 ballots (20 per group per principle), standing on
-          principle 1; `screen.action_gap()`, then the first frame of the gap view with its 60 rows
-          (closed again with `action_back()` between repeats).
-
-"action" is the action method alone (reveal: database, analytics and building the results
-widgets; gap: only pushing the screen, whose on_mount does the work). "to frame" adds everything
-up to the screen's compositor handing over the first frame that shows the result. That frame is
-caught by wrapping `App._display`, so none of Pilot's idle waits (`pilot.pause()` sleeps in 20 ms
-steps until the process looks idle) is counted. Headless, the driver then skips turning the frame
-into escape codes, a few milliseconds in a real terminal. For comparison, "via pilot.press" is
-the step as a test does it, `await pilot.press(key)` until the result shows: idle waits included.
-
-Goals: startup within 1.5x of the minimal app; reveal and gap view under 50 ms to the frame.
-It prints medians and PASS/MISS, and always exits 0: it reports, it does not test.
+Goals (issue 12): start-up within 1.3x of the minimal app, pty and headless; peak memory within
+1.3x; reveal under 40 ms, next principle under 30 ms, gap view under 50 ms to the frame. It prints
+our figure, the baseline's, the ratio, the goal and PASS/MISS with min / median / max, and always
+exits 0: it reports, it does not test.
 
     .venv/bin/python bench/startup.py                 # 10 startups each, 20 in-app repeats
     .venv/bin/python bench/startup.py --repeat 3      # a quick look
@@ -61,17 +54,17 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from workshop.inputs.catalogue import default_catalogue
-from workshop.inputs.plan import load_plan, parse_plan
+from tui_steps import HEIGHT, REPO, TIMEOUT, WIDTH, measure_in_app, report_in_app
+
+from workshop.inputs.plan import load_plan
 from workshop.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
 WORKSHOP = Path(sys.executable).parent / "workshop"
-WIDTH, HEIGHT = 120, 36
-RATIO_GOAL = 1.5
-IN_APP_GOAL_MS = 50.0
-TIMEOUT = 20.0
+RATIO_GOAL = 1.3
+MEMORY_GOAL = 1.3
 ENV = {"TERM": "xterm-256color", "COLORTERM": "truecolor", "PYTHONDONTWRITEBYTECODE": ""}  # + PYTHONPYCACHEPREFIX
+HEADLESS_ENV = {"TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver",
+                "COLUMNS": str(WIDTH), "LINES": str(HEIGHT)}
 
 WORKSHOP_MARKER = "1 of 10"
 MINIMAL_MARKER = "minimal-app-first-frame"
@@ -89,6 +82,32 @@ class Minimal(App):
 
 
 Minimal().run()
+'''
+# Runs a program (a script, or a console script's module:function) and writes one byte to the pipe
+# BENCH_FRAME_FD when a composed frame first holds the marker; then asks the app to exit.
+LAUNCHER = '''import os, runpy, sys
+from textual.app import App
+
+marker, target, *argv = sys.argv[1:]
+original = App._display
+
+
+def display(self, screen, renderable):
+    original(self, screen, renderable)
+    if renderable is not None and getattr(App, "_seen", None) is None:
+        if marker in "\\n".join(strip.text for strip in screen._compositor.render_strips()):
+            App._seen = True
+            os.write(int(os.environ["BENCH_FRAME_FD"]), b"!")
+            self.exit()
+
+
+App._display = display
+sys.argv = [target, *argv]
+if ":" in target:
+    module, _, function = target.partition(":")
+    getattr(__import__(module, fromlist=[function]), function)()
+else:
+    runpy.run_path(target, run_name="__main__")
 '''
 
 
@@ -122,18 +141,45 @@ def time_in_pty(argv: list[str], marker: str, cwd: Path) -> float:
                 elapsed = time.perf_counter() - start
         os.write(master, b"\x11")  # ctrl+q
         deadline = time.monotonic() + 5
-        while proc.poll() is None and time.monotonic() < deadline:  # drain so it can finish writing
+        while time.monotonic() < deadline:  # drain so it can finish writing; wait4 gives its peak memory
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                return elapsed, usage.ru_maxrss * 1024
             if select.select([master], [], [], 0.05)[0]:
                 try:
                     os.read(master, 1 << 16)
                 except OSError:
-                    break
-        return elapsed
+                    time.sleep(0.01)
+        return elapsed, None
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+
+
+def time_headless(launcher: Path, argv: list[str], marker: str, cwd: Path) -> tuple[float, None]:
+    """Seconds from starting argv under Textual's headless driver to its first frame with the marker."""
+    read, write = os.pipe()
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(launcher), marker, *argv], cwd=cwd, pass_fds=(write,),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=os.environ | ENV | HEADLESS_ENV | {"BENCH_FRAME_FD": str(write)})
+    os.close(write)
+    try:
+        ready, _, _ = select.select([read], [], [], TIMEOUT)
+        if not ready or not os.read(read, 1):
+            proc.kill()
+            raise RuntimeError(f"{argv[0]}: no {marker!r} headless; {proc.communicate()[1][-400:]!r}")
+        elapsed = time.perf_counter() - start
+        proc.communicate(timeout=TIMEOUT)
+        return elapsed, None
     finally:
         if proc.poll() is None:
             proc.kill()
-        proc.wait()
-        os.close(master)
+            proc.wait()
+        os.close(read)
 
 
 class TmuxRunner:
@@ -147,7 +193,7 @@ class TmuxRunner:
         self.socket = subprocess.run([*self.base, "display-message", "-p", "#{socket_path}"],
                                      check=False, capture_output=True, text=True).stdout.strip()
 
-    def __call__(self, argv: list[str], marker: str, cwd: Path) -> float:
+    def __call__(self, argv: list[str], marker: str, cwd: Path) -> tuple[float, None]:
         name = f"w{uuid.uuid4().hex[:6]}"
         command = shlex.join(argv)
         start = time.perf_counter()
@@ -158,7 +204,7 @@ class TmuxRunner:
                 text = subprocess.run([*self.base, "capture-pane", "-p", "-J", "-t", name],
                                       check=False, capture_output=True, text=True).stdout
                 if marker in text:
-                    return time.perf_counter() - start
+                    return time.perf_counter() - start, None
                 if time.perf_counter() - start > TIMEOUT:
                     raise RuntimeError(f"{argv[0]}: no {marker!r} within {TIMEOUT:.0f} s in tmux")
                 time.sleep(0.005)
@@ -171,229 +217,77 @@ class TmuxRunner:
             Path(self.socket).unlink(missing_ok=True)
 
 
-def measure_startup(repeat: int, via: str, tmp: Path) -> dict[str, list[float]]:
+def measure_startup(repeat: int, via: str, tmp: Path) -> dict[str, dict[str, list[float]]]:
+    """{"pty" (or "tmux"), "headless", "memory"} -> {"workshop", "minimal"} -> one figure per run."""
     db = tmp / "startup.db"
     with Store(db) as store:
         session = store.start_session(*load_plan(REPO / "sessions" / "demo.yaml"))
     script = tmp / "minimal_app.py"
     script.write_text(MINIMAL_APP, encoding="utf-8")
+    launcher = tmp / "launcher.py"
+    launcher.write_text(LAUNCHER, encoding="utf-8")
     ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
-    runs = {
+    programs = {
         "workshop": ([str(WORKSHOP), "--db", str(db), "run", session.id], WORKSHOP_MARKER),
         "minimal": ([sys.executable, str(script)], MINIMAL_MARKER),
     }
-    runner: Callable[[list[str], str, Path], float]
-    runner = TmuxRunner() if via == "tmux" else time_in_pty
-    times: dict[str, list[float]] = {name: [] for name in runs}
+    headless = {"workshop": ["workshop.cli:cli", "--db", str(db), "run", session.id], "minimal": [str(script)]}
+    terminal: Callable[[list[str], str, Path], tuple[float, int | None]]
+    terminal = TmuxRunner() if via == "tmux" else time_in_pty
+    out: dict[str, dict[str, list[float]]] = {k: {"workshop": [], "minimal": []} for k in (via, "headless", "memory")}
     try:
         for i in range(repeat + 1):  # the first round warms caches and is not counted
-            for name, (argv, marker) in (runs.items() if i % 2 else reversed(runs.items())):
-                elapsed = runner(argv, marker, REPO)
+            for name, (argv, marker) in (programs.items() if i % 2 else reversed(programs.items())):
+                elapsed, peak = terminal(argv, marker, REPO)
+                headless_elapsed, _ = time_headless(launcher, headless[name], marker, REPO)
                 if i:
-                    times[name].append(elapsed)
+                    out[via][name].append(elapsed)
+                    out["headless"][name].append(headless_elapsed)
+                    if peak is not None:
+                        out["memory"][name].append(peak)
     finally:
-        if isinstance(runner, TmuxRunner):
-            runner.close()
-    return times
-
-
-# --- in the app ---------------------------------------------------------------------------------
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-class FrameWatch:
-    """Wraps App._display: the time of the first frame, after arm(), that satisfies a condition."""
-
-    def __init__(self, app):
-        self.app = app
-        self.condition: Callable[[], bool] | None = None
-        self.hit: float | None = None
-        self.event = asyncio.Event()
-        original = app._display
-
-        def display(screen, renderable) -> None:
-            original(screen, renderable)
-            if renderable is None or self.condition is None or app._batch_count:
-                return
-            now = time.perf_counter()  # taken before the check, which is not part of the frame
-            if self.condition():
-                self.hit, self.condition = now, None
-                self.event.set()
-
-        app._display = display
-
-    def arm(self, condition: Callable[[], bool]) -> None:
-        self.hit, self.condition = None, condition
-        self.event.clear()
-
-    async def wait(self) -> float:
-        await asyncio.wait_for(self.event.wait(), TIMEOUT)
-        return self.hit
-
-
-def reveal_session(db: Path, ballots: int) -> str:
-    plan, text = load_plan(REPO / "sessions" / "demo.yaml")
-    with Store(db) as store:
-        session = store.start_session(plan, text)
-        first = plan.principles[0].id
-        store.set_principle_state(session.id, first, "open")
-        points = [*plan.scale.points, None]
-        cells = [(g.id, p) for g in plan.groups for p in points]
-        for k, (group, score) in enumerate(cells):  # spread the ballots over every cell
-            count = ballots // len(cells) + (1 if k < ballots % len(cells) else 0)
-            store.set_card_count(session.id, first, group, score, count)
-        assert sum(store.ballot_counts(session.id, first).values()) == ballots
-    return session.id
-
-
-def gap_session(db: Path, principles: int, per_group: int) -> str:
-    ids = [p.id for p in default_catalogue().principles[:principles]]
-    text = f"""title: Bench gap view
-date: 2026-12-03
-locality: Benchton
-groups: [council, vcs]
-anonymous: true
-scale: {{min: 1, max: 5, dont_know: true}}
-principles: {{ids: [{", ".join(ids)}]}}
-modes: [cards]
-"""
-    plan = parse_plan(text, "bench-gap.yaml")
-    with Store(db) as store:
-        session = store.start_session(plan, text)
-        for n, pid in enumerate(ids):
-            store.set_principle_state(session.id, pid, "open")
-            for g, group in enumerate(plan.groups):
-                for k in range(per_group):  # a spread of scores that differs by group and principle
-                    score = None if (k + n) % 17 == 0 else 1 + (k * 7 + n * 3 + g * 2) % 5
-                    store.record_ballot(session.id, pid, group.id, score)
-            if n:
-                store.set_principle_state(session.id, pid, "closed")
-    return session.id
-
-
-async def time_step(app, pilot, watch: FrameWatch, act: Callable[[], object], shown: Callable[[], bool],
-                    undo: Callable[[], object], undone: Callable[[], bool], key: str, repeat: int) -> dict:
-    """Time act() and act() to its first frame where shown(); then the same via pilot.press(key)."""
-    action, frame, pressed = [], [], []
-    for i in range(repeat + 1):
-        await pilot.pause()
-        watch.arm(shown)
-        start = time.perf_counter()
-        act()
-        after_action = time.perf_counter()
-        at_frame = await watch.wait()
-        if i:  # the first round is a warm-up
-            action.append(after_action - start)
-            frame.append(at_frame - start)
-        watch.arm(undone)
-        undo()
-        await watch.wait()
-    for i in range(max(3, repeat // 4) + 1):
-        await pilot.pause()
-        start = time.perf_counter()
-        await pilot.press(key)
-        for _ in range(200):
-            if shown():
-                break
-            await pilot.pause()
-        if i:
-            pressed.append(time.perf_counter() - start)
-        watch.arm(undone)
-        undo()
-        await watch.wait()
-    return {"action": action, "frame": frame, "press": pressed}
-
-
-async def measure_in_app(repeat: int, tmp: Path, ballots: int, principles: int, per_group: int) -> dict:
-    from workshop.tui.app import WorkshopApp
-    from workshop.tui.screens.gap import GapScreen
-    from workshop.tui.screens.vote import VoteScreen
-
-    out = {}
-    db = tmp / "reveal.db"
-    sid = reveal_session(db, ballots)
-    app = WorkshopApp(Store(db), session_id=sid, sessions_dir=REPO / "sessions")
-    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
-        watch = FrameWatch(app)
-        while not isinstance(app.screen, VoteScreen):
-            await pilot.pause()
-
-        def revealed() -> bool:
-            return "mean" in screen_text(app)
-
-        def open_again() -> bool:
-            return "VOTING OPEN" in screen_text(app) and "mean" not in screen_text(app)
-
-        out["reveal"] = await time_step(app, pilot, watch, lambda: app.screen.action_reveal(), revealed,
-                                        lambda: app.screen.action_reopen(), open_again, "r", repeat)
-    app.store.close()
-
-    db = tmp / "gap.db"
-    sid = gap_session(db, principles, per_group)
-    app = WorkshopApp(Store(db), session_id=sid, sessions_dir=REPO / "sessions")
-    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
-        watch = FrameWatch(app)
-        while not isinstance(app.screen, VoteScreen):
-            await pilot.pause()
-        vote = app.screen
-
-        def gap_shown() -> bool:
-            if not isinstance(app.screen, GapScreen):
-                return False
-            table = app.screen.query_one("#gap-table")
-            return table.row_count == principles and "Gap view" in screen_text(app)
-
-        def back_on_vote() -> bool:
-            return app.screen is vote and f"1 of {principles}" in screen_text(app)
-
-        out["gap view"] = await time_step(app, pilot, watch, lambda: app.screen.action_gap(), gap_shown,
-                                          lambda: app.screen.action_back(), back_on_vote, "g", repeat)
-    app.store.close()
+        if isinstance(terminal, TmuxRunner):
+            terminal.close()
     return out
 
 
 # --- report -------------------------------------------------------------------------------------
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:8.1f} ms"
+def spread(values: list[float], scale: float, unit: str) -> str:
+    """median, then (min .. max), in the unit given."""
+    shown = [v * scale for v in values]
+    return f"{statistics.median(shown):8.1f} {unit}  ({min(shown):.1f} .. {max(shown):.1f})"
 
 
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
+def report_startup(startup: dict[str, dict[str, list[float]]], args) -> None:
+    rows = [(args.via, f"start to first frame, {args.via}", 1000, "ms", RATIO_GOAL),
+            ("headless", "start to first frame, headless", 1000, "ms", RATIO_GOAL),
+            ("memory", f"peak memory (RSS), {args.via}", 1 / (1 << 20), "MB", MEMORY_GOAL)]
+    print(f"\nworkshop run SESSION against a minimal Textual app, {args.repeat} runs each, alternating: "
+          "median (min .. max)")
+    print(f"  {'row':40} {'workshop run':>30} {'minimal app':>30} {'ratio':>8}  goal")
+    for kind, what, scale, unit, goal in rows:
+        work, base = startup[kind]["workshop"], startup[kind]["minimal"]
+        if not work or not base:
+            print(f"  {what:40} {'not measured':>30}")
+            continue
+        ratio = statistics.median(work) / statistics.median(base)
+        print(f"  {what:40} {spread(work, scale, unit):>30} {spread(base, scale, unit):>30} "
+              f"{ratio:7.2f}x  <= {goal:.1f}x {'PASS' if ratio <= goal else 'MISS'}")
 
 
-def report(startup: dict[str, list[float]] | None, in_app: dict, args) -> None:
+def report(startup: dict | None, in_app: dict, args) -> None:
+    print(f"\nload average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     if startup:
         report_startup(startup, args)
-    print(f"\nIn the app (run_test, headless, {WIDTH}x{HEIGHT}), median of {args.in_app_repeat}")
-    print(f"  {'step':34} {'action':>11} {'to frame':>11} {'via pilot.press':>16}   goal (to frame)")
-    for name, label in (("reveal", f"reveal, {args.ballots} ballots (r)"),
-                        ("gap view", f"gap view, {args.principles} principles (g)")):
-        t = in_app[name]
-        frame = statistics.median(t["frame"])
-        print(f"  {label:34} {ms(statistics.median(t['action']))} {ms(frame)} "
-              f"{ms(statistics.median(t['press'])):>16}   < {IN_APP_GOAL_MS:.0f} ms   "
-              f"{verdict(frame * 1000 < IN_APP_GOAL_MS)}")
-    print("\nAbsolute times swing on a shared machine; compare the ratio and the to-frame times across commits.")
-
-
-def report_startup(startup: dict[str, list[float]], args) -> None:
-    work, base = statistics.median(startup["workshop"]), statistics.median(startup["minimal"])
-    ratio = work / base
-    print(f"\nStartup to first frame, {args.via}, median of {args.repeat} (min .. max)")
-    print(f"  {'workshop run SESSION -> Vote screen':40} {ms(work)}   "
-          f"({ms(min(startup['workshop'])).strip()} .. {ms(max(startup['workshop'])).strip()})")
-    print(f"  {'minimal Textual app -> first frame':40} {ms(base)}   "
-          f"({ms(min(startup['minimal'])).strip()} .. {ms(max(startup['minimal'])).strip()})")
-    print(f"  {'ratio':40} {ratio:8.2f} x     goal <= {RATIO_GOAL:.1f} x   {verdict(ratio <= RATIO_GOAL)}")
+    report_in_app(in_app, args)
+    print("\nAbsolute times swing on a shared machine; compare the ratios and the to-frame times across commits.")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=10, help="startups of each program (default 10)")
-    parser.add_argument("--in-app-repeat", type=int, default=20, help="reveals and gap views (default 20)")
+    parser.add_argument("--in-app-repeat", type=int, default=20, help="reveals, next principles and gap views (default 20)")
     parser.add_argument("--via", choices=["pty", "tmux"], default="pty", help="how startup is watched")
     parser.add_argument("--ballots", type=int, default=200, help="ballots on the revealed principle")
     parser.add_argument("--principles", type=int, default=60, help="principles in the gap-view session")
@@ -410,7 +304,7 @@ def main() -> None:
         if not args.skip_startup:
             print(f"timing {args.repeat} startups of each (and one warm-up) via {args.via} ...", file=sys.stderr)
             startup = measure_startup(args.repeat, args.via, tmp)
-        print(f"timing {args.in_app_repeat} reveals and gap views in the app ...", file=sys.stderr)
+        print(f"timing {args.in_app_repeat} reveals, next principles and gap views in the app ...", file=sys.stderr)
         in_app = asyncio.run(measure_in_app(args.in_app_repeat, tmp, args.ballots, args.principles, args.per_group))
     report(startup, in_app, args)
 

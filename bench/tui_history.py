@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import history  # noqa: E402  (the bench folder's own modules)
-from startup import HEIGHT, REPO, WIDTH, FrameWatch, screen_text  # noqa: E402
+from tui_steps import HEIGHT, REPO, WIDTH, FrameWatch, screen_text  # noqa: E402
 
 from workshop.inputs.plan import load_plan  # noqa: E402
 from workshop.store import Store  # noqa: E402
