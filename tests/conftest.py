@@ -28,7 +28,7 @@ locality: Southvale
 groups: [council, vcs]
 anonymous: false
 scale: {min: 1, max: 5, dont_know: true}
-principles: {ids: [council-sustains-grant-programmes, council-and-vcs-have-open-frank-dialogue]}
+principles: {ids: [council-sustains-grant-programmes, council-is-frank-with-vcs]}
 modes: [roster]
 roster:
   - {name: A. Patel, group: council}

@@ -145,7 +145,7 @@ def test_retired_ids_resolve_to_their_replacements(cat):
     live = {p.id for p in cat.principles}
     split = [p for p in cat.retired if p.replaced_by]
     into_facts = [p for p in cat.retired if p.became_fact]
-    assert len(split) == 5 and len(into_facts) == 2
+    assert len(split) == 7 and len(into_facts) == 2
     assert set(split) | set(into_facts) == set(cat.retired)
     for old in split:
         assert old.retired and len(old.replaced_by) >= 2, old.id

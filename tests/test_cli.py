@@ -65,7 +65,7 @@ def test_import_then_show_json_gives_numbers_worked_out_by_hand(runner, db_path)
     assert pressures["groups"]["vcs"]["mean"] == 1.667
     assert (pressures["gap"], pressures["flags"]) == (None, ["thin"])
 
-    untouched = by_id["council-and-vcs-have-open-frank-dialogue"]
+    untouched = by_id["council-is-frank-with-vcs"]
     assert untouched["groups"]["vcs"]["n"] == 0 and untouched["gap"] is None
 
 

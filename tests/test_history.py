@@ -98,7 +98,7 @@ def points(out: str, start: str) -> list[tuple[str, str]]:
 
 
 # A spring session in between that asked only two principles: grants and open dialogue.
-SPRING_PRINCIPLES = "  ids: [council-sustains-grant-programmes, council-and-vcs-have-open-frank-dialogue]\n"
+SPRING_PRINCIPLES = "  ids: [council-sustains-grant-programmes, council-is-frank-with-vcs]\n"
 SPRING_VOTES = "participant,group,principle,score\n" + "".join(
     f",{group},council-sustains-grant-programmes,{score}\n" for group, score in
     [("council", 5), ("council", 5), ("council", 5), ("vcs", 2), ("vcs", 2), ("vcs", 2)])
@@ -133,7 +133,7 @@ def test_trend_points_line_up_with_the_sessions(runner, db_path, with_spring):
     assert [(pt["asked"], pt["gap"]) for pt in grants] == [(True, 0.167), (True, -3.0), (True, -1.0)]
     assert [pt["means"]["council"] for pt in grants] == [4.333, 5.0, 3.0]
     # Open dialogue: asked every time, never voted on.
-    dialogue = by_id["council-and-vcs-have-open-frank-dialogue"]["points"]
+    dialogue = by_id["council-is-frank-with-vcs"]["points"]
     assert [(pt["asked"], pt["gap"]) for pt in dialogue] == [(True, None)] * 3
 
     out = invoke(runner, db_path, "trend", "Northshire").stdout
@@ -143,7 +143,7 @@ def test_trend_points_line_up_with_the_sessions(runner, db_path, with_spring):
     # where there is no gap, the same mark as the values: · not asked, – asked but no gap to show.
     assert points(out, "The council accepts the right") == list(zip(dates, ["−2.3", "·", "−0.7", "▂·▄"]))
     assert points(out, "The council keeps giving grants") == list(zip(dates, ["+0.2", "−3.0", "−1.0", "▅▂▄"]))
-    assert points(out, "The council and the VCS talk") == list(zip(dates, ["–", "–", "–", "–––"]))
+    assert points(out, "The council is open and frank") == list(zip(dates, ["–", "–", "–", "–––"]))
 
 
 def test_trend_tells_apart_sessions_on_the_same_day(runner, db_path, tmp_path, two_years):

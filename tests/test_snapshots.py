@@ -31,7 +31,7 @@ principles:
     - council-involves-vcs-in-budget-decisions
     - vcs-understands-council-pressures
     - council-sustains-grant-programmes
-    - council-and-vcs-have-open-frank-dialogue
+    - council-is-frank-with-vcs
     - vcs-bodies-show-they-speak-for-members
 modes: [cards]
 """
@@ -44,7 +44,7 @@ locality: Eastmoor
 groups: [council, vcs]
 anonymous: false
 scale: {min: 1, max: 5, dont_know: true}
-principles: {ids: [council-sustains-grant-programmes, council-and-vcs-have-open-frank-dialogue]}
+principles: {ids: [council-sustains-grant-programmes, council-is-frank-with-vcs]}
 modes: [roster]
 roster:
   - {name: A. Patel, group: council}

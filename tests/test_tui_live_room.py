@@ -26,7 +26,7 @@ groups: [council, vcs, health]
 anonymous: true
 min_group_size: 3
 scale: {min: 1, max: 5, dont_know: true}
-principles: {ids: [council-sustains-grant-programmes, council-and-vcs-have-open-frank-dialogue]}
+principles: {ids: [council-sustains-grant-programmes, council-is-frank-with-vcs]}
 modes: [cards]
 """
 
@@ -375,7 +375,7 @@ async def test_a_burst_straight_after_a_lands_in_the_note(db_path, demo):
 
 async def test_a_principle_only_one_side_can_judge_says_so(db_path):
     text = THREE_GROUPS.replace("groups: [council, vcs, health]", "groups: [council, vcs]").replace(
-        "principles: {ids: [council-sustains-grant-programmes, council-and-vcs-have-open-frank-dialogue]}",
+        "principles: {ids: [council-sustains-grant-programmes, council-is-frank-with-vcs]}",
         "principles: {ids: [vcs-national-bodies-carry-local-messages, council-sustains-grant-programmes]}")
     plan = parse_plan(text)
     app = make_app(db_path, plan=(plan, text))
