@@ -195,3 +195,21 @@ async def test_the_lobby_shows_the_facts_and_asks_the_room_about_unchecked_ones(
         question = default_catalogue().fact("capital-challenge-fund").question
         assert f"The area {question} No" in text
         assert f"{COMPACT_QUESTION} Not checked: ask the room" in text
+
+
+async def test_the_vote_screen_says_who_can_answer(db_path, tmp_path):
+    from conftest import make_app, screen_text, wait_for
+    from workshop.inputs.plan import load_plan
+    from workshop.tui.screens.vote import VoteScreen
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(HEAD + "principles: {ids: [vcs-considers-mergers-honestly, council-sustains-grant-programmes]}\n",
+                    encoding="utf-8")
+    app = make_app(db_path, plan=load_plan(path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, VoteScreen))
+        assert "about the VCS  ·  for VCS to answer" in screen_text(app)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: "2 of 2" in screen_text(app))
+        assert "to answer" not in screen_text(app)

@@ -9,8 +9,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ...model import Plan, Principle
-
-ADDRESSED = {"council": "the council", "vcs": "the VCS", "both": "both sides"}
+from ...wording import about, answered_by
 
 
 class PrincipleCard(Vertical):
@@ -34,12 +33,10 @@ class PrincipleCard(Vertical):
     def show_principle(self, principle: Principle) -> None:
         self.principle = principle
         meta = Text(self.plan.theme_title(principle.theme).upper(), style="bold")
-        meta.append(f"  ·  about {ADDRESSED.get(principle.addressed_to, principle.addressed_to)}")
-        who = principle.who_can_answer
-        if who:
+        meta.append(f"  ·  {about(principle)}")
+        if principle.who_can_answer:
             # Only one side can see this from where it sits: the room knows whose ratings to read.
-            name = self.plan.group_names.get(who) or ADDRESSED.get(who, who)
-            meta.append(f"  ·  for {name} to answer", style="bold")
+            meta.append(f"  ·  {answered_by(principle, self.plan.group_names)}", style="bold")
         self.query_one("#meta", Static).update(meta)
         self.query_one("#statement", Static).update(principle.statement)
         self._show_source()
