@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import dataclasses
 import datetime as dt
 import math
@@ -18,14 +20,21 @@ from workshop.analytics import (
     SPLIT,
     THIN,
     compare,
-    group_stats,
     pairs,
     results,
+    stats_from_tally,
 )
 from workshop.model import Ballot, Group, Plan, Principle, Scale
 from workshop.wording import result_gap_words
 
 FIVE = Scale(1, 5)
+
+
+def group_stats(group, scores, scale, min_group_size=1):
+    """One group's statistics from its scores as listed (None: don't know), through the tally results use."""
+    return stats_from_tally(group, Counter(scores), scale, min_group_size)
+
+
 ELEVEN = Scale(0, 10, {0: "Not at all", 10: "Completely"})
 P1 = Principle("p1", "The council listens.", "voice", "council")
 P2 = Principle("p2", "The VCS speaks up.", "voice", "vcs")

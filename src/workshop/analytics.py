@@ -48,14 +48,6 @@ class PrincipleResult:
     pair: tuple[str, ...] = ()  # the two compared groups (the plan's first two by default)
 
 
-def group_stats(group: str, scores: Iterable[int | None], scale: Scale, min_group_size: int = 1) -> GroupStats:
-    """Statistics of one group's ballots on one principle; None scores are don't knows."""
-    tally: dict[int | None, int] = {}
-    for s in scores:
-        tally[s] = tally.get(s, 0) + 1
-    return stats_from_tally(group, tally, scale, min_group_size)
-
-
 def mean_from_tally(tally: dict[int | None, int], scale: Scale, min_group_size: int = 1) -> float | None:
     """A group's mean from its score counts, or None with no scores or too few to show (don't knows never count)."""
     n = total = 0
