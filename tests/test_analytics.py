@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import dataclasses
 import datetime as dt
 import math
+from collections import Counter
 
 import pytest
 from hypothesis import given
