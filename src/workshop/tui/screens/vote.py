@@ -199,9 +199,11 @@ class VoteScreen(BallotEntry, ExplainsKeys, Screen):
     def show_results(self) -> None:
         panel = self.query_one(ResultsPanel)
         panel.display = self.live.revealed
-        # Only the two widgets the reveal hides are restyled, not every node on the screen.
+        # Once revealed the bars carry the scale's words and the counts, so the scale line and the big
+        # counts go: hidden inline, and handed back to the stylesheet (which hides the big counts on a
+        # short screen) on reopening. No class changes, so no node on the screen is restyled.
         for hidden in (self.query_one(ScaleLine), self.query_one(BigCounts)):
-            hidden.set_class(self.live.revealed, "-revealed")
+            hidden.styles.display = "none" if self.live.revealed else None
         if self.live.revealed:
             panel.show(self.live.result(), self.live.notes(), self.live.actions(),
                        choose_pair=len(self.live.groups) > 2)
