@@ -12,7 +12,8 @@
 
 "action" is the action method alone; "to frame" adds everything up to the screen's compositor
 handing over the first frame that shows the result, caught by wrapping `App._display`, so none of
-Pilot's idle waits is counted. "via pilot.press" is the step as a test does it, idle waits included.
+Pilot's idle waits is counted; "CPU to frame" is this process's CPU time over the same span (less
+swayed by other programs on a shared machine, but it counts the worker threads too). "via pilot.press" is the step as a test does it, idle waits included.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class FrameWatch:
         self.app = app
         self.condition: Callable[[], bool] | None = None
         self.hit: float | None = None
+        self.hit_cpu: float | None = None  # this process's CPU clock at that frame
         self.event = asyncio.Event()
         original = app._display
 
@@ -51,9 +53,9 @@ class FrameWatch:
             original(screen, renderable)
             if renderable is None or self.condition is None or app._batch_count:
                 return
-            now = time.perf_counter()  # taken before the check, which is not part of the frame
+            now, cpu = time.perf_counter(), time.process_time()  # before the check, not part of the frame
             if self.condition():
-                self.hit, self.condition = now, None
+                self.hit, self.hit_cpu, self.condition = now, cpu, None
                 self.event.set()
 
         app._display = display
@@ -110,17 +112,18 @@ modes: [cards]
 async def time_step(app, pilot, watch: FrameWatch, act: Callable[[], object], shown: Callable[[], bool],
                     undo: Callable[[], object], undone: Callable[[], bool], key: str, repeat: int) -> dict:
     """Time act() and act() to its first frame where shown(); then the same via pilot.press(key)."""
-    action, frame, pressed = [], [], []
+    action, frame, cpu, pressed = [], [], [], []
     for i in range(repeat + 1):
         await pilot.pause()
         watch.arm(shown)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         act()
         after_action = time.perf_counter()
         at_frame = await watch.wait()
         if i:  # the first round is a warm-up
             action.append(after_action - start)
             frame.append(at_frame - start)
+            cpu.append(watch.hit_cpu - start_cpu)
         watch.arm(undone)
         undo()
         await watch.wait()
@@ -137,7 +140,7 @@ async def time_step(app, pilot, watch: FrameWatch, act: Callable[[], object], sh
         watch.arm(undone)
         undo()
         await watch.wait()
-    return {"action": action, "frame": frame, "press": pressed}
+    return {"action": action, "frame": frame, "cpu": cpu, "press": pressed}
 
 
 async def measure_in_app(repeat: int, tmp: Path, ballots: int, principles: int, per_group: int) -> dict:
@@ -214,10 +217,12 @@ def report_in_app(in_app: dict, args) -> None:
               "gap view": f"gap view, {args.principles} principles (g)"}
     print(f"\nIn the app (run_test, headless, {WIDTH}x{HEIGHT}), {args.in_app_repeat} runs; "
           "min / median / max in ms")
-    print(f"  {'step':34} {'action':>20} {'to frame':>20} {'via pilot.press':>22}   goal (to frame)")
+    print(f"  {'step':34} {'action':>20} {'to frame':>20} {'CPU to frame':>20} {'via pilot.press':>22}   "
+          "goal (to frame)")
     for name, label in labels.items():
         t = in_app[name]
         frame = statistics.median(t["frame"]) * 1000
         goal = STEP_GOALS_MS[name]
-        print(f"  {label:34} {spread(t['action']):>20} {spread(t['frame']):>20} {spread(t['press']):>22}   "
+        print(f"  {label:34} {spread(t['action']):>20} {spread(t['frame']):>20} {spread(t['cpu']):>20} "
+              f"{spread(t['press']):>22}   "
               f"< {goal:.0f} ms  {'PASS' if frame < goal else 'MISS'}")

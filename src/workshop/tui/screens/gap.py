@@ -135,7 +135,7 @@ class GapScreen(Screen[int | None]):
 
     def on_resize(self) -> None:
         # The principle column takes what the others leave: redraw only when the width changed.
-        if self.filled_width is not None and self.size.width != self.filled_width:
+        if self.filled_width is not None and self.app.size.width != self.filled_width:
             self.fill()
 
     def fill(self) -> None:
@@ -146,7 +146,7 @@ class GapScreen(Screen[int | None]):
         self.rows = []
         columns = self.columns()
         rows: list[tuple[list, None]] = []
-        self.filled_width = self.size.width
+        self.filled_width = self.app.size.width  # the width the columns were worked out for
         states = self.states
         noted = self.noted()
         for number_, r in sort_results(self.results, self.sort):

@@ -48,6 +48,8 @@ _MEASURE = Console(width=1000, color_system=None)  # wrapping needs no terminal,
 class Row:
     cells: list
     height: int
+    lines: list[list[Text]] | None = None
+    """Each cell broken into lines, once it has been (for its height, or when first drawn)."""
 
 
 class LineTable(ScrollView, can_focus=True):
@@ -163,16 +165,10 @@ class LineTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _row(self, cells: list, height: int | None) -> Row:
-        if height is None:
-            height = max([len(cell_lines(c, w)) for c, w in zip(cells, self.widths)] + [1])
-        return Row(list(cells), height)
-
-    def update_row(self, index: int, cells: list) -> None:
-        """New cells for one row of the same height (a mark set or cleared)."""
-        self.rows[index] = Row(list(cells), self.rows[index].height)
-        for key in [k for k in self._strips if k[0] == index]:
-            del self._strips[key]
-        self.refresh()
+        if height is not None:
+            return Row(list(cells), height)
+        lines = [cell_lines(c, w) for c, w in zip(cells, self.widths)]
+        return Row(list(cells), max([len(cell) for cell in lines] + [1]), lines)
 
     # --- the cursor -----------------------------------------------------------------------
 
@@ -183,9 +179,6 @@ class LineTable(ScrollView, can_focus=True):
         self.refresh()
         if self.rows:
             self.scroll_to_cursor()
-
-    def move_cursor(self, *, row: int, animate: bool = False) -> None:
-        self.cursor_row = row
 
     def scroll_to_cursor(self) -> None:
         top, bottom = self.starts[self.cursor_row], self.starts[self.cursor_row + 1]
@@ -239,12 +232,16 @@ class LineTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = self.scroll_offset
         if y < self.header.height:
-            return self._lines(-1)[y].crop_extend(scroll_x, scroll_x + width, self.rich_style)
-        line = y - self.header.height + scroll_y
-        if line >= self.starts[-1]:
-            return Strip.blank(width, self.rich_style)  # below the last row
-        index = bisect_right(self.starts, line) - 1
-        return self._lines(index)[line - self.starts[index]].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+            strip = self._lines(-1, width)[y]
+        else:
+            line = y - self.header.height + scroll_y
+            if line >= self.starts[-1]:
+                return Strip.blank(width, self.rich_style)  # below the last row
+            index = bisect_right(self.starts, line) - 1
+            strip = self._lines(index, width)[line - self.starts[index]]
+        if scroll_x == 0 and strip.cell_length == width:
+            return strip  # the usual case: no new strip per line drawn
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def _style(self, kind: str, cursor: bool) -> Style:
         """A row's colours, worked out once per restyle: the cursor's over its stripe's, as DataTable does."""
@@ -256,25 +253,28 @@ class LineTable(ScrollView, can_focus=True):
             self._styles[kind, cursor] = style
         return style
 
-    def _lines(self, index: int) -> list[Strip]:
-        """Row index drawn (-1: the header), from the cache while nothing about it changed."""
+    def _lines(self, index: int, width: int) -> list[Strip]:
+        """Row index drawn (-1: the header) at least width cells wide, from the cache while nothing
+        about it changed."""
         cursor = index == self.cursor_row
-        key = (index, self.size.width, cursor)
+        key = (index, width, cursor)
         strips = self._strips.get(key)
         if strips is None:
-            strips = self._strips[key] = self._render_row(index, cursor)
+            strips = self._strips[key] = self._render_row(index, cursor, width)
         return strips
 
-    def _render_row(self, index: int, cursor: bool) -> list[Strip]:
+    def _render_row(self, index: int, cursor: bool, width: int) -> list[Strip]:
         if index < 0:
             row, kind = self.header, "header"
         else:
             row = self.rows[index]
             kind = "odd-row" if not self.zebra_stripes or index % 2 else "even-row"
         base = self._style(kind, cursor)
-        columns = [cell_lines(c, w) for c, w in zip(row.cells, self.widths)]
+        if row.lines is None:
+            row.lines = [cell_lines(c, w) for c, w in zip(row.cells, self.widths)]
+        columns = row.lines
         total = sum(w + 2 * PADDING for w in self.widths)
-        width = max(total, self.scrollable_content_region.width)
+        width = max(total, width)
         pad = " " * PADDING
         strips = []
         for n in range(row.height):
@@ -284,8 +284,7 @@ class LineTable(ScrollView, can_focus=True):
                 line.append(pad)
                 line.append_text(piece)
                 line.append(" " * max(0, w - piece.cell_len) + pad)
+            line.append(" " * (width - total))  # a row's colours run to the table's edge
             # The row's colours go under every segment (Text.render alone drops a Text's own style).
-            segments = Segment.apply_style(line.render(self.app.console), style=base)
-            # A row's colours run to the table's edge, past its last column.
-            strips.append(Strip(segments, total).extend_cell_length(width, base).simplify())
+            strips.append(Strip(Segment.apply_style(line.render(self.app.console), style=base), width))
         return strips
