@@ -1,4 +1,7 @@
-"""The session as an Excel workbook: Summary (with a chart of the gaps), Ballots, Notes, Actions, Sources, Session."""
+"""The session as an Excel workbook: Summary, Chart (the gaps), Ballots, Notes, Actions, Sources, Session.
+
+Every sheet is laid out to read and print as it is, in Excel or LibreOffice: see _Sheet.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
+from textwrap import wrap
 
 import xlsxwriter
 
@@ -38,15 +42,47 @@ def _time(stamp: str) -> dt.datetime | str:
     return value
 
 
+# Spreadsheets do not refit the height of a row a library wrote, so each row is given the height its
+# wrapped text needs, estimated from the column width. A width of w holds about 1.2 w characters of
+# body text in Calibri 11 (Excel) and in the fonts LibreOffice falls back on; wrapping at w characters
+# leaves a margin for wide letters, so a row is never too short (at worst a little tall).
+LINE_HEIGHT = 15  # points per line of 11-point text
+PADDING = 2  # characters beside the longest value
+TIGHTEST = 5  # the narrowest column, so a header of short words stays readable
+PORTRAIT_PIXELS = 700  # the width of an A4 portrait page inside the margins, at 96 dpi
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines text takes wrapped in a column of this width."""
+    chars = max(int(width), 1)
+    return sum(len(wrap(part, chars, break_long_words=True, break_on_hyphens=True)) or 1
+               for part in text.split("\n"))
+
+
+def _value_text(value, fmt: str | None) -> str:
+    """A number as the sheet shows it, to measure its width."""
+    if fmt in ("mean", "gap"):
+        return f"{value:+.1f}"
+    return str(value)
+
+
 class _Sheet:
-    """A worksheet with a frozen, filtered header row and typed cell writers."""
+    """A worksheet laid out for reading and printing.
+
+    columns: (title, widest) pairs; a column is as wide as its longest value or its header's longest
+    word, up to widest, and wraps beyond it. The header row is frozen, filtered and printed on every
+    page; a page is A4 landscape, the whole width on one page, as many pages tall as it needs.
+    """
 
     def __init__(self, book, name: str, columns: list[tuple[str, float]], formats: dict):
         self.ws = book.add_worksheet(name)
         self.f = formats
-        for col, (title, width) in enumerate(columns):
+        self.titles = [title for title, _ in columns]
+        self.widest = [widest for _, widest in columns]
+        self.widths = [max([TIGHTEST] + [len(w) + PADDING for w in title.split()]) for title in self.titles]
+        self.cells: list[tuple[int, int, str]] = []
+        for col, title in enumerate(self.titles):
             self.ws.write_string(0, col, title, formats["header"])
-            self.ws.set_column(col, col, width, formats["wrap"] if width >= 40 else None)
         self.ws.freeze_panes(1, 0)
         self.columns = len(columns)
         self.row = 0
@@ -55,42 +91,78 @@ class _Sheet:
         self.row += 1
         return self.row
 
+    def _measure(self, row: int, col: int, shown: str) -> None:
+        longest = max((len(line) for line in shown.split("\n")), default=0)
+        self.widths[col] = min(max(self.widths[col], longest + PADDING), self.widest[col])
+        self.cells.append((row, col, shown))
+
     def text(self, row: int, col: int, value) -> None:
         # write_string, never write(): a note starting with '=' must stay text, not become a formula.
         if value is None or value == "":
-            self.ws.write_blank(row, col, None)
+            self.ws.write_blank(row, col, None, self.f["text"])
         else:
-            self.ws.write_string(row, col, str(value))
+            self.ws.write_string(row, col, str(value), self.f["text"])
+            self._measure(row, col, str(value))
 
     def num(self, row: int, col: int, value, fmt: str | None = None) -> None:
         if value is None:
-            self.ws.write_blank(row, col, None)
+            self.ws.write_blank(row, col, None, self.f["text"])
         else:
-            self.ws.write_number(row, col, value, self.f.get(fmt))
+            self.ws.write_number(row, col, value, self.f[fmt or "number"])
+            self._measure(row, col, _value_text(value, fmt))
 
     def time(self, row: int, col: int, stamp: str) -> None:
         value = _time(stamp)
         if isinstance(value, dt.datetime):
             self.ws.write_datetime(row, col, value, self.f["time"])
+            self._measure(row, col, "0000-00-00 00:00:00")
         else:
             self.text(row, col, value)
+
+    def date(self, row: int, col: int, value: dt.datetime) -> None:
+        self.ws.write_datetime(row, col, value, self.f["date"])
+        self._measure(row, col, "0000-00-00")
 
     def too_few(self, row: int, col: int) -> None:
         self.ws.write_blank(row, col, None, self.f["suppressed"])
         self.ws.write_comment(row, col, TOO_FEW)
 
     def finish(self) -> None:
+        """Set the widths and the heights from what was written, and how the sheet prints."""
+        for col, width in enumerate(self.widths):
+            self.ws.set_column(col, col, width)
+        lines = {0: max(_lines(t, w) for t, w in zip(self.titles, self.widths))}
+        for row, col, shown in self.cells:
+            lines[row] = max(lines.get(row, 1), _lines(shown, self.widths[col]))
+        for row, count in lines.items():
+            if count > 1:
+                self.ws.set_row(row, LINE_HEIGHT * count + 3)
         if self.row:
             self.ws.autofilter(0, 0, self.row, self.columns - 1)
+        # A column is about 7 pixels a unit plus 5; a sheet narrower than a portrait page prints portrait.
+        _print_setup(self.ws, landscape=sum(7 * w + 5 for w in self.widths) > PORTRAIT_PIXELS)
+        self.ws.repeat_rows(0)
+        self.ws.fit_to_pages(1, 0)
+
+
+def _print_setup(ws, *, landscape: bool = True) -> None:
+    ws.set_paper(9)  # A4
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_footer("&L&A&Rpage &P of &N")
 
 
 def _summary(book, record, formats) -> None:
     plan = record.plan
     pair = pair_label(pair_of(record), plan.group_names)
-    columns = [("number", 8), ("id", 28), ("theme", 22), ("statement", 60)]
+    # Ids are whole on one line (the longest catalogue id fits); statements and notes wrap.
+    columns = [("number", 8), ("id", 48), ("theme", 18), ("statement", 52)]
     for g in plan.groups:
         columns += [(f"{g.name} mean", 12), (f"{g.name} n", 9), (f"{g.name} don't know", 12)]
-    columns += [(f"gap ({pair})", 14), ("flags", 22), ("note", 30)]
+    columns += [(f"gap ({pair})", 12), ("flags", 18), ("note", 30)]
     sheet = _Sheet(book, "Summary", columns, formats)
     gap_col = 4 + 3 * len(plan.groups)
     for i, r in enumerate(record.results, 1):
@@ -117,33 +189,44 @@ def _summary(book, record, formats) -> None:
         sheet.text(row, gap_col + 2, "; ".join(x for x in notes if x))
     sheet.finish()
 
-    if record.results:
-        last = len(record.results)
-        span = plan.scale.range
-        chart = book.add_chart({"type": "bar"})
-        chart.add_series({
-            "name": _chart_text(f"Gap ({pair})"),
-            "categories": ["Summary", 1, 0, last, 0],
-            "values": ["Summary", 1, gap_col, last, gap_col],
-            "fill": {"color": "#1f5f99"},
-            "invert_if_negative": False,
-            "data_labels": {"value": True, "num_format": "+0.0;-0.0;0.0"},
-        })
-        chart.set_title({"name": _chart_text(f"Gap per principle: {pair}")})
-        chart.set_x_axis({"min": -span, "max": span, "major_unit": 1, "num_format": "+0;-0;0",
-                          "major_gridlines": {"visible": True, "line": {"color": "#d9d9d9"}}})
-        # Principle 1 at the top, as in the table; labels stay at the left edge whatever the sign.
-        chart.set_y_axis({"reverse": True, "name": "principle", "label_position": "low"})
-        chart.set_legend({"none": True})
-        chart.set_size({"width": 620, "height": max(320, 70 + 22 * last)})
-        sheet.ws.insert_chart(1, gap_col + 4, chart)
+
+def _chart(book, record, formats) -> None:
+    """The gaps as a bar chart on a sheet of its own, sized and set to print on one A4 page."""
+    plan = record.plan
+    pair = pair_label(pair_of(record), plan.group_names)
+    last = len(record.results)
+    gap_col = 4 + 3 * len(plan.groups)
+    span = plan.scale.range
+    ws = book.add_worksheet("Chart")
+    ws.write_string(0, 0, f"Gap per principle ({pair}): the numbers are the Summary sheet's", formats["title"])
+    chart = book.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": _chart_text(f"Gap ({pair})"),
+        "categories": ["Summary", 1, 0, last, 0],
+        "values": ["Summary", 1, gap_col, last, gap_col],
+        "fill": {"color": "#1f5f99"},
+        "invert_if_negative": False,
+        "data_labels": {"value": True, "num_format": "+0.0;-0.0;0.0"},
+    })
+    chart.set_title({"name": _chart_text(f"Gap per principle: {pair}")})
+    chart.set_x_axis({"min": -span, "max": span, "major_unit": 1, "num_format": "+0;-0;0",
+                      "major_gridlines": {"visible": True, "line": {"color": "#d9d9d9"}}})
+    # Principle 1 at the top, as in the table, every number written; labels at the left edge whatever the sign.
+    chart.set_y_axis({"reverse": True, "name": "principle", "label_position": "low", "interval_unit": 1})
+    chart.set_legend({"none": True})
+    # About an A4 portrait page at 96 dpi inside the margins; printing fits it to exactly one page.
+    chart.set_size({"width": 700, "height": 960})
+    ws.insert_chart(1, 0, chart, {"object_position": 3})
+    _print_setup(ws, landscape=False)
+    ws.fit_to_pages(1, 1)
+    ws.print_area(0, 0, 50, 11)
 
 
 def _ballots(book, record, formats) -> None:
     plan = record.plan
     nums = numbers(plan)
     names = {g.id: g.name for g in plan.groups}
-    columns = [("number", 8), ("principle", 34), ("group", 12), ("score", 8)]
+    columns = [("number", 8), ("principle", 48), ("group", 12), ("score", 8)]
     if not plan.anonymous:  # time and mode could point to a person in an anonymous session
         columns += [("mode", 9), ("time (UTC)", 20), ("participant", 24)]
     sheet = _Sheet(book, "Ballots", columns, formats)
@@ -165,7 +248,7 @@ def _ballots(book, record, formats) -> None:
 
 def _notes(book, record, formats) -> None:
     nums = numbers(record.plan)
-    sheet = _Sheet(book, "Notes", [("number", 8), ("principle", 34), ("note", 80), ("time (UTC)", 20)], formats)
+    sheet = _Sheet(book, "Notes", [("number", 8), ("principle", 48), ("note", 80), ("time (UTC)", 20)], formats)
     for n in record.notes:
         row = sheet.next_row()
         sheet.num(row, 0, nums.get(n.principle_id or ""))
@@ -177,7 +260,7 @@ def _notes(book, record, formats) -> None:
 
 def _actions(book, record, formats) -> None:
     nums = numbers(record.plan)
-    columns = [("number", 8), ("principle", 34), ("action", 60), ("owner", 20), ("due", 12), ("status", 12),
+    columns = [("number", 8), ("principle", 48), ("action", 60), ("owner", 20), ("due", 12), ("status", 12),
                ("status note", 30), ("created (UTC)", 20)]
     sheet = _Sheet(book, "Actions", columns, formats)
     for act in record.actions:
@@ -187,7 +270,7 @@ def _actions(book, record, formats) -> None:
         sheet.text(row, 2, act.text)
         sheet.text(row, 3, act.owner)
         try:
-            sheet.ws.write_datetime(row, 4, dt.datetime.fromisoformat(act.due), formats["date"])
+            sheet.date(row, 4, dt.datetime.fromisoformat(act.due))
         except (TypeError, ValueError):
             sheet.text(row, 4, act.due)  # a due date in words ("spring") stays as written
         sheet.text(row, 5, act.status)
@@ -198,7 +281,7 @@ def _actions(book, record, formats) -> None:
 
 def _sources(book, record, formats) -> None:
     """Where each principle comes from: one row per source, the text's title beside the verbatim quote."""
-    columns = [("number", 8), ("principle", 34), ("source", 40), ("quote", 70), ("file", 26)]
+    columns = [("number", 8), ("principle", 48), ("source", 40), ("quote", 70), ("file", 26)]
     sheet = _Sheet(book, "Sources", columns, formats)
     for i, p in enumerate(record.plan.principles, 1):
         for src in p.sources:
@@ -214,7 +297,7 @@ def _sources(book, record, formats) -> None:
 def _about(book, record, formats) -> None:
     ws = book.add_worksheet("Session")
     ws.set_column(0, 0, 16)
-    ws.set_column(1, 1, 90, formats["wrap"])
+    ws.set_column(1, 1, 90, formats["text"])
     ws.write_string(0, 0, record.plan.title, formats["title"])
     rows = details(record) + [("Who took part", "\n".join(turnout_text(t) for t in turnout(record)))]
     if record.plan.facts:
@@ -223,6 +306,10 @@ def _about(book, record, formats) -> None:
     for i, (label, value) in enumerate(rows, 2):
         ws.write_string(i, 0, label, formats["header"])
         ws.write_string(i, 1, value)
+        if _lines(value, 88) > 1:
+            ws.set_row(i, LINE_HEIGHT * _lines(value, 88) + 3)
+    _print_setup(ws, landscape=False)
+    ws.fit_to_pages(1, 0)
 
 
 def write(record, path: Path) -> None:
@@ -234,15 +321,18 @@ def write(record, path: Path) -> None:
     formats = {
         "header": book.add_format({"bold": True, "bg_color": "#e8eef5", "bottom": 1, "text_wrap": True,
                                    "valign": "top"}),
-        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-        "mean": book.add_format({"num_format": MEAN_FORMAT}),
-        "gap": book.add_format({"num_format": GAP_FORMAT}),
-        "time": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
-        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-        "suppressed": book.add_format({"bg_color": "#f2f2f2"}),
+        "text": book.add_format({"text_wrap": True, "valign": "top"}),
+        "number": book.add_format({"valign": "top"}),
+        "mean": book.add_format({"num_format": MEAN_FORMAT, "valign": "top"}),
+        "gap": book.add_format({"num_format": GAP_FORMAT, "valign": "top"}),
+        "time": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss", "valign": "top"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
+        "suppressed": book.add_format({"bg_color": "#f2f2f2", "valign": "top"}),
         "title": book.add_format({"bold": True, "font_size": 14}),
     }
     _summary(book, record, formats)
+    if record.results:
+        _chart(book, record, formats)
     _ballots(book, record, formats)
     _notes(book, record, formats)
     _actions(book, record, formats)
