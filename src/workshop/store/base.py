@@ -11,17 +11,20 @@ import platformdirs
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x574B5348  # "WKSH": marks a file as a workshop database
+PUBLISHED_APPLICATION_ID = 0x574B5042  # "WKPB": a results-only copy for a board, never opened as a database
 ENV_VAR = "WORKSHOP_DB"
 ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (i, l, o, 0, 1)
 STATES = ("pending", "open", "closed")
 # The migrations this version knows, by name (schema.py defines them and checks this list at import).
 # Kept here so that commands that only read can check a file's schema without importing sqlite-utils.
 KNOWN_MIGRATIONS = frozenset({"m001_initial", "m002_settings", "m003_session_counts", "m004_room_and_join",
-                              "m005_plan_source", "m006_unlinkable_ballots", "m007_tally_index"})
+                              "m005_plan_source", "m006_unlinkable_ballots", "m007_tally_index",
+                              "m008_summary_too_few"})
 SCHEMA_VERSION = len(KNOWN_MIGRATIONS)
-# Migrations that only make reads faster (an index): a command that only reads opens a file that
-# lacks them as it is, rather than asking for 'workshop upgrade' first. The next write adds them.
-SPEED_ONLY = frozenset({"m007_tally_index"})
+# Migrations that change nothing workshop itself reads (an index that makes reads faster, a view
+# meant for people): a command that only reads opens a file that lacks them as it is, rather than
+# asking for 'workshop upgrade' first. The next write adds them.
+SPEED_ONLY = frozenset({"m007_tally_index", "m008_summary_too_few"})
 
 
 class StoreError(Exception):

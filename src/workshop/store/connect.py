@@ -12,7 +12,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from .base import APPLICATION_ID, SQLITE_MAGIC, NoDatabase, StoreError
+from .base import APPLICATION_ID, PUBLISHED_APPLICATION_ID, SQLITE_MAGIC, NoDatabase, StoreError
 from .base import KNOWN_MIGRATIONS, SCHEMA_VERSION, SPEED_ONLY
 
 CHOOSE = "choose another file with --db"
@@ -55,6 +55,10 @@ def _check_header(path: Path) -> None:
     page_size = int.from_bytes(header[16:18], "big")
     if page_size not in {1} | {2 ** n for n in range(9, 16)} or header[21:24] != b"\x40\x20\x20":
         raise damaged(path, "its header is not an SQLite header")
+    if int.from_bytes(header[68:72], "big") == PUBLISHED_APPLICATION_ID:
+        raise StoreError(f"{path}: a copy published for a partnership board ('workshop publish'): results "
+                         "only, no ballots, so workshop does not open it as a database; open it with Datasette "
+                         "or any SQLite tool, and give the facilitator's database with --db")
     if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
         # The header alone says so: nothing of another program's file is opened as a database.
         raise StoreError(f"{path}: an SQLite database from another program; workshop leaves it untouched. "

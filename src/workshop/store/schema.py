@@ -389,6 +389,43 @@ def m007_tally_index(db: Database) -> None:
     )
 
 
+
+@migrations()
+def m008_summary_too_few(db: Database) -> None:
+    """principle_summary, the view meant for people opening the file, applies "too few to show":
+    a group with fewer scores than its session's min_group_size shows its counts but no mean,
+    lowest or highest, as `workshop show` does. Opened in Datasette or an SQLite browser it no
+    longer gives away the scores of a group of two in an anonymous session."""
+    db.executescript(
+        """
+        DROP VIEW principle_summary;
+        CREATE VIEW principle_summary AS
+        WITH cell AS (
+            SELECT sp.session_id, s.title AS session_title, s.date, sp.position, g.position AS group_position,
+                   sp.principle_id, sp.statement, g.group_id, g.name AS group_name,
+                   COUNT(b.participant_id) AS ballots,
+                   COUNT(b.score) AS scores,
+                   COUNT(CASE WHEN b.dont_know = 1 THEN 1 END) AS dont_know,
+                   COUNT(b.score) >= MAX(s.min_group_size, 1) AS enough,
+                   AVG(b.score) AS mean, MIN(b.score) AS lowest, MAX(b.score) AS highest
+            FROM session_principles sp
+            JOIN sessions s ON s.id = sp.session_id
+            JOIN session_groups g ON g.session_id = sp.session_id
+            LEFT JOIN ballots b ON b.session_id = sp.session_id AND b.principle_id = sp.principle_id
+                 AND b.group_id = g.group_id
+            GROUP BY sp.session_id, sp.principle_id, g.group_id
+        )
+        SELECT session_id, session_title, date, position + 1 AS number, principle_id, statement,
+               group_id, group_name, ballots, scores, dont_know,
+               CASE WHEN enough THEN ROUND(mean, 3) END AS mean,
+               CASE WHEN enough THEN lowest END AS lowest,
+               CASE WHEN enough THEN highest END AS highest,
+               CASE WHEN scores > 0 AND NOT enough THEN 'too few to show' END AS note
+        FROM cell
+        ORDER BY date, session_id, position, group_position;
+        """
+    )
+
 # base.py names them too, for the read-only path that never imports sqlite-utils: the two must agree.
 if {m.name for m in migrations._migrations} != KNOWN_MIGRATIONS:
     raise RuntimeError("store/base.py KNOWN_MIGRATIONS must list every migration in store/schema.py")
