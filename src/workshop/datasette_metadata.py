@@ -12,6 +12,8 @@ import yaml
 
 TEMPLATE = "datasette-metadata.yaml"
 TEMPLATE_NAME = "workshop"  # the database's key in the template
+PUBLISHED = "published_copy"  # the template's part for a copy made by `workshop publish`
+PUBLISHED_NAME = "board"  # that part's database key
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
 
@@ -27,12 +29,20 @@ def metadata(database: str, *, raw: bool = False) -> dict[str, Any]:
     SQL off, so a board sees only what the queries show; raw=True opens everything.
     """
     data = copy.deepcopy(_template())
+    data.pop(PUBLISHED)
     db = data["databases"].pop(TEMPLATE_NAME)
     if raw:
         db.pop("allow_sql", None)
         for table in db["tables"].values():
             table.pop("allow", None)
     data["databases"][database] = db
+    return data
+
+
+def published_metadata(database: str) -> dict[str, Any]:
+    """The metadata for a published copy that Datasette calls `database`: everything in it is open."""
+    data = copy.deepcopy(_template()[PUBLISHED])
+    data["databases"] = {database: data["databases"].pop(PUBLISHED_NAME)}
     return data
 
 
