@@ -47,6 +47,7 @@ def matches(summary: SessionSummary, words: str) -> bool:
 
 
 class HistoryScreen(Screen):
+    AUTO_FOCUS = "#history"  # the list, where on_mount puts it: not the filter first (a restyle each)
     BINDINGS = [
         Binding("enter", "open", "Open", priority=True, id="history.open"),
         Binding("space", "mark", "Mark for compare", show=True, id="history.mark"),

@@ -86,6 +86,9 @@ class VoteScreen(BallotEntry, ExplainsKeys, Screen):
         if "roster" in self.modes and not live.plan.roster:
             self.modes.remove("roster")
         self.entry = self.modes[0] if self.modes else "cards"
+        # The first focus goes where the keys will (refresh_entry), not to the scrolling body first:
+        # each move of the focus restyles the widget it leaves, and the body holds the whole screen.
+        self.AUTO_FOCUS = "#body" if live.revealed else "#cards" if self.entry == "cards" else "#roster"
         self.private = False
         # Where and when n was pressed once before the reveal: a second n moves on only soon after,
         # on the same principle with the same ballots in.
