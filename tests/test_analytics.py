@@ -158,7 +158,7 @@ def test_the_gap_can_be_between_any_pair():
     assert pairs(plan) == [("council", "vcs"), ("council", "health"), ("vcs", "health")]
     suppressed = make_plan(groups=("council", "vcs", "health"), min_group_size=2)
     r = results(suppressed, votes, pair=("vcs", "health"))[0]
-    assert r.gap is None and result_gap_words(r, NAMES) == "No gap: Health partners has too few scores to show"
+    assert r.gap is None and result_gap_words(r, NAMES) == "No gap: Health partners have too few scores to show"
     r = results(suppressed, ballots("p1", "council", [4, 4]), pair=("council", "health"))[0]
     assert result_gap_words(r, NAMES) == "No gap: no scores from Health partners yet"
 

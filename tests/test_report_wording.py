@@ -277,3 +277,35 @@ def test_the_phone_page_rounds_a_revealed_mean_as_the_reports_do():
     words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", view_html(View(plan, principle, 1, False, "", result)))).split())
     assert "Mean 3.3 from 4 scores" in words and "Mean 1.3 from 4 scores" in words  # 3.25 and 1.25
     assert "VCS rates this 2.0 lower than Council" in words
+
+
+# --- no gap: the compared pair, and only it -------------------------------------------------
+
+@pytest.mark.parametrize("pair, counts, said", [
+    # The issue's case: Council and Health partners both have too few, the gap is Council's and VCS's.
+    (("council", "vcs"), (2, 5, 2), "No gap: Council has too few scores to show"),
+    (("council", "vcs"), (2, 2, 2), "No gap: Council and VCS have too few scores to show"),
+    (("council", "vcs"), (5, 5, 2), "VCS rates this 2.0 lower than Council"),
+    (("vcs", "health"), (2, 5, 2), "No gap: Health partners have too few scores to show"),
+    (("vcs", "health"), (2, 5, 5), "Health partners rate this 1.0 higher than VCS"),
+    (("council", "health"), (5, 2, 0), "No gap: no scores from Health partners yet"),
+])
+def test_a_missing_gap_names_only_the_compared_pair_in_the_report(pair, counts, said, tmp_path):
+    """Council scores 4, VCS 2, Health partners 3; a result needs three scores; the plan's first two are compared."""
+    names = {"council": "council", "vcs": "vcs", "health": "{id: health, name: Health partners}"}
+    order = list(pair) + [g for g in names if g not in pair]
+    plan = parse_plan(f"title: T\ndate: 2026-11-05\ngroups: [{', '.join(names[g] for g in order)}]\n"
+                      "anonymous: true\nmin_group_size: 3\nscale: {min: 1, max: 5}\n"
+                      "principles: {ids: [council-is-frank-with-vcs]}\nmodes: [cards]\n")
+    votes = [Ballot("council-is-frank-with-vcs", g, score) for g, n, score in zip(
+        ("council", "vcs", "health"), counts, (4, 2, 3)) for _ in range(n)]
+    with Store(tmp_path / "w.db") as store:
+        record = load_record(store, store.import_ballots(plan, "", votes).id)
+    page = Page(export(record, "html", tmp_path / "r.html").read_text())
+    chart = " ".join(" ".join(w for label, words in page.charts.items() if label.startswith("Gap per principle")
+                              for w in words).split())
+    # The principle's page, and the gap chart where it has words instead of a bar.
+    for shown in (page.words, chart) if said.startswith("No gap") else (page.words,):
+        assert said in shown
+        left_out = "Health partners" if "health" not in pair else "VCS" if "vcs" not in pair else "Council"
+        assert f"{left_out} has" not in shown and f"{left_out} have" not in shown

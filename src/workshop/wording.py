@@ -76,12 +76,14 @@ def gap_words(first_mean: float | None, second_mean: float | None, first: str, s
 
 
 def rates(name: str) -> str:
-    """'rates' after a group's name, or 'rate' after a plural one: 'Health partners rate this'.
+    """'rates' after a group's name, or 'rate' after a plural one: 'Health partners rate this'."""
+    return "rate" if _plural(name) else "rates"
 
-    A name whose last word ends in s is plural, unless that word is an acronym (VCS, NHS).
-    """
+
+def _plural(name: str) -> bool:
+    """A group's name read as plural: its last word ends in s and is not an acronym (VCS, NHS)."""
     last = name.split()[-1] if name.split() else name
-    return "rate" if last.endswith("s") and not last.isupper() else "rates"
+    return last.endswith("s") and not last.isupper()
 
 
 def result_gap(result) -> float | None:
@@ -102,7 +104,7 @@ def result_gap_words(result, names: dict[str, str]) -> str:
         return gap_words(a.mean, b.mean, first, second)
     hidden = [names.get(s.group, s.group) for s in (a, b) if s.suppressed]
     if hidden:
-        verb = "has" if len(hidden) == 1 else "have"
+        verb = "has" if len(hidden) == 1 and not _plural(hidden[0]) else "have"
         return f"No gap: {' and '.join(hidden)} {verb} too few scores to show"
     empty = [names.get(s.group, s.group) for s in (a, b) if not s.n]
     return f"No gap: no scores from {' or '.join(empty)} yet" if empty else "No gap to show yet"
