@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 PADDING = 1  # blank columns either side of each cell, as DataTable draws them
+_MEASURE = Console(width=1000, color_system=None)  # wrapping needs no terminal, only widths
 
 
 def cell_lines(cell: Text | str, width: int) -> list[Text]:
@@ -41,11 +42,10 @@ def cell_lines(cell: Text | str, width: int) -> list[Text]:
     return lines or [Text()]
 
 
-_MEASURE = Console(width=1000, color_system=None)  # wrapping needs no terminal, only widths
-
-
 @dataclass
 class Row:
+    """One row (or the header): its cells and how many lines it takes."""
+
     cells: list
     height: int
     lines: list[list[Text]] | None = None
@@ -125,7 +125,7 @@ class LineTable(ScrollView, can_focus=True):
         self.rows: list[Row] = []
         self.starts: list[int] = [0]
         """Each row's first line (after the header), and one past the last row's last line."""
-        self._strips: dict[tuple[int, int, str], list[Strip]] = {}
+        self._strips: dict[tuple[int, int, bool], list[Strip]] = {}
         """Rendered lines by (row, width, under the cursor); row -1 is the header."""
         self._styles: dict[tuple[str, bool], Style] = {}
         """Each kind of row's colours, with and without the cursor, until the next restyle."""
@@ -142,17 +142,11 @@ class LineTable(ScrollView, can_focus=True):
         already broken to their widths); otherwise its cells are wrapped to find it."""
         self.widths = [w for _, w in columns]
         self.header = self._row([label for label, _ in columns], None)
-        self.rows = [self._row(cells, height) for cells, height in rows]
-        starts = [0]
-        for row in self.rows:
-            starts.append(starts[-1] + row.height)
-        self.starts = starts
+        self.rows, self.starts = [], [0]
         self._strips.clear()
-        width = sum(w + 2 * PADDING for w in self.widths)
-        self.virtual_size = Size(width, self.header.height + starts[-1])
-        row = self.cursor_row if cursor is None else cursor
-        self.cursor_row = max(0, min(row, len(self.rows) - 1))
-        self.refresh()
+        self.virtual_size = Size(sum(w + 2 * PADDING for w in self.widths), self.header.height)
+        self.append_rows(rows)
+        self.cursor_row = self.cursor_row if cursor is None else cursor  # kept within the rows
 
     def append_rows(self, rows: list[tuple[list, int | None]]) -> None:
         """More rows after the last; the lines already drawn stay drawn."""
