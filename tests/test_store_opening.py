@@ -137,10 +137,10 @@ def _older_database(path: Path, stop_before: str | None = None) -> int:
     migration that changes what is stored (migrations that only add an index do not count)."""
     from sqlite_utils import Database
 
-    from workshop.store.base import SPEED_ONLY
+    from workshop.store.base import NOT_NEEDED_TO_READ
 
     names = [m.name for m in migrations._migrations]
-    stop_before = stop_before or [n for n in names if n not in SPEED_ONLY][-1]
+    stop_before = stop_before or [n for n in names if n not in NOT_NEEDED_TO_READ][-1]
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db = Database(conn)
@@ -173,10 +173,10 @@ def test_a_database_an_older_workshop_wrote_is_not_upgraded_by_reading(runner, d
 def test_a_database_lacking_only_a_faster_index_is_read_as_it_is(runner, db_path):
     """A migration that only adds an index changes nothing a reader sees: list and show read the file
     as it is, unchanged, and the next command that writes adds the index."""
-    from workshop.store.base import SPEED_ONLY
+    from workshop.store.base import NOT_NEEDED_TO_READ
 
-    first_speed_only = next(m.name for m in migrations._migrations if m.name in SPEED_ONLY)
-    older = _older_database(db_path, stop_before=first_speed_only)
+    first_optional = next(m.name for m in migrations._migrations if m.name in NOT_NEEDED_TO_READ)
+    older = _older_database(db_path, stop_before=first_optional)
     before = files(db_path)
     result = invoke(runner, db_path, "list")
     assert result.exit_code == 0 and "no sessions yet" in result.stdout

@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 from .base import APPLICATION_ID, PUBLISHED_APPLICATION_ID, SQLITE_MAGIC, NoDatabase, StoreError
-from .base import KNOWN_MIGRATIONS, SCHEMA_VERSION, SPEED_ONLY
+from .base import KNOWN_MIGRATIONS, SCHEMA_VERSION, NOT_NEEDED_TO_READ
 
 CHOOSE = "choose another file with --db"
 QUICK_CHECK_BYTES = 64 * 1024 * 1024  # files up to this size are checked page by page when opened
@@ -204,7 +204,7 @@ def _check_contents(path: Path, conn: sqlite3.Connection, *, readonly: bool, old
         raise StoreError(f"{path}: written by a newer version of workshop (schema {version}, this one knows "
                          f"{SCHEMA_VERSION}); upgrade workshop to open it")
     missing = KNOWN_MIGRATIONS - applied
-    if readonly and not older_ok and (missing - SPEED_ONLY or version != SCHEMA_VERSION - len(missing)):
+    if readonly and not older_ok and (missing - NOT_NEEDED_TO_READ or version != SCHEMA_VERSION - len(missing)):
         raise StoreError(f"{path}: written by an older workshop (schema {version}, this one uses {SCHEMA_VERSION}); "
                          f"run '{UPGRADE}' once to bring it up to date (commands that only read never change it)")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from .schema_sql import READER_VIEWS_V1, SCALE_TRIGGERS
 from .base import KNOWN_MIGRATIONS, SCHEMA_VERSION  # noqa: F401  (SCHEMA_VERSION re-exported)
 
 migrations = Migrations("workshop")
@@ -125,18 +126,7 @@ def m001_initial(db: Database) -> None:
         );
         CREATE INDEX actions_by_session ON actions (session_id);
 
-        -- A score off the session's scale can never be stored, whoever writes the row.
-        CREATE TRIGGER ballots_on_scale_insert BEFORE INSERT ON ballots
-        WHEN NEW.score IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM sessions s WHERE s.id = NEW.session_id
-            AND NEW.score BETWEEN s.scale_min AND s.scale_max AND NEW.score = CAST(NEW.score AS INTEGER))
-        BEGIN SELECT RAISE(ABORT, 'score off the scale'); END;
-        CREATE TRIGGER ballots_on_scale_update BEFORE UPDATE ON ballots
-        WHEN NEW.score IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM sessions s WHERE s.id = NEW.session_id
-            AND NEW.score BETWEEN s.scale_min AND s.scale_max AND NEW.score = CAST(NEW.score AS INTEGER))
-        BEGIN SELECT RAISE(ABORT, 'score off the scale'); END;
-
+""" + SCALE_TRIGGERS + """
         CREATE TRIGGER ballots_audit_update AFTER UPDATE ON ballots BEGIN
             INSERT INTO ballot_changes (session_id, principle_id, participant_id, group_id,
                 old_score, old_dont_know, new_score, new_dont_know, changed_at)
@@ -150,33 +140,7 @@ def m001_initial(db: Database) -> None:
                 OLD.score, OLD.dont_know, NULL, NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
         END;
 
-        -- For people reading the file in an SQLite browser.
-        CREATE VIEW principle_summary AS
-        SELECT sp.session_id, s.title AS session_title, s.date, sp.position + 1 AS number,
-               sp.principle_id, sp.statement, g.group_id, g.name AS group_name,
-               COUNT(b.participant_id) AS ballots,
-               SUM(b.dont_know = 0) AS scores,
-               SUM(b.dont_know = 1) AS dont_know,
-               ROUND(AVG(b.score), 3) AS mean,
-               MIN(b.score) AS lowest, MAX(b.score) AS highest
-        FROM session_principles sp
-        JOIN sessions s ON s.id = sp.session_id
-        JOIN session_groups g ON g.session_id = sp.session_id
-        LEFT JOIN ballots b ON b.session_id = sp.session_id AND b.principle_id = sp.principle_id
-             AND b.group_id = g.group_id
-        GROUP BY sp.session_id, sp.principle_id, g.group_id
-        ORDER BY s.date, sp.session_id, sp.position, g.position;
-
-        CREATE VIEW ballots_readable AS
-        SELECT s.title AS session_title, s.date, sp.position + 1 AS number, sp.statement,
-               g.name AS group_name,
-               CASE WHEN b.dont_know THEN 'don''t know' ELSE CAST(b.score AS TEXT) END AS answer,
-               b.mode, b.cast_at
-        FROM ballots b
-        JOIN sessions s ON s.id = b.session_id
-        JOIN session_principles sp ON sp.session_id = b.session_id AND sp.principle_id = b.principle_id
-        JOIN session_groups g ON g.session_id = b.session_id AND g.group_id = b.group_id;
-        """
+""" + READER_VIEWS_V1 + """        """
     )
 
 
@@ -310,18 +274,7 @@ def m006_unlinkable_ballots(db: Database) -> None:
 
         DELETE FROM ballot_changes WHERE session_id IN (SELECT id FROM sessions WHERE anonymous = 1);
 
-        -- A score off the session's scale can never be stored, whoever writes the row.
-        CREATE TRIGGER ballots_on_scale_insert BEFORE INSERT ON ballots
-        WHEN NEW.score IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM sessions s WHERE s.id = NEW.session_id
-            AND NEW.score BETWEEN s.scale_min AND s.scale_max AND NEW.score = CAST(NEW.score AS INTEGER))
-        BEGIN SELECT RAISE(ABORT, 'score off the scale'); END;
-        CREATE TRIGGER ballots_on_scale_update BEFORE UPDATE ON ballots
-        WHEN NEW.score IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM sessions s WHERE s.id = NEW.session_id
-            AND NEW.score BETWEEN s.scale_min AND s.scale_max AND NEW.score = CAST(NEW.score AS INTEGER))
-        BEGIN SELECT RAISE(ABORT, 'score off the scale'); END;
-
+""" + SCALE_TRIGGERS + """
         -- Changed and withdrawn votes are kept for named sessions only: in an anonymous one an
         -- ordered trail of changes would put ballots back in the order they were cast.
         CREATE TRIGGER ballots_audit_update AFTER UPDATE ON ballots
@@ -346,33 +299,7 @@ def m006_unlinkable_ballots(db: Database) -> None:
             UPDATE session_counts SET ballots = ballots - 1 WHERE session_id = OLD.session_id;
         END;
 
-        -- For people reading the file in an SQLite browser.
-        CREATE VIEW principle_summary AS
-        SELECT sp.session_id, s.title AS session_title, s.date, sp.position + 1 AS number,
-               sp.principle_id, sp.statement, g.group_id, g.name AS group_name,
-               COUNT(b.participant_id) AS ballots,
-               SUM(b.dont_know = 0) AS scores,
-               SUM(b.dont_know = 1) AS dont_know,
-               ROUND(AVG(b.score), 3) AS mean,
-               MIN(b.score) AS lowest, MAX(b.score) AS highest
-        FROM session_principles sp
-        JOIN sessions s ON s.id = sp.session_id
-        JOIN session_groups g ON g.session_id = sp.session_id
-        LEFT JOIN ballots b ON b.session_id = sp.session_id AND b.principle_id = sp.principle_id
-             AND b.group_id = g.group_id
-        GROUP BY sp.session_id, sp.principle_id, g.group_id
-        ORDER BY s.date, sp.session_id, sp.position, g.position;
-
-        CREATE VIEW ballots_readable AS
-        SELECT s.title AS session_title, s.date, sp.position + 1 AS number, sp.statement,
-               g.name AS group_name,
-               CASE WHEN b.dont_know THEN 'don''t know' ELSE CAST(b.score AS TEXT) END AS answer,
-               b.mode, b.cast_at
-        FROM ballots b
-        JOIN sessions s ON s.id = b.session_id
-        JOIN session_principles sp ON sp.session_id = b.session_id AND sp.principle_id = b.principle_id
-        JOIN session_groups g ON g.session_id = b.session_id AND g.group_id = b.group_id;
-        """
+""" + READER_VIEWS_V1 + """        """
     )
 
 
