@@ -68,7 +68,7 @@ def test_the_round_trip_through_a_stored_session_keeps_the_facts():
 @pytest.mark.parametrize(("text", "expected"), [
     pytest.param(f"principles: {{ids: [{COMPACT}]}}\nfacts:\n  local-compact: no\n",
                  [(5, f"the plan answers no to 'local-compact' ({COMPACT_QUESTION}), so principle '{COMPACT}' cannot "
-                      f"be rated here; leave it out (principles: exclude: [{COMPACT}])")], id="answered-no"),
+                      f"be rated here; leave it out of 'principles' (remove its id, or add it under exclude:)")], id="answered-no"),
     pytest.param("facts:\n  local-compactt: yes\n",
                  [(4, "unknown fact 'local-compactt' (did you mean 'local-compact'?), or give a local one as "
                       "{question: ..., answer: yes}")], id="unknown-fact"),

@@ -39,8 +39,8 @@ def read_facts(r: Reader, node: Node | None, catalogue: Catalogue, principles: t
         answered = next((f for f in facts if f.id == p.needs_fact), None)
         if answered is not None and answered.answer is False:
             r.problem(lines.get(p.needs_fact), f"the plan answers no to '{p.needs_fact}' ({answered.question}), so "
-                                               f"principle '{p.id}' cannot be rated here; leave it out "
-                                               f"(principles: exclude: [{p.id}])")
+                                               f"principle '{p.id}' cannot be rated here; leave it out of 'principles' "
+                                               f"(remove its id, or add it under exclude:)")
     return tuple(facts)
 
 
