@@ -246,3 +246,27 @@ def test_room_sizes_typed_in_one_burst_land_field_by_field(tmux, tmp_path):
     pane.wait_for("EXITED 0", "a clean exit")
     with Store(db) as store:
         assert store.sessions() == []  # a lobby never begun keeps no session
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_closing_the_window_ends_the_app_even_behind_make(tmux, tmp_path):
+    """'make run' stays between the terminal and the app, so closing the window sends the app no
+    hang-up: it must notice the terminal has gone and quit, not spin on an endless end of file."""
+    db, pidfile = tmp_path / "w.db", tmp_path / "pid"
+    inner = f"echo $$ > {shlex.quote(str(pidfile))}; exec {shlex.quote(str(WORKSHOP))} " \
+            f"--db {shlex.quote(str(db))} run sessions/demo.yaml"
+    makefile = tmp_path / "Makefile"
+    makefile.write_text(f"run:\n\tsh -c {shlex.quote(inner).replace('$', '$$')}\n", encoding="utf-8")  # make's $
+    pane = tmux(f"make -s -f {shlex.quote(str(makefile))} run")
+    pane.wait_for("Press Enter to begin", "the lobby")
+    pid = int(pidfile.read_text())
+    pane.run("kill-session", "-t", pane.name)  # the window closes
+
+    def gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    pane.until(gone, "the app to quit once its terminal had gone", timeout=10)

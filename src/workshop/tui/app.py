@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import os
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -99,11 +101,35 @@ class WorkshopApp(App):
 
         return HomeScreen(self.sessions_dir)
 
+    def watch_terminal(self) -> None:
+        """Quit when the terminal window is closed under us.
+
+        Started through a wrapper that stays in between (as 'make run' does), the app never gets the
+        hang-up signal when the window closes, and the input thread then reads an endless end of file:
+        a core busy, the phones' port held, for as long as nobody notices. Every ballot is already
+        committed, so leaving is safe.
+        """
+        try:
+            fd = sys.__stdin__.fileno()
+        except (AttributeError, ValueError, OSError):
+            return
+        if self.is_headless or not os.isatty(fd) or not hasattr(os, "tcgetpgrp"):
+            return  # tests, pipes, and systems without job control
+
+        def check() -> None:
+            try:
+                os.tcgetpgrp(fd)
+            except OSError:
+                self.exit()
+
+        self.set_interval(1.0, check)
+
     def on_mount(self) -> None:
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = self.store.setting("theme", DEFAULT_THEME) or DEFAULT_THEME
         self.open_log()
+        self.watch_terminal()
         # Home is built only when it is the first thing shown, or when Escape goes back to it.
         if self.start_with_plan:
             self.begin(*self.start_with_plan, path=self.start_plan_path)
