@@ -134,3 +134,18 @@ async def wait_for(pilot, condition, tries: int = 50):
         if time.monotonic() > deadline:
             raise AssertionError("the screen never reached the expected state")
         await pilot.pause(0.02)
+
+
+def same_as_trend(trend: dict, rows: list[dict]) -> list[dict]:
+    """Check a Datasette locality_trend query's rows against `workshop trend --json` (every asked
+    point, its gap and the two means); return the demo's challenge principle's rows, checked for dates."""
+    expected = {(p["id"], point["session"]): point for p in trend["principles"] for point in p["points"]
+                if point["asked"]}
+    assert {(r["principle"], r["session"]) for r in rows} == set(expected)
+    for row in rows:
+        point = expected[(row["principle"], row["session"])]
+        assert row["gap"] == point["gap"]
+        assert (row["a_mean"], row["b_mean"]) == (point["means"]["council"], point["means"]["vcs"])
+    challenge = [r for r in rows if r["principle"] == "council-accepts-vcs-right-to-challenge"]
+    assert [r["date"] for r in challenge] == ["2026-12-03", "2027-12-02"]
+    return challenge
