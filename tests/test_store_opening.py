@@ -428,3 +428,24 @@ def test_merges_other_is_opened_read_only(tmp_path):
     with pytest.raises(StoreError, match="no such database file"):
         open_other(tmp_path / "missing.db")
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_a_migration_script_runs_triggers_and_strings_that_hold_semicolons(tmp_path):
+    from sqlite_utils import Database
+
+    from workshop.store.schema import run_script
+
+    db = Database(tmp_path / "script.db")
+    with db.conn:
+        run_script(db, """
+            CREATE TABLE t (v TEXT);
+            CREATE TABLE log (v TEXT);
+            CREATE TRIGGER t_log AFTER INSERT ON t BEGIN
+                INSERT INTO log VALUES ('saw; ' || NEW.v);
+                INSERT INTO log VALUES ('twice');
+            END;
+            INSERT INTO t VALUES ('a;b');
+        """)
+    assert [r[0] for r in db.execute("SELECT v FROM log ORDER BY rowid")] == ["saw; a;b", "twice"]
+    with pytest.raises(ValueError, match="incomplete statement"):
+        run_script(db, "CREATE TABLE u (v TEXT); CREATE TRIGGER u_t AFTER INSERT ON u BEGIN SELECT 1;")
