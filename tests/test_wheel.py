@@ -44,7 +44,9 @@ def installed(tmp_path_factory) -> tuple[Path, dict]:
     bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
     # This pip installs into the new venv (--python): seeding the venv with its own pip costs seconds.
     # The dependencies come from the package index, so one missing from pyproject.toml fails here.
-    run([sys.executable, "-m", "pip", "--python", bin_dir / "python", "install", "--quiet",
+    # --no-compile: byte-compiling every dependency took half the test's time; the few modules
+    # the commands below import are compiled as they load.
+    run([sys.executable, "-m", "pip", "--python", bin_dir / "python", "install", "--quiet", "--no-compile",
          "--disable-pip-version-check", wheel], cwd=root, timeout=300)
     home = root / "home"
     home.mkdir()

@@ -89,6 +89,11 @@ class WorkshopApp(App):
         self.log_file = log_path.with_name("workshop.log") if log_path else None
         """Where failures are kept with their details; None keeps them only in the app's own log."""
         self._log_handler: logging.Handler | None = None
+        # The theme is chosen before the stylesheet is first read: set later (on mount), Textual
+        # reads every rule a second time for the new colours, a third of the start-up's work.
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = store.setting("theme", DEFAULT_THEME) or DEFAULT_THEME
 
     def reading_store(self) -> Store:
         """A read-only connection of its own, for a worker thread (a connection belongs to one thread)."""
@@ -125,9 +130,6 @@ class WorkshopApp(App):
         self.set_interval(1.0, check)
 
     def on_mount(self) -> None:
-        for theme in THEMES:
-            self.register_theme(theme)
-        self.theme = self.store.setting("theme", DEFAULT_THEME) or DEFAULT_THEME
         self.open_log()
         self.watch_terminal()
         # Home is built only when it is the first thing shown, or when Escape goes back to it.
