@@ -22,6 +22,9 @@ from workshop.wording import TOO_FEW
 
 from conftest import DATA, REPO, same_as_trend
 
+# Its tests share an expensive module fixture: under xdist they run on one worker.
+pytestmark = pytest.mark.xdist_group("datasette")
+
 WORKSHOP = str(Path(sys.executable).with_name("workshop"))
 DATASETTE = str(Path(sys.executable).with_name("datasette"))
 DEMO = REPO / "sessions" / "demo.yaml"

@@ -24,6 +24,9 @@ from workshop.model import Ballot
 from workshop.session.records import load_record
 from workshop.store import Store
 
+# Its tests share an expensive module fixture: under xdist they run on one worker.
+pytestmark = pytest.mark.xdist_group("export_print")
+
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 CONVERT_SECONDS = 180  # soffice can hang on a bad profile; a test must end
 

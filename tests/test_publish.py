@@ -22,6 +22,9 @@ from workshop.wording import TOO_FEW
 from conftest import DATA, ROSTER_PLAN, same_as_trend
 from test_datasette import DATASETTE, DEMO, WORKSHOP, Board, workshop
 
+# Its tests share an expensive module fixture: under xdist they run on one worker.
+pytestmark = pytest.mark.xdist_group("publish")
+
 PUBLISHED_TABLES = {"about", "sessions", "groups", "principles", "results", "distribution", "gaps", "facts",
                     "notes", "actions", "comments"}
 

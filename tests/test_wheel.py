@@ -14,6 +14,9 @@ import pytest
 
 from conftest import REPO
 
+# Its tests share an expensive module fixture: under xdist they run on one worker.
+pytestmark = pytest.mark.xdist_group("wheel")
+
 SOURCE = ("pyproject.toml", "README.md", "src")
 
 
