@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -252,3 +253,22 @@ async def test_the_state_after_reveal_is_the_exports_group_data(room):
     assert state["results"]["vcs"] == {"n": 1, "dont_know": 0, "mean": None, "median": None, "sd": None,
                                        "counts": {}, "suppressed": True}  # under min_group_size: nothing to read
     assert state["gap"] is None
+
+
+async def test_a_key_held_up_by_the_phones_own_writes_says_so_not_another_program(room):
+    live, v, clock, _ = room
+    live.store.conn.execute("PRAGMA busy_timeout = 50")  # as the app sets it: a key never waits long
+    first = live.principle.id
+    with HeldLock(live.store.path):  # another program: the usual words
+        assert not live.set_cards("council", 3, 2)
+    assert live.hold_up == "another workshop command is writing"
+    assert live.retry_pending() == 1
+    clock.now += 10  # long after any phone wrote
+    # A group commit that takes a while (a slow disk) holds the lock the keyboard wants.
+    slow = v.batcher.submit(lambda store, seen: time.sleep(0.4))
+    await asyncio.sleep(0.15)
+    assert not live.set_cards("vcs", 2, 4)
+    assert live.hold_up == "the phones' ballots are being saved"
+    await slow
+    assert live.retry_pending() == 1
+    assert live.store.card_counts(live.id, first) == {("council", 3): 2, ("vcs", 2): 4}

@@ -23,14 +23,15 @@ class SeatView:
     voted: bool
 
 
-def held_up(exc: sqlite3.OperationalError) -> str:
-    """Why a write must wait, in the room's words: another program's lock, or the disk itself.
+def held_up(exc: sqlite3.OperationalError, phones_writing: bool = False) -> str:
+    """Why a write must wait, in the room's words: the phones' own ballots being saved, another
+    program's lock, or the disk itself.
 
     Either way the write is kept and tried again; the app never stops over it.
     """
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
-        return "another workshop command is writing"
+        return "the phones' ballots are being saved" if phones_writing else "another workshop command is writing"
     return f"the database cannot be written just now ({exc}); check the disk"
 
 
@@ -53,6 +54,8 @@ class LiveSession:
         self.on_change: Callable[[], None] | None = None  # told when phones must follow the facilitator
         self.pending: list[tuple[str, Callable[[], object]]] = []  # writes waiting for the lock, in order
         self.hold_up = ""  # why they wait
+        # Whether this app's own phone writer holds the lock (or did a moment ago): set while phones vote.
+        self.phones_writing: Callable[[], bool] = lambda: False
         self.session = session
         self.plan: Plan = session.plan
         self.id = session.id
@@ -116,7 +119,7 @@ class LiveSession:
                 with self.store.atomic():
                     write()
             except sqlite3.OperationalError as exc:
-                self.hold_up = held_up(exc)
+                self.hold_up = held_up(exc, self.phones_writing())
             else:
                 self._committed(what)
                 return True
@@ -136,7 +139,7 @@ class LiveSession:
                 with self.store.atomic():
                     write()
             except sqlite3.OperationalError as exc:
-                self.hold_up = held_up(exc)
+                self.hold_up = held_up(exc, self.phones_writing())
                 break
             self.pending.pop(0)
             self._committed(what)

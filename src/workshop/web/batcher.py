@@ -26,6 +26,7 @@ log = logging.getLogger("workshop.web")
 
 BATCH = 64  # writes per transaction at most
 LOCK_WAIT_MS = 50  # how long a batch waits for another program's lock
+RECENT_SECONDS = 0.25  # a lock let go this long ago still explains a keyboard write that found it taken
 BUSY_PAUSE_SECONDS = 0.2  # after a locked batch, writes in this window are reported busy without trying
 
 # A write gets the writer's store and what the batch's first step read under the lock.
@@ -77,6 +78,8 @@ class Batcher:
         self._batch: list[tuple[Write, asyncio.Future]] = []
         self._flushing = False  # a transaction is being written, or about to be
         self._busy_until = float("-inf")  # until this time the database is taken as locked
+        self._writing = False  # a transaction is in the writer thread now
+        self._wrote_at = float("-inf")  # when the last one ended
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="workshop-phone-writes")
         self._writer: Store | None = None  # opened and used in the writer thread only
         self._closed = False
@@ -93,6 +96,11 @@ class Batcher:
             self._flushing = True
             loop.call_soon(self._flush)
         return future
+
+    def writing(self) -> bool:
+        """Whether a group commit holds the write lock now, or let it go a moment ago: a keyboard
+        write that found the lock taken then was held up by the phones, not by another program."""
+        return self._writing or self.clock() - self._wrote_at < RECENT_SECONDS
 
     def close(self) -> None:
         """After the writes already submitted, the writer's connection closes (once; again is a no-op)."""
@@ -116,9 +124,11 @@ class Batcher:
         except RuntimeError:  # closed: the app is stopping
             self._settle(batch, [FAILED] * len(batch))
             return
+        self._writing = True
         done.add_done_callback(lambda written: self._written(batch, written))
 
     def _written(self, batch, written: asyncio.Future) -> None:
+        self._writing, self._wrote_at = False, self.clock()
         try:
             outcomes, was_locked = written.result()
         except Exception:

@@ -74,6 +74,7 @@ class Voting:
         self.version = 0  # goes up each time the facilitator moves, reveals or reopens
         # Each group commit reads which principle is open as committed, under the write lock.
         self.batcher = Batcher(live.store, clock, snapshot=lambda store: self.live.open_to_phones_in(store))
+        live.phones_writing = self.batcher.writing  # a key held up by the phones' writes says so
         self.recent = Window(BALLOTS_PER_SECOND, 1.0, clock)  # by participant id
         self.failed_joins = Window(FAILED_JOINS_PER_ADDRESS, 60.0, clock)  # by address
         self.joined = Window(JOINS_PER_ADDRESS, 60.0, clock)  # by address
@@ -96,7 +97,9 @@ class Voting:
         if live.id != self.live.id:
             self._groups.clear()
             self._answers.clear()
+        self.live.phones_writing = lambda: False
         self.live = live
+        live.phones_writing = self.batcher.writing
         self.plan = live.plan
         self.changed()
 
@@ -105,6 +108,7 @@ class Voting:
 
     def close(self) -> None:
         """No more writes: the writer's connection closes once those already sent are done."""
+        self.live.phones_writing = lambda: False
         self.batcher.close()
 
     def new_code(self) -> str:
