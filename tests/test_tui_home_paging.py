@@ -84,3 +84,21 @@ async def test_history_lists_every_session_though_rows_are_built_a_slice_at_a_ti
         assert "10 of 11 sessions" in screen_text(app)
         await pilot.press("enter")
         assert app.screen.live.session.title == "Check 000"  # the cursor stayed on the last row
+
+
+async def test_history_shows_the_newest_page_first_and_keeps_the_cursor_when_the_rest_arrives(db_path, monkeypatch):
+    monkeypatch.setattr(history, "FIRST_PAGE", 4)
+    many_sessions(db_path, 9, set())
+    with Store(db_path) as store:  # the oldest of all has three groups: a wider groups column
+        text = PLAN.format(title="Three sides", date="2019-06-01").replace("[council, vcs]", "[council, vcs, nhs]")
+        store.finish_session(store.start_session(parse_plan(text, "p.yaml"), text).id)
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("h")
+        await wait_for(pilot, lambda: app.screen.query_one("#history").row_count >= 4)
+        await pilot.press("down", "down")
+        await wait_for(pilot, lambda: "10 of 10 sessions" in screen_text(app))
+        assert app.screen.query_one("#history").row_count == 10
+        assert app.screen.selected.title == "Check 006"  # the third newest, as the cursor was put
+        await pilot.press("end")
+        assert app.screen.selected.title == "Three sides" and "nhs" in screen_text(app)

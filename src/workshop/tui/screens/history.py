@@ -28,6 +28,7 @@ from .trend import TrendScreen
 
 GROUPS_MAX = 24  # a longer list of groups wraps in its column
 SLICE = 100  # rows built per frame: more than a screen holds
+FIRST_PAGE = 60  # the newest sessions, read and drawn first; the rest follow in the same worker
 
 
 def wrapped(text: str, width: int, style: str = "") -> Text:
@@ -41,9 +42,25 @@ def id_width(sessions: list[SessionSummary]) -> int:
     return max([10] + [len(s.id) for s in sessions])
 
 
-def matches(summary: SessionSummary, words: str) -> bool:
-    haystack = f"{summary.date} {summary.title} {summary.locality} {summary.id}".casefold()
-    return all(w in haystack for w in words.casefold().split())
+def searched(summary: SessionSummary) -> str:
+    """What the filter looks in: date, title, locality and id, case folded."""
+    return f"{summary.date} {summary.title} {summary.locality} {summary.id}".casefold()
+
+
+def matching(sessions: list[SessionSummary], words: str, haystacks: dict[str, str]) -> list[SessionSummary]:
+    """The sessions whose searched text holds every word typed; haystacks keeps each session's text
+    from one keystroke to the next."""
+    words = words.casefold().split()
+    if not words:
+        return list(sessions)
+    shown = []
+    for s in sessions:
+        haystack = haystacks.get(s.id)
+        if haystack is None:
+            haystack = haystacks[s.id] = searched(s)
+        if all(w in haystack for w in words):
+            shown.append(s)
+    return shown
 
 
 class HistoryScreen(Screen):
@@ -61,9 +78,10 @@ class HistoryScreen(Screen):
 
     @dataclass
     class Loaded(Message, bubble=False):
-        """Every session, newest first, read in a thread."""
+        """Sessions newest first, read in a thread: the newest page, then every one (complete)."""
 
         sessions: list[SessionSummary]
+        complete: bool = True
 
     def __init__(self):
         super().__init__()
@@ -83,6 +101,10 @@ class HistoryScreen(Screen):
         """Each column's label and width, as the table draws them."""
         self.built: dict[str, tuple[list, int]] = {}
         """Each session's cells and height once built, by id: filtering never builds a row again."""
+        self.haystacks: dict[str, str] = {}
+        """What the filter looks in, by session id, made once."""
+        self.complete = False
+        """Whether every session has arrived (the newest page comes first)."""
         self.generation = 0
         """Counts the times the list was drawn: a slice of rows built for an older one is dropped."""
 
@@ -101,10 +123,25 @@ class HistoryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="history")
     def load(self) -> None:
-        read_and_post(self, "Listing the sessions", lambda store: self.Loaded(store.sessions()))
+        def newest_then_all(store) -> HistoryScreen.Loaded:
+            # Years of sessions take a while to read and lay out: the newest screenful shows first.
+            newest = store.sessions(limit=FIRST_PAGE)
+            if len(newest) < FIRST_PAGE:
+                return self.Loaded(newest)
+            self.post_message(self.Loaded(newest, complete=False))
+            return self.Loaded(store.sessions())
+
+        read_and_post(self, "Listing the sessions", newest_then_all)
 
     def on_history_screen_loaded(self, message: Loaded) -> None:
+        self.complete = message.complete
+        if message.complete and self.columns and self.extends(message.sessions):
+            return
         self.sessions = message.sessions
+        self.set_columns()
+        self.fill()
+
+    def set_columns(self) -> None:
         # A wide screen has a column for the groups; a narrow one puts locality and groups under the title.
         # The id is always there: two sessions can share a title and a date.
         self.wide = self.app.size.width >= 100
@@ -118,7 +155,25 @@ class HistoryScreen(Screen):
         columns.insert(2, ("Title", self.title_width))
         self.columns = [label for label, _ in columns]
         self.column_widths = columns
-        self.fill()
+
+    def extends(self, sessions: list[SessionSummary]) -> bool:
+        """Take every session after the newest page: when the columns keep their widths and the
+        page is where it was, the rest is appended under it (the cursor and the filter stay)."""
+        shown_before = len(self.shown)
+        old_widths = self.column_widths
+        self.sessions = sessions
+        self.set_columns()
+        if self.column_widths != old_widths:
+            self.built.clear()  # wrapped to the old widths
+            return False
+        words = self.query_one("#filter", Input).value
+        shown = matching(sessions, words, self.haystacks)
+        if [s.id for s in shown[:shown_before]] != [s.id for s in self.shown]:
+            return False
+        self.shown = shown
+        self.build_more(self.generation)
+        self.show_help()
+        return True
 
     def row(self, s: SessionSummary) -> tuple[list, int]:
         """A session's cells, each wrapped to its column (nothing cut), and the lines the row needs."""
@@ -140,15 +195,20 @@ class HistoryScreen(Screen):
         if not self.columns:
             return  # the sessions are still being read: the filter applies when they arrive
         words = self.query_one("#filter", Input).value
-        self.shown = [s for s in self.sessions if matches(s, words)]
+        self.shown = matching(self.sessions, words, self.haystacks)
         # Each session's cells are built once (a mark rebuilds its row): a filter keystroke only
         # picks rows, and the table draws only those on screen. Rows not built yet are built a
         # slice per frame, so the first rows show at once and keys keep flowing.
         self.generation += 1
         self.query_one(LineTable).show(self.column_widths, self.ready_rows(0))
         self.build_more(self.generation)
+        self.show_help()
+
+    def show_help(self) -> None:
         # The keys the key bar may have no room for at 80 columns, and where to find them all.
-        help_text = (f"{len(self.shown)} of {len(self.sessions)} sessions · marked for compare: {len(self.marked)} "
+        count = (f"{len(self.shown)} of {len(self.sessions)} sessions" if self.complete
+                 else f"{len(self.shown)} of the newest {len(self.sessions)} sessions, reading the rest …")
+        help_text = (f"{count} · marked for compare: {len(self.marked)} "
                      "of 2 (space); c compares them, the older first · l trend · e export · x deletes · "
                      "? every key")
         self.query_one("#history-help", Static).update(help_text)
