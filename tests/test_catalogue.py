@@ -431,3 +431,14 @@ def test_a_retired_principle_keeps_its_wording_and_replacements_when_stored(cat)
     old = cat.retired[0]
     assert Principle.from_dict(json.loads(json.dumps(old.to_dict()))) == old
     assert Principle.from_dict(cat.principles[0].to_dict()) == cat.principles[0]
+
+
+def test_a_plan_naming_a_principle_replaced_by_one_other_is_pointed_to_it():
+    from workshop.inputs.plan import parse_plan
+    cat = parse_catalogue(GOOD.replace("    sources:\n", "    retired: true\n    replaced_by: [vcs-speaks-up]\n"
+                                       "    sources:\n", 1) + SECOND, "cat.yaml")
+    text = "title: T\ndate: 2026-12-03\nprinciples:\n  ids: [council-funds-grants]\n"
+    with pytest.raises(InputError) as info:
+        parse_plan(text, "plan.yaml", catalogue=cat)
+    assert [(p.line, p.message) for p in info.value.problems] == [
+        (4, "principle 'council-funds-grants' was replaced by 'vcs-speaks-up'; use that")]

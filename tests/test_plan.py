@@ -38,6 +38,27 @@ BAD_PLANS: dict[str, list[tuple[int | None, str, str]]] = {
         (3, "groups: [council, vcs", "YAML syntax error: the list opened with '[' on this line is not closed; "
                                      "add the missing ']'"),
     ],
+    "syntax-unclosed-quote.yaml": [
+        (1, "title: 'Eastbury check", "YAML syntax error: the quote opened on this line is not closed; "
+                                      "add the closing quote"),
+    ],
+    "syntax-unclosed-brace.yaml": [
+        (2, "scale: {min: 1, max: 5", "YAML syntax error: the '{' on this line is not closed; add the missing '}'"),
+    ],
+    "syntax-tab.yaml": [
+        (2, "\tdate: 2026-01-01", "YAML syntax error: a tab character in the indentation; indent with spaces only"),
+    ],
+    "two-documents.yaml": [
+        (2, "---", "YAML syntax error: this file must be one YAML document, but a '---' line starts another; "
+                   "remove it"),
+    ],
+    "wrong-kinds.yaml": [  # each kind of value a key can wrongly be given, named as the facilitator wrote it
+        (1, "title: {name: Eastbury Check}", "title must be text, not a mapping"),
+        (3, "place: [Town Hall, Room 2]", "place must be text, not a list"),
+        (4, "locality: ~", "locality must be text, not empty"),
+        (6, "anonymous: 3", "anonymous must be true or false, not the number 3"),
+        (7, "min_group_size: yes", "min_group_size must be a whole number, not 'yes' (true/false)"),
+    ],
     "unknown-key-typo.yaml": [
         # Only the misspelling: not also "the plan has no 'title'".
         (1, "titel:", "unknown key 'titel' in the plan (did you mean 'title'?)"),
