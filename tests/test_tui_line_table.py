@@ -4,6 +4,9 @@ and page by page, Enter and a click open the principle under it, and sorting sta
 from __future__ import annotations
 
 from conftest import make_app, screen_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.text import Text
 
 from workshop.inputs.catalogue import default_catalogue
 from workshop.inputs.plan import parse_plan
@@ -72,3 +75,13 @@ async def test_a_click_opens_a_row_and_a_new_sort_starts_at_the_top(db_path):
         await pilot.press("o", "o")  # theme, then plan order again
         await pilot.click("#gap-table", offset=(5, 1))  # the header is one line: this is the first row
         assert isinstance(app.screen, VoteScreen) and f"1 of {PRINCIPLES}" in screen_text(app)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab cdé-—\n漢字 "), max_size=120), st.integers(1, 40))
+def test_a_rows_height_is_the_number_of_lines_its_cells_are_drawn_in(text, width):
+    from workshop.tui.widgets.line_table import cell_height, cell_lines
+
+    lines = cell_lines(Text(text), width)
+    assert cell_height(Text(text), width) == len(lines)
+    assert all(line.cell_len <= width for line in lines)  # and none is wider than its column

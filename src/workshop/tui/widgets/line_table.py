@@ -12,6 +12,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from rich._wrap import divide_line  # Rich's own line breaking, which Text.wrap uses: the heights agree
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -40,6 +42,18 @@ def cell_lines(cell: Text | str, width: int) -> list[Text]:
         else:
             lines.extend(line.wrap(_MEASURE, width, overflow="fold"))
     return lines or [Text()]
+
+
+def cell_height(cell: Text | str, width: int) -> int:
+    """How many lines cell_lines breaks a cell into, found without building them: a row's height
+    is needed for every row at once (to scroll), its lines only for the rows drawn."""
+    plain = cell.plain if isinstance(cell, Text) else cell
+    if "\t" in plain:  # tabs expand by column: rare enough to measure the slow way
+        return len(cell_lines(cell, width))
+    height = 0
+    for line in plain.split("\n"):
+        height += 1 if cell_len(line) <= width else len(divide_line(line, width, fold=True)) + 1
+    return height
 
 
 @dataclass
@@ -159,10 +173,9 @@ class LineTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _row(self, cells: list, height: int | None) -> Row:
-        if height is not None:
-            return Row(list(cells), height)
-        lines = [cell_lines(c, w) for c, w in zip(cells, self.widths)]
-        return Row(list(cells), max([len(cell) for cell in lines] + [1]), lines)
+        if height is None:
+            height = max([cell_height(c, w) for c, w in zip(cells, self.widths)] + [1])
+        return Row(list(cells), height)
 
     # --- the cursor -----------------------------------------------------------------------
 
