@@ -16,7 +16,6 @@ from textual.widgets import DataTable, Static
 
 from ...model import Comment
 from ...session.running import LiveSession
-from ...wording import plural
 from ..widgets.keybar import KeyBar
 from .floor_comment import FloorCommentScreen
 from .note import WAITING
@@ -78,8 +77,8 @@ class CommentsScreen(Screen[None]):
             table.add_row(str(number.get(c.principle_id, "")), names.get(c.group, c.group), status, Text(c.text),
                           height=None)
         waiting = sum(1 for c in comments if c.status == "pending")
-        title = Text(f"Comments · {plural(len(comments), 'comment')}", style="bold")
-        title.append(f" · {waiting} waiting" if waiting else " · none waiting")
+        title = Text(f"Comments: {len(comments)}", style="bold")
+        title.append(f", {waiting} waiting" if waiting else ", none waiting")
         title.append(f"   On screen: principle {live.position + 1}")
         self.query_one("#comments-title", Static).update(title)
         table.display = bool(self.items)
@@ -95,13 +94,14 @@ class CommentsScreen(Screen[None]):
         return self.items[table.cursor_row] if self.items and table.cursor_row < len(self.items) else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # None: shown dimmed in the key bar, so the facilitator sees the key exists but not for this row.
         comment = self.selected() if self.is_mounted else None
         if action == "approve":
-            return comment is not None and comment.status != "approved"
+            return (comment is not None and comment.status != "approved") or None
         if action == "hide":
-            return comment is not None and comment.status != "hidden"
+            return (comment is not None and comment.status != "hidden") or None
         if action == "show":
-            return comment is not None and comment.status == "approved"
+            return (comment is not None and comment.status == "approved") or None
         if action == "floor":
             return not self.live.readonly
         return True

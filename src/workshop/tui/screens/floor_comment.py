@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from ...session.comments import MAX_COMMENT, CommentError
+from ...session.comments import MAX_COMMENT, CommentError, clean_comment
 from ...session.running import LiveSession
 from .dialogs import TypeAhead
 from .note import WAITING
@@ -55,17 +55,19 @@ class FloorCommentScreen(TypeAhead, ModalScreen[bool]):
 
     @on(Input.Submitted)
     def action_save(self) -> None:
+        field = self.query_one("#floor-text", Input)
+        try:
+            clean_comment(field.value)  # the text first: it is where the typing is
+        except CommentError as exc:
+            self.notify(str(exc)[:1].upper() + str(exc)[1:], severity="warning")
+            field.focus()
+            return
         group = self.chosen_group()
         if group is None:
             self.notify("Choose whose comment it is: Tab to the sides, then arrows and Enter", severity="warning")
             self.query_one(RadioSet).focus()
             return
-        try:
-            saved = self.live.comments.from_floor(group, self.query_one("#floor-text", Input).value)
-        except CommentError as exc:
-            self.notify(str(exc)[:1].upper() + str(exc)[1:], severity="warning")
-            self.query_one("#floor-text", Input).focus()
-            return
+        saved = self.live.comments.from_floor(group, field.value)
         self.notify("Comment saved and approved" if saved else WAITING)
         self.dismiss(True)
 
