@@ -63,6 +63,9 @@ async def test_a_voted_phone_comments_once_and_the_row_holds_principle_group_and
     assert columns == ["id", "session_id", "principle_id", "group_id", "text", "status"]
     [(comment_id,)] = rows(room.db_path, "SELECT id FROM comments")
     assert token not in comment_id and comment_id not in {r[0] for r in rows(room.db_path, "SELECT id FROM participants")}
+    rows(room.db_path, "PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = room.db_path.read_bytes()
+    assert token.encode() not in raw and USER_AGENT.encode() not in raw and b"127.0.0.1" not in raw
     # One per phone per principle: a second one is refused, and the first stays as it was.
     status, body = await room.comment(token, "And another thing")
     assert status == 409 and "already" not in body["error"] and "sent your comment" in body["error"]
