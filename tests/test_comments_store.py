@@ -164,3 +164,40 @@ def test_a_plan_with_a_bad_comments_value_names_the_line():
     [problem] = caught.value.problems
     assert problem.line == ROSTER_PLAN.count("\n") + 1
     assert problem.message == "comments must be true or false, not 'maybe'"
+
+
+def test_merge_brings_a_sessions_comments_with_their_status(tmp_path, demo_plan):
+    from workshop.store.merge import merge
+
+    with Store(tmp_path / "theirs.db") as theirs:
+        session = theirs.start_session(dataclasses.replace(demo_plan, comments=True))
+        pid = session.plan.principles[0].id
+        theirs.set_comment_status(theirs.add_comment(session.id, pid, "vcs", "Approved there"), "approved")
+        theirs.add_comment(session.id, pid, "council", "Still waiting there")
+        expected = theirs.comments(session.id)
+    with Store(tmp_path / "mine.db") as mine:
+        assert merge(mine, tmp_path / "theirs.db").added == [session.id]
+        assert mine.comments(session.id) == expected
+        assert merge(mine, tmp_path / "theirs.db").unchanged == [session.id]
+
+
+def test_a_file_from_before_comments_is_shown_read_only_with_none(tmp_path, demo_plan, runner):
+    import json
+
+    from workshop.cli import cli
+    from workshop.store import SCHEMA_VERSION
+    from test_store_opening import files
+
+    path = tmp_path / "older.db"
+    with Store(path) as store:
+        sid = store.start_session(demo_plan).id
+        store.record_ballot(sid, demo_plan.principles[0].id, "vcs", 4)
+    conn = sqlite3.connect(path)  # as a version before comments left it
+    conn.executescript("DROP TABLE comments; DELETE FROM _sqlite_migrations WHERE name = 'm010_comments'; "
+                       f"PRAGMA user_version = {SCHEMA_VERSION - 1}; PRAGMA wal_checkpoint(TRUNCATE);")
+    conn.close()
+    before = files(path)
+    shown = runner.invoke(cli, ["--db", str(path), "show", sid, "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert all("comments" not in p for p in json.loads(shown.stdout)["principles"])
+    assert files(path) == before  # reading never upgraded it

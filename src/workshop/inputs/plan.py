@@ -343,4 +343,6 @@ def summary(plan: Plan) -> str:
         unchecked = sum(f.answer is None for f in plan.facts)
         parts.append(f"{len(plan.facts)} fact{'s' * (len(plan.facts) != 1)}"
                      + (f" ({unchecked} not checked)" if unchecked else ""))
+    if plan.comments:
+        parts.append("comments")
     return f"{plan.title} ({plan.date.isoformat()}): " + ", ".join(parts)

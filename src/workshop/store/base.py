@@ -24,7 +24,8 @@ SCHEMA_VERSION = len(KNOWN_MIGRATIONS)
 # Migrations that change nothing workshop itself reads (an index that makes reads faster, a view
 # meant for people): a command that only reads opens a file that lacks them as it is, rather than
 # asking for 'workshop upgrade' first. The next write adds them.
-NOT_NEEDED_TO_READ = frozenset({"m007_tally_index", "m008_summary_too_few"})
+# A file from before comments (m010) is read as having none.
+NOT_NEEDED_TO_READ = frozenset({"m007_tally_index", "m008_summary_too_few", "m010_comments"})
 
 
 class StoreError(Exception):

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+
 from ..model import COMMENT_STATUSES, Comment
 from .base import BallotError, StoreError, new_id
 
 
 class CommentsMixin:
+    @functools.cached_property
+    def _has_comments(self) -> bool:
+        """False only for a file from before comments, opened read-only as it is (it has none)."""
+        return self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'comments'").fetchone() is not None
+
     def add_comment(self, session_id: str, principle_id: str, group: str, text: str, *,
                     status: str = "pending") -> str:
         """Store a comment and return its random id; the text is checked by the caller (clean_comment)."""
@@ -24,6 +32,8 @@ class CommentsMixin:
     def comments(self, session_id: str, *, status: str | None = None) -> list[Comment]:
         """The session's comments (or those with one status) in plan order, then group, then text:
         never in the order they were written, which nothing stored keeps."""
+        if not self._has_comments:
+            return []
         where, params = "c.session_id = ?", [session_id]
         if status is not None:
             where += " AND c.status = ?"
@@ -36,6 +46,8 @@ class CommentsMixin:
 
     def comments_waiting(self, session_id: str) -> dict[str, int]:
         """Principle id -> how many of its comments wait for the facilitator (pending)."""
+        if not self._has_comments:
+            return {}
         return dict(self.conn.execute(
             "SELECT principle_id, COUNT(*) FROM comments WHERE session_id = ? AND status = 'pending' "
             "GROUP BY principle_id", [session_id]).fetchall())

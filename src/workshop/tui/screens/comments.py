@@ -52,10 +52,12 @@ class CommentsScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         width = self.app.size.width
+        side = max(len(g.name) for g in self.live.groups) + 1
         table.add_column("#", key="number", width=3)
-        table.add_column("Side", key="group", width=max(len(g.name) for g in self.live.groups) + 1)
+        table.add_column("Side", key="group", width=side)
         table.add_column("Status", key="status", width=10)
-        table.add_column("Comment", key="text", width=max(20, width - 3 - 12 - 10 - 4 * 2 - 6))
+        # What is left of the width, less a cell's padding on each side, the screen's and a scroll bar.
+        table.add_column("Comment", key="text", width=max(20, width - 3 - side - 10 - 4 * 2 - 2 - 2))
         self.show_comments()
 
     def show_comments(self) -> None:
