@@ -163,3 +163,26 @@ def test_a_deleted_session_leaves_no_trace_of_its_words_in_the_file(tmp_path):
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = path.read_bytes()
     assert b"Quibbletwine" not in raw and b"Zanzibarwick" not in raw
+
+
+def test_comments_keep_no_order_of_writing_and_nothing_but_principle_group_and_text(tmp_path):
+    matches: dict[str, int] = {}
+    for n in range(TRIALS):
+        path = tmp_path / f"comments-{n}.db"
+        plan = dataclasses.replace(parse_plan(PLAN), comments=True)
+        written = [f"comment number {i}" for i in random.Random(n).sample(range(1, 6), 5)]
+        with Store(path) as store:
+            live = LiveSession(store, store.start_session(plan, PLAN))
+            live.start()
+            for text in written:  # in the order the room sent them
+                store.add_comment(live.id, live.principle.id, "vcs", text)
+        conn = sqlite3.connect(path)
+        assert [c[1] for c in conn.execute("PRAGMA table_info(comments)")] == [
+            "id", "session_id", "principle_id", "group_id", "text", "status"]  # no time, device or ballot
+        with pytest.raises(sqlite3.OperationalError):
+            conn.execute("SELECT rowid FROM comments")
+        for name, rows in orderings(conn, "comments").items():
+            matches[name] = matches.get(name, 0) + ([r[4] for r in rows] == written)
+        conn.close()
+    # "text ASC" is the order of the words themselves, which is not the order they were sent in.
+    assert max(matches.values()) <= 3, sorted(matches.items(), key=lambda kv: -kv[1])[:3]

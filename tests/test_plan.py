@@ -22,7 +22,7 @@ BAD = HERE / "data" / "bad_plans"
 GOOD = HERE / "data" / "good_plans"
 
 PLAN_KEYS = ("title, date, place, locality, facilitator, groups, anonymous, min_group_size, scale, principles, "
-             "extra_principles, facts, roster, modes, time_box, time_boxes")
+             "extra_principles, facts, roster, modes, time_box, time_boxes, comments")
 THEMES = ("independence-and-voice, involvement-in-decisions, funding-and-grants, commissioning-and-procurement, "
           "capacity-and-infrastructure, communities-and-co-production, collaboration-and-culture, "
           "accountability-and-delivery")

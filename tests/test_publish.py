@@ -158,7 +158,7 @@ def test_the_copy_names_its_tables_and_queries_for_datasette(board):
     status, about = board.server.get("/board/about.json", _shape="object")
     assert about["datasette_metadata"]["value"] == board.meta.read_text(encoding="utf-8")
     status, comments = board.server.get("/board/comments.json", _shape="array")
-    assert status == 200 and comments == []  # sessions collect no comments yet
+    assert status == 200 and comments == []  # this board's sessions have none
 
 
 def test_serving_never_changes_the_copy(board):
@@ -235,6 +235,14 @@ def test_the_copy_holds_nothing_the_reports_would_not_show(tmp_path):
             store.record_ballot(anon, "council-sustains-grant-programmes", "council", score, participant=pid,
                                 mode="roster")
         store.add_note(anon, "Grants were cut twice in three years", principle_id="council-sustains-grant-programmes")
+        # Comments: only the approved one of a group whose result shows may reach the board.
+        said = {"approved": ("vcs", "Approved words from the VCS"), "pending": ("vcs", "Pending words nobody checked"),
+                "hidden": ("vcs", "Hidden words the room never saw"),
+                "approved ": ("council", "Approved words from two councillors")}
+        for status, (group, text) in said.items():
+            cid = store.add_comment(anon, "council-sustains-grant-programmes", group, text)
+            store.set_comment_status(cid, status.strip())
+        comment_ids = [c.id for c in store.comments(anon)]
         named_id = store.start_session(named, ROSTER_PLAN).id
         for seat in named.roster:
             pid = store.add_participant(named_id, seat.group, name=seat.name)
@@ -249,7 +257,8 @@ def test_the_copy_holds_nothing_the_reports_would_not_show(tmp_path):
     data = copy.read_bytes()  # the whole file, free pages and all
     names = [s.name for s in secret.roster] + [s.name for s in named.roster]
     forbidden = names + ["PLAN-TEXT-MARKER", "QZ7KXW", "192.168.1.23", str(plan_file), "eastmere.yaml",
-                         "d1g3st-of-the-plan-file", *phone_tokens, *stored_ids]
+                         "d1g3st-of-the-plan-file", *phone_tokens, *stored_ids, *comment_ids,
+                         "Pending words", "Hidden words", "two councillors"]
     for text in forbidden:
         assert text.encode() not in data, text
     conn = sqlite3.connect(copy)
@@ -272,6 +281,8 @@ def test_the_copy_holds_nothing_the_reports_would_not_show(tmp_path):
                         "AND principle_id = 'council-sustains-grant-programmes' AND ballots > 0",
                         [anon]).fetchall() == [(1, 2), (2, 1), (3, 1), (4, 1), (5, 1)]
     assert conn.execute("SELECT text FROM notes").fetchall() == [("Grants were cut twice in three years",)]
+    assert conn.execute("SELECT * FROM comments").fetchall() == [
+        (anon, "council-sustains-grant-programmes", "vcs", 1, "Approved words from the VCS")]
 
 
 def test_the_copy_is_the_same_file_whatever_order_the_room_voted_in(tmp_path, demo_plan):

@@ -318,6 +318,7 @@ def _busy_session(store, plan):
     store.add_note(s.id, "Grants were cut twice.", pid)
     store.add_action(s.id, "Publish the grants timetable", principle_id=pid)
     store.set_room_size(s.id, "council", 12)
+    store.add_comment(s.id, pid, "vcs", "The grants timetable came too late.")
     return s.id
 
 

@@ -48,6 +48,12 @@ class PrincipleResult:
     pair: tuple[str, ...] = ()  # the two compared groups (the plan's first two by default)
 
 
+def comments_shown(stats: GroupStats, min_group_size: int) -> bool:
+    """Whether a group's comments on a principle may be shown: only where its result is, so a
+    comment never points to one of a group too small to show ("too few to show" covers both)."""
+    return stats.n >= max(min_group_size, 1)
+
+
 def mean_from_tally(tally: dict[int | None, int], scale: Scale, min_group_size: int = 1) -> float | None:
     """A group's mean from its score counts, or None with no scores or too few to show (don't knows never count)."""
     n = total = 0

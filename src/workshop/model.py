@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 ADDRESSED_TO = ("council", "vcs", "both")
 MODES = ("cards", "roster", "phones")
 ACTION_STATUSES = ("open", "in progress", "done", "dropped")
+COMMENT_STATUSES = ("pending", "approved", "hidden")
 
 # Names for the usual groups; any other group id is title-cased.
 KNOWN_GROUP_NAMES = {"council": "Council", "vcs": "VCS", "nhs": "NHS"}
@@ -208,6 +209,7 @@ class Plan:
     time_box: int | None = None
     time_boxes: dict[str, int] = field(default_factory=dict)
     facts: tuple[Fact, ...] = ()
+    comments: bool = False  # phones may add a short comment after voting; the floor's are typed in
 
     def time_box_for(self, principle_id: str) -> int | None:
         """Seconds allowed for discussing and voting on one principle, if the plan sets it."""
@@ -248,6 +250,8 @@ class Plan:
             "time_box": self.time_box,
             "time_boxes": dict(self.time_boxes),
             "facts": [f.to_dict() for f in self.facts],
+            # Only when on: the frozen plans of sessions without comments read as they always have.
+            **({"comments": True} if self.comments else {}),
         }
 
     @classmethod
@@ -269,6 +273,7 @@ class Plan:
             time_box=data.get("time_box"),
             time_boxes=dict(data.get("time_boxes", {})),
             facts=tuple(Fact.from_dict(f) for f in data.get("facts", [])),
+            comments=bool(data.get("comments", False)),
         )
 
 
@@ -294,6 +299,20 @@ class Note:
     principle_id: str | None
     text: str
     created_at: str
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A short comment on a principle: its text and the author's group, nothing else about who or when.
+
+    id is random (never in the order comments arrived); status is pending, approved or hidden.
+    """
+
+    id: str
+    principle_id: str
+    group: str
+    text: str
+    status: str = "pending"
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,15 @@ from ..wording import (
 from . import replace_atomically
 from .charts import distribution_chart, gap_chart, trend_chart
 from .report import (
-    ANONYMOUS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_NOTES, NONE_IN_BOTH,
-    SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, comparison_explained, comparison_groups, comparison_rows,
-    details, gap_explained, headlines, name_of, numbers, only_in, pair_names, pair_of, principle_meta, session_label,
+    ANONYMOUS_NOTE, COMMENTS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_NOTES, NONE_IN_BOTH,
+    SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, comment_text, comparison_explained, comparison_groups, comparison_rows,
+    details, gap_explained, headlines, name_of, numbers, only_in, pair_names, pair_of, principle_comments,
+    principle_meta, session_label,
     stats_text, trend_gap_heading, trend_gaps, trend_value, turnout,
 )
 
 
-SAYS = {"local_principle": LOCAL_PRINCIPLE, "facts_note": FACTS_NOTE, "anonymous_note": ANONYMOUS_NOTE,
+SAYS = {"local_principle": LOCAL_PRINCIPLE, "comments_note": COMMENTS_NOTE, "facts_note": FACTS_NOTE, "anonymous_note": ANONYMOUS_NOTE,
         "no_notes": NO_NOTES, "no_actions": NO_ACTIONS, "none_in_both": NONE_IN_BOTH}
 
 
@@ -85,12 +86,14 @@ def _distribution(plan, name: str, s) -> dict:
     return {"kind": "shown", "head": head, "words": facts, "chart": Markup(distribution_chart(s, plan.scale, name))}
 
 
-def _principle(plan, i: int, r) -> dict:
+def _principle(plan, i: int, r, comments: dict[int, tuple] | None = None) -> dict:
     voted = any(s.ballots for s in r.groups.values())
+    said = [{"group": name_of(plan, g), "text": comment_text(t), "too_few": t is None}
+            for g, t in (comments or {}).get(i, ())]
     return {"number": i, "statement": r.principle.statement, "meta": principle_meta(plan, r.principle),
             "flags": r.flags, "voted": voted, "gap": _gap(plan, r, voted),
             "dists": [_distribution(plan, name_of(plan, g), s) for g, s in r.groups.items()] if voted else [],
-            "sources": [{"quote": s.quote, "label": s.label} for s in r.principle.sources]}
+            "sources": [{"quote": s.quote, "label": s.label} for s in r.principle.sources], "comments": said}
 
 
 def _action(act, nums: dict[str, int]) -> dict:
@@ -104,6 +107,7 @@ def session_html(record) -> str:
     pair = pair_of(record)
     first, second = pair_names(plan, pair)
     nums = numbers(plan)
+    comments = {pc.number: pc.comments for pc in principle_comments(record)}
     # "No gap" would read as agreement: the chart says why there is no number, naming the pair.
     rows = [(str(i), r.principle.statement, result_gap(r), result_gap_words(r, plan.group_names))
             for i, r in enumerate(record.results, 1)]
@@ -120,7 +124,7 @@ def session_html(record) -> str:
         gaps=gaps, summary=_summary(record),
         notes=[{"number": nums.get(n.principle_id), "text": n.text} for n in record.notes],
         actions=[_action(a, nums) for a in record.actions],
-        principles=[_principle(plan, i, r) for i, r in enumerate(record.results, 1)])
+        principles=[_principle(plan, i, r, comments) for i, r in enumerate(record.results, 1)])
 
 
 def write(record, path: Path) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from ..analytics import GroupStats, PrincipleResult
 from ..wording import for_data
 from . import replace_atomically
+from .report import principle_comments
 
 
 def group_data(stats: GroupStats) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def principle_data(result: PrincipleResult, theme_title: str = "") -> dict[str, 
 def session_data(record) -> dict[str, Any]:
     """What `show --json` prints."""
     s, plan = record.session, record.plan
-    return {
+    data = {
         "session": {
             "id": s.id,
             "title": plan.title,
@@ -62,6 +63,14 @@ def session_data(record) -> dict[str, Any]:
         "facts": [{"id": f.id, "question": f.question, "answer": f.answer} for f in plan.facts],
         "principles": [principle_data(r, plan.theme_title(r.principle.theme)) for r in record.results],
     }
+    if plan.comments or record.comments:
+        # Approved comments under their principle, each with its group only; a group too small on
+        # that principle to show appears once, with no text and no count.
+        said = {pc.number: pc.comments for pc in principle_comments(record)}
+        for i, item in enumerate(data["principles"], 1):
+            item["comments"] = [{"group": g, "text": t} if t is not None else
+                                {"group": g, "text": None, "suppressed": True} for g, t in said.get(i, ())]
+    return data
 
 
 def full_data(record) -> dict[str, Any]:

@@ -7,10 +7,10 @@ from pathlib import Path
 from ..wording import DASH, fact_answer, move, pair_label, result_gap, signed
 from . import replace_atomically
 from .report import (
-    ANONYMOUS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_NOTES, NONE_IN_BOTH,
+    ANONYMOUS_NOTE, COMMENTS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_NOTES, NONE_IN_BOTH,
     SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, WORDING_LEGEND, WORDING_MARK, comparison_explained,
     comparison_groups, comparison_rows, details, gap_explained, headlines, numbers, only_in, pair_of, principle_meta,
-    session_label,
+    comment_text, principle_comments, session_label,
     stats_text, summary_line, trend_gap_heading, trend_sparkline, trend_value, turnout, turnout_text,
 )
 
@@ -59,6 +59,14 @@ def _session_markdown(record) -> str:
     rows = [[str(i), r.principle.statement] + [stats_text(r.groups[g.id]) for g in plan.groups]
             + [signed(result_gap(r)), ", ".join(r.flags)] for i, r in enumerate(record.results, 1)]
     out += table(header, rows, right=(0, len(header) - 2)) + [""]
+
+    commented = principle_comments(record)
+    if commented:
+        out += ["## Comments from the room", "", COMMENTS_NOTE, ""]
+        for pc in commented:
+            out += [f"**{pc.number}. {pc.result.principle.statement}**", ""]
+            out += [f"- *{plan.group_names[g]}:* {' '.join(comment_text(t).split())}" for g, t in pc.comments]
+            out.append("")
 
     out += ["## Notes", ""]
     out += [f"- {_on(nums, n.principle_id)}{n.text}" for n in record.notes] or [NO_NOTES]

@@ -22,7 +22,7 @@ from ..datasette_metadata import published_metadata, render
 from ..store.base import PUBLISHED_APPLICATION_ID, now
 from ..wording import TOO_FEW, for_data, result_gap_words
 from . import ExportError, _umask
-from .report import stats_text
+from .report import principle_comments, stats_text
 
 FORMAT_VERSION = 1  # PRAGMA user_version of a published copy: the shape of its tables
 
@@ -186,13 +186,16 @@ def _session(conn: sqlite3.Connection, record) -> None:
 
 
 def _approved_comments(record) -> list[tuple]:
-    """(session, principle, group, number, text) of the comments the facilitator approved.
-
-    Sessions do not collect comments yet. When they do, only approved ones come here, with their
-    principle and the author's group and nothing else (no time, no device): numbered in text order
-    per principle, so the order they were written in is not kept either.
+    """(session, principle, group, number, text) of the comments the facilitator approved, as the
+    reports show them: with their principle and the author's group and nothing else (no time, no
+    device), and none from a group too small on that principle to show. Numbered in the reports'
+    order (group, then text) per principle, so the order they were written in is not kept either.
     """
-    return []
+    rows = []
+    for pc in principle_comments(record):
+        shown = [(g, t) for g, t in pc.comments if t is not None]
+        rows += [(record.session.id, pc.result.principle.id, g, n, t) for n, (g, t) in enumerate(shown, 1)]
+    return rows
 
 
 def _principle(conn: sqlite3.Connection, sid: str, number: int, plan, result) -> None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..analytics import BLIND_SPOT, SHARED_CONCERN, SHARED_STRENGTH, GroupStats, default_pair, sparkline, summary
+from ..analytics import (
+    BLIND_SPOT, SHARED_CONCERN, SHARED_STRENGTH, GroupStats, comments_shown, default_pair, sparkline, summary,
+)
 from ..model import group_name
 from ..wording import (
     ARROW_LEGEND, DASH, GAP_LEGEND, NOT_ASKED, TOO_FEW, about, answered_by, change_gaps, number, pair_label,
@@ -31,6 +33,44 @@ ANONYMOUS_NOTE = "Ballots were anonymous: this report holds no names."
 NO_NOTES = "No notes."
 NO_ACTIONS = "No actions."
 NONE_IN_BOTH = "No principle was asked in both sessions."
+COMMENTS_NOTE = ("Comments the facilitator approved, each with the side it came from and nothing else; "
+                 f"a side with too few scores on a principle shows '{TOO_FEW}' instead of its comments.")
+
+
+@dataclass(frozen=True)
+class PrincipleComments:
+    """The approved comments on one principle as every report shows them: (group id, text) in the
+    plan's group order, text None once for a group too small on that principle to show its comments."""
+
+    number: int
+    result: object  # the PrincipleResult
+    comments: tuple[tuple[str, str | None], ...]
+
+
+def principle_comments(record) -> list[PrincipleComments]:
+    """Each principle with approved comments, in plan order; empty when none were approved."""
+    by_principle: dict[str, list] = {}
+    for c in record.comments:
+        by_principle.setdefault(c.principle_id, []).append(c)
+    found = []
+    for i, r in enumerate(record.results, 1):
+        mine = by_principle.get(r.principle.id)
+        if not mine:
+            continue
+        shown: list[tuple[str, str | None]] = []
+        for group, stats in r.groups.items():
+            texts = sorted(c.text for c in mine if c.group == group)
+            if texts and not comments_shown(stats, record.plan.min_group_size):
+                shown.append((group, None))  # not even how many: a small group's words stay unsaid
+            else:
+                shown += [(group, t) for t in texts]
+        found.append(PrincipleComments(i, r, tuple(shown)))
+    return found
+
+
+def comment_text(text: str | None) -> str:
+    """A comment as reports print it; a group too small to show gets the one wording for that."""
+    return TOO_FEW if text is None else text
 
 
 def stats_text(stats: GroupStats) -> str:

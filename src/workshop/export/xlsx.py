@@ -1,4 +1,5 @@
-"""The session as an Excel workbook: Summary, Chart (the gaps), Ballots, Notes, Actions, Sources, Session.
+"""The session as an Excel workbook: Summary, Chart (the gaps), Ballots, Notes, Actions, Comments (when
+any were approved), Sources, Session.
 
 Every sheet is laid out to read and print as it is, in Excel or LibreOffice: see _Sheet.
 """
@@ -15,7 +16,7 @@ import xlsxwriter
 
 from ..wording import TOO_FEW, answered_by, fact_answer, pair_label, result_gap, rounded
 from . import replace_atomically
-from .report import details, numbers, pair_of, turnout, turnout_text
+from .report import comment_text, details, name_of, numbers, pair_of, principle_comments, turnout, turnout_text
 
 # Means and gaps as every report shows them: one decimal, the gap the difference of the means shown.
 MEAN_FORMAT = "0.0"
@@ -279,6 +280,19 @@ def _actions(book, record, formats) -> None:
     sheet.finish()
 
 
+def _comments(book, record, formats) -> None:
+    """Approved comments under their principle, each with its group only (too few to show: no text)."""
+    sheet = _Sheet(book, "Comments", [("number", 8), ("principle", 48), ("group", 16), ("comment", 80)], formats)
+    for pc in principle_comments(record):
+        for group, text in pc.comments:
+            row = sheet.next_row()
+            sheet.num(row, 0, pc.number)
+            sheet.text(row, 1, pc.result.principle.id)
+            sheet.text(row, 2, name_of(record.plan, group))
+            sheet.text(row, 3, comment_text(text))
+    sheet.finish()
+
+
 def _sources(book, record, formats) -> None:
     """Where each principle comes from: one row per source, the text's title beside the verbatim quote."""
     columns = [("number", 8), ("principle", 48), ("source", 40), ("quote", 70), ("file", 26)]
@@ -336,6 +350,8 @@ def write(record, path: Path) -> None:
     _ballots(book, record, formats)
     _notes(book, record, formats)
     _actions(book, record, formats)
+    if record.comments:
+        _comments(book, record, formats)
     _sources(book, record, formats)
     _about(book, record, formats)
     book.close()

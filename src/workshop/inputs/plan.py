@@ -17,6 +17,7 @@ from .yamlread import Reader, kind, line_of, read_limited
 PLAN_KEYS = (
     "title", "date", "place", "locality", "facilitator", "groups", "anonymous", "min_group_size",
     "scale", "principles", "extra_principles", "facts", "roster", "modes", "time_box", "time_boxes",
+    "comments",
 )
 SCALE_KEYS = ("min", "max", "labels", "dont_know")
 GROUP_KEYS = ("id", "name")
@@ -113,6 +114,7 @@ class _PlanReader:
         modes = self.modes(value.get("modes"), roster, roster_given)
         time_box = self.duration(value["time_box"], "time_box") if "time_box" in value else None
         time_boxes = self.time_boxes(value.get("time_boxes"), principles)
+        comments = bool(r.boolean(value["comments"], "comments")) if "comments" in value else False
 
         if r.problems:
             return None
@@ -123,7 +125,7 @@ class _PlanReader:
         return Plan(
             title=title, date=date, groups=groups, scale=scale, principles=principles, themes=tuple(themes),
             anonymous=anonymous, min_group_size=min_group_size, roster=roster, modes=modes,
-            time_box=time_box, time_boxes=time_boxes, facts=facts, **texts,
+            time_box=time_box, time_boxes=time_boxes, facts=facts, comments=comments, **texts,
         )
 
     def groups(self, node: Node | None) -> tuple[Group, ...]:
@@ -341,4 +343,6 @@ def summary(plan: Plan) -> str:
         unchecked = sum(f.answer is None for f in plan.facts)
         parts.append(f"{len(plan.facts)} fact{'s' * (len(plan.facts) != 1)}"
                      + (f" ({unchecked} not checked)" if unchecked else ""))
+    if plan.comments:
+        parts.append("comments")
     return f"{plan.title} ({plan.date.isoformat()}): " + ", ".join(parts)

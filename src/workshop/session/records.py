@@ -9,7 +9,7 @@ from ..analytics import (
     PrincipleChange, PrincipleResult, PrincipleTrend, compare, mean_from_tally, results_from_tallies, session_gap,
     sort_by_change, trend_of_means,
 )
-from ..model import Action, Ballot, Group, Note, Plan, Principle, Scale, Session, SessionSummary
+from ..model import Action, Ballot, Comment, Group, Note, Plan, Principle, Scale, Session, SessionSummary
 from ..store import Store
 from ..store.connect import damaged
 
@@ -22,6 +22,7 @@ class SessionRecord:
     notes: list[Note]
     actions: list[Action]
     names: dict[str, str]  # participant id -> name; always empty for an anonymous session
+    comments: tuple[Comment, ...] = ()  # the approved ones only: what a report may show
 
     @property
     def plan(self):
@@ -53,6 +54,7 @@ def load_record(store: Store, ref: str, *, ballots: bool = True) -> SessionRecor
         notes=store.notes(session.id),
         actions=store.actions(session.id),
         names={} if session.plan.anonymous else store.participant_names(session.id),
+        comments=tuple(store.comments(session.id, status="approved")),
     )
 
 

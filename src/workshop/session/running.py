@@ -11,6 +11,7 @@ from ..analytics import PrincipleResult, default_pair, pairs, principle_result, 
 from ..model import Action, Group, Note, Plan, Principle, Session
 from ..store import BallotError, Store, new_id
 from ..wording import plural
+from .comments import RoomComments
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class LiveSession:
         self.pair: tuple[str, ...] = default_pair(self.plan)  # the groups the gap is between
         self._seat_ids: dict[int, str] = {}  # named sessions: seat -> participant id
         self._anonymous_ids: dict[tuple[int, str], str] = {}  # anonymous: (seat, principle) -> ballot id
+        self.comments = RoomComments(self)  # comments from phones and the floor, and the one shown
         if not self.plan.anonymous:
             # Named sessions keep who is who, so the roster's ticks survive a restart.
             by_name = {name: pid for pid, _, name in store.participants(self.id, "roster")}

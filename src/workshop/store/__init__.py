@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..model import Plan, Session, SessionSummary
 from .ballots import BallotsMixin
+from .comments import CommentsMixin
 from .base import (  # noqa: F401  (re-exported: the storage layer's public names)
     APPLICATION_ID,
     ENV_VAR,
@@ -37,7 +38,7 @@ from .connect import connect_checked, damaged
 from .notes import NotesMixin
 
 
-class Store(BallotsMixin, NotesMixin):
+class Store(BallotsMixin, NotesMixin, CommentsMixin):
     """One open workshop database. Make one per thread."""
 
     def __init__(self, path: str | os.PathLike, *, create: bool = True, readonly: bool = False):
@@ -250,6 +251,7 @@ class Store(BallotsMixin, NotesMixin):
                 "SELECT (SELECT COUNT(*) FROM ballots WHERE session_id = :s) + "
                 "(SELECT COUNT(*) FROM notes WHERE session_id = :s) + "
                 "(SELECT COUNT(*) FROM actions WHERE session_id = :s) + "
+                "(SELECT COUNT(*) FROM comments WHERE session_id = :s) + "
                 "(SELECT COUNT(*) FROM ballot_changes WHERE session_id = :s)", {"s": session_id}).fetchone()[0]
             if used:
                 return False

@@ -32,6 +32,7 @@ COPIED = {
     "notes": ("session_id", "principle_id", "text", "created_at"),
     "actions": ("session_id", "principle_id", "text", "owner", "due", "status", "status_note", "created_at",
                 "updated_at"),
+    "comments": ("id", "session_id", "principle_id", "group_id", "text", "status"),  # an older file has none
 }
 # Columns later schemas added, copied when the other file has them (an older file does not).
 # A phone join code and a plan file's path belong to the laptop that ran the session: not copied.
@@ -40,7 +41,7 @@ ADDED_LATER = {"session_groups": ("room_size",)}
 FINGERPRINTED = ("sessions", "session_principles", "ballots", "notes", "actions")
 ORDER = {"ballots": "principle_id, participant_id", "notes": "created_at, text", "actions": "created_at, text",
          "session_principles": "position", "session_groups": "position", "participants": "id",
-         "ballot_changes": "changed_at, participant_id", "sessions": "id"}
+         "ballot_changes": "changed_at, participant_id", "sessions": "id", "comments": "id"}
 
 
 @dataclass
@@ -87,7 +88,7 @@ def merge(store: Store, other_path: Path) -> MergeReport:
     report = MergeReport()
     try:
         copied = {table: columns + tuple(c for c in ADDED_LATER.get(table, ()) if c in _columns(other, table))
-                  for table, columns in COPIED.items()}
+                  for table, columns in COPIED.items() if _columns(other, table)}
         ids = [r[0] for r in other.execute("SELECT id FROM sessions ORDER BY date, created_at")]
         for sid in ids:
             if store.conn.execute("SELECT 1 FROM sessions WHERE id = ?", [sid]).fetchone():

@@ -6,7 +6,7 @@ import sqlite3
 
 from sqlite_utils import Database, Migrations
 
-from .schema_sql import READER_VIEWS_V1, SCALE_TRIGGERS
+from .schema_sql import COMMENTS_TABLE, READER_VIEWS_V1, SCALE_TRIGGERS
 from .base import KNOWN_MIGRATIONS, SCHEMA_VERSION  # noqa: F401  (SCHEMA_VERSION re-exported)
 
 migrations = Migrations("workshop")
@@ -373,6 +373,14 @@ def m008_summary_too_few(db: Database) -> None:
         ORDER BY date, session_id, position, group_position;
         """
     )
+
+
+@migrations()
+def m010_comments(db: Database) -> None:
+    """Comments on principles from phones and from the floor, pending until the facilitator approves
+    or hides them; each keeps its principle and the author's group and nothing else."""
+    run_script(db, COMMENTS_TABLE)
+
 
 # base.py names them too, for the read-only path that never imports sqlite-utils: the two must agree.
 if {m.name for m in migrations._migrations} != KNOWN_MIGRATIONS:

@@ -44,3 +44,20 @@ SCALE_TRIGGERS = """
             AND NEW.score BETWEEN s.scale_min AND s.scale_max AND NEW.score = CAST(NEW.score AS INTEGER))
         BEGIN SELECT RAISE(ABORT, 'score off the scale'); END;
 """
+
+# m010: comments on principles. No time, no device, no ballot: the principle and the author's
+# group only. The random id keys a WITHOUT ROWID table, so rows are stored in the order of their
+# ids, never in the order comments were written.
+COMMENTS_TABLE = """
+        CREATE TABLE comments (
+            id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions (id),
+            principle_id TEXT NOT NULL,
+            group_id TEXT NOT NULL,
+            text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 280),
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'hidden')),
+            FOREIGN KEY (session_id, principle_id) REFERENCES session_principles (session_id, principle_id),
+            FOREIGN KEY (session_id, group_id) REFERENCES session_groups (session_id, group_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX comments_by_principle ON comments (session_id, principle_id, status);
+"""

@@ -292,7 +292,8 @@ class WorkshopApp(App):
         if server is None:
             return
         live = server.voting.live
-        counted = (live.id, live.position, tuple(live.counts().items()))
+        waiting = tuple(live.comments.waiting().items()) if live.plan.comments else ()  # comments sent
+        counted = (live.id, live.position, tuple(live.counts().items()), waiting)
         if counted != self._phones_counted:
             self._phones_counted = counted
             self.screen.post_message(BallotsCounted())

@@ -7,9 +7,10 @@ from html import escape
 
 from ..analytics import GroupStats, PrincipleResult
 from ..model import Plan, Principle
+from ..session.comments import MAX_COMMENT
 from ..wording import TOO_FEW, number, plural, result_gap_words
 
-ASSET_VERSION = "3"
+ASSET_VERSION = "4"
 
 # app.js swaps the part between these markers when the facilitator moves on (and, without
 # EventSource, cuts it out of a freshly fetched page).
@@ -26,11 +27,12 @@ class View:
     open: bool
     my_score: int | None | str  # a score, None for don't know, "" for no answer yet
     result: PrincipleResult | None  # after reveal
+    comment: str = ""  # the comment box: "" none, "box" this phone may comment, "sent" it has
 
 
 def page(title: str, body: str, *, message: str = "", code: str = "", error: str = "") -> str:
     """A whole page. The status line is the page's one live region: what is said there is read out."""
-    kind, text = ("error", error) if error else ("ok" if message.startswith("Your answer") else "", message)
+    kind, text = ("error", error) if error else ("ok" if message.startswith(("Your answer", "Your comment")) else "", message)
     return f"""<!doctype html>
 <html lang="en" class="nojs">
 <head>
@@ -77,7 +79,7 @@ def join_form(plan: Plan, code: str = "", error: str = "") -> str:
 </section>"""
 
 
-def view_html(view: View) -> str:
+def view_html(view: View, draft: str = "") -> str:
     """The changing part of the page: waiting, voting or the revealed results.
 
     data-key tells the script whether a pushed view is new (so a person's unsent choice survives a
@@ -94,7 +96,7 @@ def view_html(view: View) -> str:
     where = f"Principle {view.number} of {len(plan.principles)}"
     head = (f'<p class="position">{where}</p>'
             f'<h2 id="statement" tabindex="-1">{escape(p.statement)}</h2>')
-    key = escape(f"{p.id}:{'open' if view.open else 'closed'}")
+    key = escape(f"{p.id}:{'open' if view.open else 'closed'}" + (f":{view.comment}" if view.comment else ""))
     if view.open:
         options = []
         for point in plan.scale.points:
@@ -108,7 +110,7 @@ def view_html(view: View) -> str:
                 f'<label class="choice dk"><input type="radio" name="score" value="dk" required{checked}>'
                 f"<span>Don't know</span></label>")
         return f"""<section class="vote" data-key="{key}" data-announce="{where}. Voting is open.">{head}
-<form method="post" action="/vote" id="vote-form">
+<form method="post" action="/vote" id="vote-form"{' data-comments="1"' if plan.comments else ''}>
 <input type="hidden" name="principle" value="{escape(p.id)}">
 <fieldset>
 <legend>How true is this in our area today?</legend>
@@ -117,7 +119,7 @@ def view_html(view: View) -> str:
 <button type="submit">Send my answer</button>
 </form>
 <p class="mine" id="mine">{_my_answer(view)}</p>
-{_refresh("See what is on screen now")}
+{_comment_box(view, draft)}{_refresh("See what is on screen now")}
 </section>"""
     return f"""<section class="closed" data-key="{key}" data-announce="{where}. Voting is closed; the results are shown."
  data-focus="results">{head}
@@ -125,6 +127,24 @@ def view_html(view: View) -> str:
 {_results(view)}
 {_refresh("See what is on screen now")}
 </section>"""
+
+
+def _comment_box(view: View, draft: str) -> str:
+    """After voting, one short comment on the principle: a labelled box that posts without JavaScript."""
+    if view.comment == "sent":
+        return ('<p class="comment-sent" id="comment-sent">Your comment is sent. The facilitator chooses '
+                'which comments the room sees.</p>\n')
+    if view.comment != "box":
+        return ""
+    return f"""<form method="post" action="/comment" id="comment-form" class="comment">
+<input type="hidden" name="principle" value="{escape(view.principle.id)}">
+<label for="comment" class="field">Add a comment on this principle <span class="hint">(optional)</span></label>
+<textarea id="comment" name="text" rows="3" maxlength="{MAX_COMMENT}" required aria-describedby="comment-hint">{escape(draft)}</textarea>
+<p class="hint" id="comment-hint">At most {MAX_COMMENT} characters, one comment per principle. Only your side is kept
+with it, nothing else about you; the facilitator chooses which comments the room sees.</p>
+<button type="submit">Send my comment</button>
+</form>
+"""
 
 
 def answer_words(plan: Plan, score: int | None) -> str:

@@ -38,13 +38,14 @@ from .guard import (  # noqa: F401  (ids re-exported for tests and tools)
     same_origin,
 )
 from .listener import Listener
-from .page import join_form, page
+from .replies import COOKIE, error, json_answer, json_error, security_headers, set_cookie
+from .page import join_form, page, view_html
+from .commenting import Commenting
 from .shown import Shown
 from .voting import BUSY_MESSAGE, BUSY_RETRY_SECONDS, Answer, Voting
 
 log = logging.getLogger("workshop.web")
 
-COOKIE = "workshop_token"
 MAX_BODY = 4096
 BODY_SECONDS = 5  # a request body that trickles in slower than this is refused (slow clients)
 STREAM_RETRY_SECONDS = 5  # Retry-After for a phone refused an event stream (it polls meanwhile)
@@ -60,7 +61,8 @@ class PhoneServer:
         """live: the running session the screens drive; from now on it tells this server of every
         move. clock: seconds, for the rate limits (tests pass their own)."""
         self.voting = Voting(live, clock=clock, on_ballot=on_ballot)
-        self.shown = Shown(self.voting)
+        self.commenting = Commenting(self.voting, clock, on_comment=lambda: on_ballot and on_ballot(""))
+        self.shown = Shown(self.voting, self.commenting.commented)
         self._join_pages: dict[str, str] = {}  # code in the link -> the join page
         self._hosts: dict[str, bool] = {}  # Host header -> whether it names this laptop
         live.on_change = self.state_changed
@@ -115,13 +117,15 @@ class PhoneServer:
             web.get("/J/{code}", self.join_link),
             web.post("/join", self.join_form),
             web.post("/vote", self.vote_form),
+            web.post("/comment", self.comment_form),
             web.post("/api/join", self.api_join),
             web.get("/api/state", self.api_state),
             web.post("/api/ballot", self.api_ballot),
+            web.post("/api/comment", self.api_comment),
             web.get("/api/events", self.api_events, allow_head=False),
             web.get("/static/{name}", self.static),
         ])
-        app.on_response_prepare.append(_security_headers)
+        app.on_response_prepare.append(security_headers)
         return app
 
     async def start(self) -> None:
@@ -146,6 +150,8 @@ class PhoneServer:
     def follow(self, live: LiveSession) -> None:
         """The same session, resumed: its new running session object drives the phones from now on."""
         live.on_change = self.state_changed
+        if live.id != self.voting.live.id:
+            self.commenting.forget()
         self.voting.follow(live)
         self._join_pages.clear()
         self.streams.wake()
@@ -176,27 +182,27 @@ class PhoneServer:
     async def _guard(self, request: web.Request, handler):
         if not self._known_host(request):
             # A page elsewhere that points its own name at this laptop (DNS rebinding) gets nothing.
-            return _error(request, 403, "use the address shown on the screen at the front")
+            return error(request, 403, "use the address shown on the screen at the front")
         if request.method == "POST":
             if not same_origin(request):
-                return _error(request, 403, "requests from other sites are refused")
+                return error(request, 403, "requests from other sites are refused")
             if request.content_length is not None and request.content_length > MAX_BODY:
-                return _error(request, 413, f"requests are limited to {MAX_BODY} bytes")
+                return error(request, 413, f"requests are limited to {MAX_BODY} bytes")
         self.listener.busy(request.protocol, True)
         try:
             return await handler(request)
         except web.HTTPException as exc:
             if exc.status >= 400 and request.path.startswith("/api/"):
-                response = _json_error(exc.status, exc.reason)
+                response = json_error(exc.status, exc.reason)
                 if exc.keep_alive is False:
                     response.force_close()
                 return response
             raise
         except Exception as exc:
             if locked(exc):  # another program is writing: a read that needed the lock waits its turn
-                return _error(request, 503, BUSY_MESSAGE, wait=BUSY_RETRY_SECONDS)
+                return error(request, 503, BUSY_MESSAGE, wait=BUSY_RETRY_SECONDS)
             log.exception("error serving %s %s", request.method, request.path)
-            return _error(request, 500, "something went wrong; try again")
+            return error(request, 500, "something went wrong; try again")
         finally:
             self.listener.busy(request.protocol, False)
 
@@ -230,12 +236,12 @@ class PhoneServer:
         body = await _json_body(request)
         if not isinstance(body, dict) or not isinstance(body.get("code"), str) or not isinstance(
                 body.get("group"), str):
-            return _json_error(400, 'send {"code": "...", "group": "..."}')
+            return json_error(400, 'send {"code": "...", "group": "..."}')
         answer = await self.voting.join(body["code"], body["group"], address_key(request.remote))
         if not answer.ok:
-            return _json_answer(answer)
+            return json_answer(answer)
         response = web.json_response({"token": answer.text, "group": body["group"]})
-        _set_cookie(response, answer.text)
+        set_cookie(response, answer.text)
         return response
 
     async def join_form(self, request: web.Request) -> web.Response:
@@ -246,7 +252,7 @@ class PhoneServer:
             return self._page(join_form(self.plan, clean_code(code), answer.text), status=answer.status,
                               code=clean_code(code), wait=answer.wait)
         response = web.HTTPSeeOther("/")
-        _set_cookie(response, answer.text)
+        set_cookie(response, answer.text)
         raise response
 
     async def join_link(self, request: web.Request) -> web.Response:
@@ -258,13 +264,13 @@ class PhoneServer:
     async def api_ballot(self, request: web.Request) -> web.Response:
         device = self.device(request)
         if device is None:
-            return _json_error(401, "join first")
+            return json_error(401, "join first")
         body = await _json_body(request)
         if not isinstance(body, dict):
-            return _json_error(400, 'send {"principle": "...", "score": 3}')
+            return json_error(400, 'send {"principle": "...", "score": 3}')
         answer = await self.voting.vote(*device, body.get("principle"), body.get("score"))
         if not answer.ok:
-            return _json_answer(answer)
+            return json_answer(answer)
         score = parse_score(body.get("score"))
         return web.json_response({"ok": True, "my_ballot": "dk" if score is None else score})
 
@@ -279,6 +285,33 @@ class PhoneServer:
                               wait=answer.wait)
         raise web.HTTPSeeOther("/?saved=1")
 
+    # --- comments --------------------------------------------------------------------------
+
+    async def api_comment(self, request: web.Request) -> web.Response:
+        device = self.device(request)
+        if device is None:
+            return json_error(401, "join first")
+        body = await _json_body(request)
+        if not isinstance(body, dict):
+            return json_error(400, 'send {"principle": "...", "text": "..."}')
+        answer = await self.commenting.comment(*device, body.get("principle"), body.get("text"),
+                                               address_key(request.remote))
+        return web.json_response({"ok": True}) if answer.ok else json_answer(answer)
+
+    async def comment_form(self, request: web.Request) -> web.Response:
+        device = self.device(request)
+        if device is None:
+            raise web.HTTPSeeOther("/")
+        form = await _form(request)
+        text = form.get("text")
+        answer = await self.commenting.comment(*device, form.get("principle"), text, address_key(request.remote))
+        if not answer.ok:
+            # The view again with what was typed still in the box, so nothing has to be written twice.
+            draft = text if isinstance(text, str) else ""
+            view = view_html(self.voting.shown_view(self.voting.view(device[0]).my_score), draft)
+            return self._page(view, status=answer.status, error=answer.text, wait=answer.wait)
+        raise web.HTTPSeeOther("/?commented=1")
+
     # --- reading ---------------------------------------------------------------------------
 
     async def index(self, request: web.Request) -> web.Response:
@@ -286,7 +319,8 @@ class PhoneServer:
         if token is None:
             code = clean_code(request.query.get("code", ""))
             return web.Response(text=self._join_page(code), content_type="text/html")
-        message = "Your answer is saved." if request.query.get("saved") else ""
+        message = "Your answer is saved." if request.query.get("saved") else \
+            "Your comment is sent." if request.query.get("commented") else ""
         return self._page(self.shown.html(token), message=message)
 
     def _join_page(self, code: str) -> str:
@@ -300,17 +334,17 @@ class PhoneServer:
     async def api_state(self, request: web.Request) -> web.Response:
         token = self.token(request)
         if token is None:
-            return _json_error(401, "join first")
+            return json_error(401, "join first")
         return web.json_response(self.shown.state(token))
 
     async def api_events(self, request: web.Request) -> web.StreamResponse:
         """Server-sent events: the new view whenever the facilitator moves on."""
         token = self.token(request)
         if token is None:
-            return _json_error(401, "join first")
+            return json_error(401, "join first")
         device, address = participant_id(token), address_key(request.remote)
         if self.streams.full(device, address):
-            return _json_error(503, "too many connections; the page will check back", STREAM_RETRY_SECONDS)
+            return json_error(503, "too many connections; the page will check back", STREAM_RETRY_SECONDS)
         return await self.streams.serve(request, device, address, lambda: self.shown.event(token))
 
     async def static(self, request: web.Request) -> web.Response:
@@ -328,18 +362,6 @@ class PhoneServer:
         if wait:
             response.headers["Retry-After"] = retry_after(wait)
         return response
-
-
-async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    """On every response, errors, redirects and event streams included, before it is sent."""
-    response.headers.setdefault("Cache-Control", "no-store")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    # same-origin (not no-referrer): the page's own POSTs then carry a real Origin header.
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 
 
 async def _json_body(request: web.Request):
@@ -367,28 +389,3 @@ def _too_slow() -> web.HTTPRequestTimeout:
     refused = web.HTTPRequestTimeout()
     refused.force_close()  # the rest of the body is not waited for
     return refused
-
-
-def _set_cookie(response: web.StreamResponse, token: str) -> None:
-    response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/", max_age=60 * 60 * 24)
-
-
-def _json_answer(answer: Answer) -> web.Response:
-    return _json_error(answer.status, answer.text, answer.wait)
-
-
-def _json_error(status: int, message: str, wait: float = 0) -> web.Response:
-    """wait: seconds before trying again, sent as Retry-After (429 and 503)."""
-    response = web.json_response({"error": message}, status=status)
-    if wait:
-        response.headers["Retry-After"] = retry_after(wait)
-    return response
-
-
-def _error(request: web.Request, status: int, message: str, wait: float = 0) -> web.Response:
-    if request.path.startswith("/api/"):
-        return _json_error(status, message, wait)
-    response = web.Response(text=message, status=status)
-    if wait:
-        response.headers["Retry-After"] = retry_after(wait)
-    return response

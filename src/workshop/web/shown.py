@@ -1,7 +1,8 @@
 """What every phone is shown, rendered once per change: the view's HTML, its state JSON and its update.
 
-Phones differ only in their own answer (a score, don't know, or none yet), so after a move, a
-reveal or a reopen there are at most a handful of different views, however many phones follow:
+Phones differ only in their own answer (a score, don't know, or none yet) and, where the plan takes
+comments, in whether they have commented, so after a move, a reveal or a reopen there are at most a
+handful of different views, however many phones follow:
 each is rendered the first time a phone needs it and kept until the next change. A reveal then
 costs each phone's stream a dictionary look-up and a write of ready bytes.
 """
@@ -9,6 +10,7 @@ costs each phone's stream a dictionary look-up and a write of ready bytes.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from .page import view_html
 from .voting import Voting
@@ -17,8 +19,9 @@ from .voting import Voting
 class Shown:
     """The rendered views of the current change (Voting.version), by the phone's own answer."""
 
-    def __init__(self, voting: Voting):
+    def __init__(self, voting: Voting, commented: Callable[[str | None, str], bool] = lambda token, principle: False):
         self.voting = voting
+        self.commented = commented  # whether this phone has commented on that principle
         self._version = -1
         self._html: dict[object, str] = {}
         self._state: dict[object, dict] = {}
@@ -31,16 +34,21 @@ class Shown:
             self._state.clear()
             self._event.clear()
 
-    def _mine(self, token: str | None) -> int | None | str:
+    def _mine(self, token: str | None) -> tuple[int | None | str, bool]:
         _, principle, _ = self.voting.live.shown_to_phones()
-        return self.voting.answer(token, principle.id) if principle is not None and token else ""
+        if principle is None or not token:
+            return "", False
+        return self.voting.answer(token, principle.id), self.commented(token, principle.id)
+
+    def _view(self, mine: tuple[int | None | str, bool]):
+        return self.voting.shown_view(*mine)
 
     def html(self, token: str | None) -> str:
         """The changing part of the page for this phone (page.view_html)."""
         self._current()
         mine = self._mine(token)
         if mine not in self._html:
-            self._html[mine] = view_html(self.voting.shown_view(mine))
+            self._html[mine] = view_html(self._view(mine))
         return self._html[mine]
 
     def state(self, token: str | None) -> dict:
@@ -49,7 +57,7 @@ class Shown:
         self._current()
         mine = self._mine(token)
         if mine not in self._state:
-            self._state[mine] = self.voting.state_data(self.voting.shown_view(mine))
+            self._state[mine] = self.voting.state_data(self._view(mine))
         return self._state[mine]
 
     def event(self, token: str | None) -> bytes:

@@ -215,11 +215,14 @@ class Voting:
         mine = self.answer(token, principle.id) if principle is not None and token else ""
         return self.shown_view(mine)
 
-    def shown_view(self, mine: int | None | str) -> View:
-        """What a phone whose answer is mine sees now: the same for every phone with that answer."""
+    def shown_view(self, mine: int | None | str, commented: bool = False) -> View:
+        """What a phone whose answer is mine sees now: the same for every phone with that answer
+        (and, where the plan takes comments, that has or has not commented)."""
         position, principle, state = self.live.shown_to_phones()
         result = self._result(principle) if principle is not None and state == "closed" else None
-        return View(self.plan, principle, position + 1, state == "open", mine if principle else "", result)
+        box = ("sent" if commented else "box") if self.plan.comments and state == "open" and mine != "" else ""
+        return View(self.plan, principle, position + 1, state == "open", mine if principle else "", result,
+                    box if principle else "")
 
     def _result(self, principle):
         key = (self.version, principle.id)
@@ -248,6 +251,8 @@ class Voting:
             "revealed": view.result is not None,
             "my_ballot": None if view.my_score == "" else ("dk" if view.my_score is None else view.my_score),
         })
+        if self.plan.comments:
+            data.update({"can_comment": view.comment == "box", "commented": view.comment == "sent"})
         if view.result is not None:
             # The projector's aggregate, as the session's JSON export has it: a group under
             # min_group_size shows neither mean nor counts.

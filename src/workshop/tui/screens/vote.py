@@ -23,6 +23,7 @@ from .export import ExportScreen
 from .gap import GapScreen
 from .jump import JumpScreen
 from .note import NoteScreen
+from .vote_comments import COMMENT_KEYS, CommentKeys
 from .qr import QRScreen
 from ..widgets.big_counts import BigCounts
 from ..widgets.cards_grid import CardsGrid
@@ -44,7 +45,7 @@ def clock(seconds: int) -> str:
     return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 
 
-class VoteScreen(BallotEntry, ExplainsKeys, Screen):
+class VoteScreen(CommentKeys, BallotEntry, ExplainsKeys, Screen):
     """Voting on the principle at live.position; `r` reveals it, `u` reopens it.
 
     from_gap: opened from the gap view of a finished or reviewed session, which `g` goes back to.
@@ -71,6 +72,7 @@ class VoteScreen(BallotEntry, ExplainsKeys, Screen):
         Binding("e", "export", "Export", id="vote.export"),
         Binding("i", "app.next_address", "Next address", id="vote.next-address"),
         Binding("k", "app.new_code", "New join code", id="vote.new-code"),
+        *COMMENT_KEYS,  # only where the plan takes comments
         Binding("escape", "back", "Back", id="vote.back"),
         # Roster score keys; bindings (not key events) so fast typing stays in order. Not commands
         # (no id): the help explains them as one family.
@@ -103,6 +105,7 @@ class VoteScreen(BallotEntry, ExplainsKeys, Screen):
             yield JoinPanel("", "", "", id="join")
         with VerticalScroll(id="body"):
             yield PrincipleCard(self.live.plan, self.live.principle, id="card")
+            yield Static(id="comment-shown")
             yield ScaleLine(self.live.plan.scale, id="scale-line")
             yield Static(id="counts")
             yield BigCounts(self.live.groups, id="big-counts")
@@ -135,6 +138,7 @@ class VoteScreen(BallotEntry, ExplainsKeys, Screen):
         if entered:
             self.first_waiting_seat()
         self.show_results()
+        self.show_comment()
         self.refresh_bindings()
 
     def retry_pending(self) -> None:
@@ -182,6 +186,7 @@ class VoteScreen(BallotEntry, ExplainsKeys, Screen):
         noted = self.noted()
         if noted:
             text.append(f"\n{noted} on this principle (a)", style="bold")
+        self.comments_line(text)
         self.query_one("#counts", Static).update(text)
         self.query_one(BigCounts).show(counts, sizes)
         grid, roster = self.query_one(CardsGrid), self.query_one(RosterTable)
@@ -257,7 +262,7 @@ class VoteScreen(BallotEntry, ExplainsKeys, Screen):
             return not self.live.readonly
         if action == "private":
             return not revealed
-        return True
+        return self.comment_action(action)
 
     def settled(self) -> bool:
         """Store a count still being typed before anything else happens; False while it asks first."""

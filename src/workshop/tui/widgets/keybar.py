@@ -66,11 +66,14 @@ class KeyBar(Static):
             text.append_text(piece)
         text.append(" " * max(0, width - text.cell_len))
         text.append_text(tail)
-        if text.plain != self.content_text:
-            self.content_text = text.plain
+        # The words and which keys are dimmed: a key that becomes usable must not stay drawn dim.
+        drawn = (text.plain, tuple(enabled for _, _, enabled in items))
+        if drawn != self.drawn:
+            self.content_text, self.drawn = text.plain, drawn
             self.update(text)
 
     def on_resize(self) -> None:
         self.draw()
 
     content_text = ""
+    drawn: tuple = ()

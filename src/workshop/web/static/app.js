@@ -78,6 +78,9 @@
           retryTimer = null;
           if (doc.body.contains(form)) { send(form, button, principle, score, words); }
         }, retryDelay(xhr));
+      } else if (code === 200 && form.getAttribute("data-comments")) {
+        /* The plan takes comments: the view now offers the comment box, fetched as the page has it. */
+        refresh(function () { say("Your answer is saved: " + words + ".", "ok"); });
       } else if (code === 200) {
         var mine = doc.getElementById("mine");
         if (mine) {
@@ -95,6 +98,41 @@
     });
   }
 
+  /* The view as the server renders it now, then done (after this phone's own change). */
+  function refresh(done) {
+    request("GET", "/", null, function (pageCode, ignore, text) {
+      if (pageCode === 200) { show(viewPart(text)); }
+      done();
+    });
+  }
+
+  function bindComment() {
+    var form = doc.getElementById("comment-form");
+    if (!form) { return; }
+    var button = form.querySelector("button");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var box = doc.getElementById("comment");
+      var text = box.value.replace(/^\s+|\s+$/g, "");
+      if (!text) { say("Write a comment first: an empty one is not sent.", "error"); box.focus(); return; }
+      button.disabled = true;
+      var principle = form.querySelector("input[name=principle]").value;
+      request("POST", "/api/comment", {principle: principle, text: box.value}, function (code, body) {
+        button.disabled = false;
+        if (code === 200) {
+          refresh(function () { say("Your comment is sent.", "ok"); });
+        } else if (code === 401) {
+          window.location.href = "/";
+        } else if (code === 0) {
+          say("No connection to the laptop. Check you are on the room's network, then send again.", "error");
+        } else {
+          say(sentence(body && body.error ? body.error : "That did not work; send it again.") + ".", "error");
+          box.focus();
+        }
+      });
+    });
+  }
+
   function keyOf(root) {
     var section = root.querySelector("[data-key]");
     return section ? section.getAttribute("data-key") : "";
@@ -108,6 +146,7 @@
     if (!after || after === before) { return; }
     view.innerHTML = html;
     bindVote();
+    bindComment();
     var section = view.querySelector("[data-key]");
     var samePrinciple = before.split(":")[0] === after.split(":")[0];
     /* Focus goes where the news is, so a screen reader reads it and a keyboard starts from there:
@@ -159,5 +198,6 @@
   }
 
   bindVote();
+  bindComment();
   if (!doc.getElementById("join-form")) { follow(); }
 }());
