@@ -52,23 +52,34 @@ class Store(BallotsMixin, NotesMixin, CommentsMixin):
         self.upgraded_from: int | None = None  # the schema version before this open migrated it
         if readonly:
             return
-        from .schema import migrations
-
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        if migrations.pending(self.db):
+        if self._migrations_pending():
+            from .schema import migrations  # sqlite-utils only when the schema must change
+
             migrations.apply(self.db)
             self.upgraded_from = version
         # Only when they differ: opening a database that is up to date writes nothing.
         if self.conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         if version != SCHEMA_VERSION:
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self.upgraded_from = version
+
+    def _migrations_pending(self) -> bool:
+        """Whether a migration this version knows is not applied yet: read from the table sqlite-utils
+        keeps, so opening an up-to-date database (every start of the app) never imports it."""
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "_sqlite_migrations" not in tables:
+            return True
+        applied = {r[0] for r in self.conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'workshop'")}
+        return bool(KNOWN_MIGRATIONS - applied)
 
     @functools.cached_property
     def db(self):
-        """sqlite-utils over the same connection, for writes and migrations. Reads use `conn` and
-        `rows`: a command that only reads never pays for importing sqlite-utils and its plugins."""
+        """sqlite-utils over the same connection, for the migrations. Everything else speaks to
+        `conn` through the standard sqlite3 module: importing sqlite-utils and loading its plugins
+        took a tenth of a second, which no start of the app or key press should wait for."""
         from sqlite_utils import Database
 
         return Database(self.conn)
@@ -91,8 +102,36 @@ class Store(BallotsMixin, NotesMixin, CommentsMixin):
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        with self.db.atomic():
+        """A transaction, committed when the block ends and rolled back if it raises; inside
+        another, a savepoint of it (a refused write undoes only its own part)."""
+        conn = self.conn
+        if not conn.in_transaction:
+            conn.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:  # a failed COMMIT or a trigger may have ended it already
+                    conn.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            return
+        name = f"atomic_{new_id()}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
             yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            conn.execute(f"RELEASE SAVEPOINT {name}")
 
     # --- sessions ------------------------------------------------------------------------
 
@@ -109,8 +148,8 @@ class Store(BallotsMixin, NotesMixin, CommentsMixin):
             seats = sorted((dataclasses.replace(s, name=None) for s in plan.roster), key=lambda s: order.index(s.group))
             plan = dataclasses.replace(plan, roster=tuple(seats))
             plan_text = ""
-        with self.db.atomic():
-            self.db.execute(
+        with self.atomic():
+            self.conn.execute(
                 """INSERT INTO sessions (id, title, date, place, locality, facilitator, anonymous,
                    min_group_size, scale_min, scale_max, dont_know_allowed, plan_json, plan_text,
                    created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
@@ -230,12 +269,12 @@ class Store(BallotsMixin, NotesMixin, CommentsMixin):
         return row[0], row[1]
 
     def set_position(self, session_id: str, position: int) -> None:
-        self.db.execute("UPDATE sessions SET position = ?, updated_at = ? WHERE id = ?",
+        self.conn.execute("UPDATE sessions SET position = ?, updated_at = ? WHERE id = ?",
                         [position, now(), session_id])
 
     def finish_session(self, session_id: str) -> None:
         stamp = now()
-        self.db.execute("UPDATE sessions SET status = 'finished', finished_at = ?, updated_at = ? WHERE id = ?",
+        self.conn.execute("UPDATE sessions SET status = 'finished', finished_at = ?, updated_at = ? WHERE id = ?",
                         [stamp, stamp, session_id])
 
     def status(self, session_id: str) -> str:
@@ -246,7 +285,7 @@ class Store(BallotsMixin, NotesMixin, CommentsMixin):
 
     def discard_if_empty(self, session_id: str) -> bool:
         """Delete a session nobody has voted, noted or acted in (a plan opened by mistake)."""
-        with self.db.atomic():
+        with self.atomic():
             used = self.conn.execute(
                 "SELECT (SELECT COUNT(*) FROM ballots WHERE session_id = :s) + "
                 "(SELECT COUNT(*) FROM notes WHERE session_id = :s) + "
@@ -267,7 +306,7 @@ class Store(BallotsMixin, NotesMixin, CommentsMixin):
         tables = [name for (name,) in self.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             if any(col[1] == "session_id" for col in self.conn.execute(f"PRAGMA table_info([{name}])"))]
-        with self.db.atomic():
+        with self.atomic():
             self.conn.execute("PRAGMA defer_foreign_keys = ON")  # children and parents in any order
             # Ballots first: deleting them writes ballot_changes and session_counts through
             # triggers, and those are cleared after.
@@ -278,7 +317,7 @@ class Store(BallotsMixin, NotesMixin, CommentsMixin):
         return ballots
 
     def reopen_session(self, session_id: str) -> None:
-        self.db.execute("UPDATE sessions SET status = 'open', finished_at = NULL, updated_at = ? WHERE id = ?",
+        self.conn.execute("UPDATE sessions SET status = 'open', finished_at = NULL, updated_at = ? WHERE id = ?",
                         [now(), session_id])
 
     # --- principle state -----------------------------------------------------------------
@@ -292,7 +331,7 @@ class Store(BallotsMixin, NotesMixin, CommentsMixin):
         if state not in STATES:
             raise ValueError(f"unknown principle state {state!r}")
         stamps = {"open": ", opened_at = COALESCE(opened_at, :at)", "closed": ", closed_at = :at"}
-        self.db.execute(
+        self.conn.execute(
             f"UPDATE session_principles SET state = :state{stamps.get(state, '')} "
             "WHERE session_id = :sid AND principle_id = :pid",
             {"state": state, "at": now(), "sid": session_id, "pid": principle_id})
@@ -307,7 +346,7 @@ class Store(BallotsMixin, NotesMixin, CommentsMixin):
             [session_id]).fetchall())
 
     def set_room_size(self, session_id: str, group_id: str, size: int | None) -> None:
-        self.db.execute("UPDATE session_groups SET room_size = ? WHERE session_id = ? AND group_id = ?",
+        self.conn.execute("UPDATE session_groups SET room_size = ? WHERE session_id = ? AND group_id = ?",
                         [size, session_id, group_id])
 
     def join_details(self, session_id: str) -> tuple[str | None, str | None]:
@@ -316,7 +355,7 @@ class Store(BallotsMixin, NotesMixin, CommentsMixin):
         return (row[0], row[1]) if row else (None, None)
 
     def set_join_details(self, session_id: str, code: str, address: str) -> None:
-        self.db.execute("UPDATE sessions SET join_code = ?, join_address = ? WHERE id = ?", [code, address, session_id])
+        self.conn.execute("UPDATE sessions SET join_code = ?, join_address = ? WHERE id = ?", [code, address, session_id])
 
     def plan_source(self, session_id: str) -> tuple[str | None, str | None]:
         """(path, sha-256 of its text) of the plan file the session was started from, if known."""
@@ -324,14 +363,14 @@ class Store(BallotsMixin, NotesMixin, CommentsMixin):
         return (row[0], row[1]) if row else (None, None)
 
     def set_plan_source(self, session_id: str, path: str, digest: str) -> None:
-        self.db.execute("UPDATE sessions SET plan_path = ?, plan_digest = ? WHERE id = ?", [path, digest, session_id])
+        self.conn.execute("UPDATE sessions SET plan_path = ?, plan_digest = ? WHERE id = ?", [path, digest, session_id])
 
     def setting(self, key: str, default: str | None = None) -> str | None:
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return row[0] if row else default
 
     def set_setting(self, key: str, value: str) -> None:
-        self.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+        self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
                         "SET value = excluded.value", [key, value])
 
 

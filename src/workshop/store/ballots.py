@@ -17,7 +17,7 @@ class BallotsMixin:
         row = self._session_row(session_id)
         self._check_group(session_id, group)
         pid = participant_id or new_id(16)
-        self.db.execute(
+        self.conn.execute(
             "INSERT INTO participants (id, session_id, group_id, name, mode) VALUES (?,?,?,?,?)",
             [pid, session_id, group, None if row["anonymous"] else (name or None), mode])
         return pid
@@ -30,7 +30,7 @@ class BallotsMixin:
         (phones do, from a token never stored), linked to nothing else. With neither, the ballot is
         a one-off anonymous one (a card, a paper slip).
         """
-        with self.db.atomic():
+        with self.atomic():
             pid = self._prepare_ballot(session_id, principle_id, group, score, participant)
             self._write_ballot(session_id, principle_id, group, score, ballot_id or pid, mode,
                                self._session_row(session_id)["anonymous"])
@@ -73,7 +73,7 @@ class BallotsMixin:
         ordered = sorted(rows.values())  # in key order: the b-tree fills page by page
         # Room in memory for the whole import, so pages are not spilled to disk mid-transaction.
         self.conn.execute(f"PRAGMA cache_size = -{max(2_000, len(ordered) // 4)}")
-        with self.db.atomic():
+        with self.atomic():
             session = self.start_session(plan, plan_text)
             self.conn.executemany(
                 "INSERT INTO participants (id, session_id, group_id, name, mode) VALUES (?, ?, ?, ?, 'import')",
@@ -94,14 +94,14 @@ class BallotsMixin:
                 self.conn.execute(sql)
             self.conn.execute("UPDATE session_counts SET ballots = ballots + ? WHERE session_id = ?",
                               [len(ordered), session.id])
-            self.db.execute("UPDATE session_principles SET state = 'closed', closed_at = ? WHERE session_id = ?",
+            self.conn.execute("UPDATE session_principles SET state = 'closed', closed_at = ? WHERE session_id = ?",
                             [now(), session.id])
             self.finish_session(session.id)
         return self.session(session.id)
 
     def _prepare_ballot(self, session_id, principle_id, group, score, participant) -> str:
         row = self._session_row(session_id)
-        state = self.db.execute(
+        state = self.conn.execute(
             "SELECT state FROM session_principles WHERE session_id = ? AND principle_id = ?",
             [session_id, principle_id]).fetchone()
         if state is None:
@@ -116,7 +116,7 @@ class BallotsMixin:
             raise BallotError(f"score {score!r} is off the scale ({row['scale_min']} to {row['scale_max']})")
         if participant is None:
             return new_id(16)
-        found = self.db.execute("SELECT group_id FROM participants WHERE id = ? AND session_id = ?",
+        found = self.conn.execute("SELECT group_id FROM participants WHERE id = ? AND session_id = ?",
                                 [participant, session_id]).fetchone()
         if found is None:
             raise BallotError("unknown participant")
@@ -126,7 +126,7 @@ class BallotsMixin:
 
     def _write_ballot(self, session_id, principle_id, group, score, participant, mode, anonymous) -> None:
         """Insert or replace one ballot; an anonymous session's ballot carries no time."""
-        self.db.execute(
+        self.conn.execute(
             """INSERT INTO ballots (session_id, principle_id, participant_id, group_id, score, dont_know, mode, cast_at)
                VALUES (?,?,?,?,?,?,?,?)
                ON CONFLICT (session_id, principle_id, participant_id) DO UPDATE SET
@@ -140,17 +140,17 @@ class BallotsMixin:
         """Make the number of card ballots at one score for one group equal `count`."""
         if count < 0:
             raise BallotError("a count cannot be negative")
-        with self.db.atomic():
+        with self.atomic():
             self._prepare_ballot(session_id, principle_id, group, score, None)
             anonymous = self._session_row(session_id)["anonymous"]
-            existing = [r[0] for r in self.db.execute(
+            existing = [r[0] for r in self.conn.execute(
                 """SELECT participant_id FROM ballots WHERE session_id = ? AND principle_id = ? AND group_id = ?
                    AND mode = 'cards' AND score IS ? AND dont_know = ?""",
                 [session_id, principle_id, group, score, int(score is None)]).fetchall()]
             for _ in range(count - len(existing)):
                 self._write_ballot(session_id, principle_id, group, score, new_id(16), "cards", anonymous)
             for pid in existing[: max(len(existing) - count, 0)]:
-                self.db.execute("DELETE FROM ballots WHERE session_id = ? AND principle_id = ? AND participant_id = ?",
+                self.conn.execute("DELETE FROM ballots WHERE session_id = ? AND principle_id = ? AND participant_id = ?",
                                 [session_id, principle_id, pid])
 
     def ballots(self, session_id: str, principle_id: str | None = None) -> list[Ballot]:
@@ -211,7 +211,7 @@ class BallotsMixin:
         return [(r["id"], r["group_id"], r["name"]) for r in self.rows(sql + " ORDER BY id", params)]
 
     def opened_at(self, session_id: str, principle_id: str) -> str | None:
-        row = self.db.execute("SELECT opened_at FROM session_principles WHERE session_id = ? AND principle_id = ?",
+        row = self.conn.execute("SELECT opened_at FROM session_principles WHERE session_id = ? AND principle_id = ?",
                               [session_id, principle_id]).fetchone()
         return row[0] if row else None
 
@@ -241,7 +241,7 @@ class BallotsMixin:
         return row
 
     def _check_group(self, session_id: str, group: str) -> None:
-        if self.db.execute("SELECT 1 FROM session_groups WHERE session_id = ? AND group_id = ?",
+        if self.conn.execute("SELECT 1 FROM session_groups WHERE session_id = ? AND group_id = ?",
                            [session_id, group]).fetchone() is None:
             raise BallotError(f"group '{group}' is not in this session")
 

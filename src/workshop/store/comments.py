@@ -25,7 +25,7 @@ class CommentsMixin:
                              [session_id, principle_id]).fetchone() is None:
             raise BallotError(f"principle '{principle_id}' is not in this session")
         comment_id = new_id(16)
-        self.db.execute("INSERT INTO comments (id, session_id, principle_id, group_id, text, status) "
+        self.conn.execute("INSERT INTO comments (id, session_id, principle_id, group_id, text, status) "
                         "VALUES (?,?,?,?,?,?)", [comment_id, session_id, principle_id, group, text, status])
         return comment_id
 
@@ -55,5 +55,5 @@ class CommentsMixin:
     def set_comment_status(self, comment_id: str, status: str) -> None:
         if status not in COMMENT_STATUSES:
             raise ValueError(f"unknown comment status {status!r}")
-        if not self.db.execute("UPDATE comments SET status = ? WHERE id = ?", [status, comment_id]).rowcount:
+        if not self.conn.execute("UPDATE comments SET status = ? WHERE id = ?", [status, comment_id]).rowcount:
             raise StoreError(f"no comment '{comment_id}'")

@@ -210,6 +210,8 @@ def _check_contents(path: Path, conn: sqlite3.Connection, *, readonly: bool, old
 
 
 def _writing(conn: sqlite3.Connection) -> sqlite3.Connection:
+    # Every statement outside Store.atomic commits by itself; inside, it waits for the block's COMMIT.
+    conn.isolation_level = None
     conn.execute("PRAGMA journal_mode = WAL")
     # FULL: a ballot survives power loss once record_ballot returns, not just a killed process.
     conn.execute("PRAGMA synchronous = FULL")

@@ -13,12 +13,12 @@ class NotesMixin:
 
     def add_note(self, session_id: str, text: str, principle_id: str | None = None) -> Note:
         stamp = now()
-        cur = self.db.execute("INSERT INTO notes (session_id, principle_id, text, created_at) VALUES (?,?,?,?)",
+        cur = self.conn.execute("INSERT INTO notes (session_id, principle_id, text, created_at) VALUES (?,?,?,?)",
                               [session_id, principle_id, text, stamp])
         return Note(cur.lastrowid, principle_id, text, stamp)
 
     def delete_note(self, note_id: int) -> None:
-        self.db.execute("DELETE FROM notes WHERE id = ?", [note_id])
+        self.conn.execute("DELETE FROM notes WHERE id = ?", [note_id])
 
     def notes(self, session_id: str) -> list[Note]:
         return [Note(r["id"], r["principle_id"], r["text"], r["created_at"]) for r in self.rows(
@@ -27,7 +27,7 @@ class NotesMixin:
     def add_action(self, session_id: str, text: str, *, owner: str = "", due: str = "",
                    principle_id: str | None = None) -> Action:
         stamp = now()
-        cur = self.db.execute(
+        cur = self.conn.execute(
             """INSERT INTO actions (session_id, principle_id, text, owner, due, created_at, updated_at)
                VALUES (?,?,?,?,?,?,?)""", [session_id, principle_id, text, owner, due, stamp, stamp])
         return self.action(cur.lastrowid)
@@ -58,14 +58,14 @@ class NotesMixin:
         if not changes:
             return current
         assignments = ", ".join(f"{column} = :{column}" for column in changes)
-        self.db.execute(f"UPDATE actions SET {assignments}, updated_at = :at WHERE id = :id",
+        self.conn.execute(f"UPDATE actions SET {assignments}, updated_at = :at WHERE id = :id",
                         changes | {"at": now(), "id": action_id})
         return self.action(action_id)
 
     def delete_action(self, action_id: int) -> Action:
         """Remove an action; returns it as it was."""
         gone = self.action(action_id)
-        self.db.execute("DELETE FROM actions WHERE id = ?", [action_id])
+        self.conn.execute("DELETE FROM actions WHERE id = ?", [action_id])
         return gone
 
     def actions(self, session_id: str) -> list[Action]:
