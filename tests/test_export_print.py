@@ -8,12 +8,14 @@ each sheet's width on one page, and the chart on a page of its own.
 from __future__ import annotations
 
 import random
+import textwrap
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pytest
 from conftest import DATA, REPO
 
@@ -71,31 +73,57 @@ def _overlapping(words) -> list[tuple[str, str]]:
     return found
 
 
+def _touching(words) -> list[tuple[str, str]]:
+    """Neighbours on one printed line closer than a space: a number right-aligned against the text of
+    the next column reads as one word with it ('10local-compact...', '-0.7shared concern')."""
+    lines: dict[int, list] = {}
+    for word in words:
+        lines.setdefault(round(word[1]), []).append(word)
+    found = []
+    for line in lines.values():
+        line.sort()
+        for (_, y0, x1, y1, w), (a0, *_, v) in zip(line, line[1:]):
+            if -0.5 < a0 - x1 < 0.18 * (y1 - y0):  # a space in these fonts is about 0.22 of the line
+                found.append((w, v))
+    return found
+
+
 def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
 @pytest.fixture(scope="module")
-def long_session(tmp_path_factory):
-    """The full example plan (39 principles, three groups) with ballots on every principle, printed."""
+def long_record(tmp_path_factory):
+    """The full example plan (39 principles, three groups) with ballots on every principle."""
     tmp = tmp_path_factory.mktemp("long")
     plan, text = load_plan(REPO / "sessions" / "example-full.yaml")
     rnd = random.Random(15)
     ballots = [Ballot(p.id, g.id, rnd.choice([1, 2, 3, 4, 5, None]))
                for p in plan.principles for g in plan.groups for _ in range(2 if g.id == "health" else 6)]
     with Store(tmp / "workshop.db") as store:
-        record = load_record(store, store.import_ballots(plan, text, ballots).id)
-    return record, _print_to_pdf(export(record, "xlsx", tmp / "long.xlsx"), tmp)
+        return load_record(store, store.import_ballots(plan, text, ballots).id)
 
 
 @pytest.fixture(scope="module")
-def demo_session(tmp_path_factory):
+def demo_record(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("demo")
     plan, text = load_plan(REPO / "sessions" / "demo.yaml")
     with Store(tmp / "workshop.db") as store:
-        record = load_record(store, store.import_ballots(plan, text, read_votes(DATA / "votes" / "demo-votes.csv",
-                                                                                 plan)).id)
-    return record, _print_to_pdf(export(record, "xlsx", tmp / "demo.xlsx"), tmp)
+        return load_record(store, store.import_ballots(plan, text, read_votes(DATA / "votes" / "demo-votes.csv",
+                                                                               plan)).id)
+
+
+@pytest.fixture(scope="module")
+def long_session(long_record, tmp_path_factory):
+    """The long session, printed."""
+    tmp = tmp_path_factory.mktemp("long-print")
+    return long_record, _print_to_pdf(export(long_record, "xlsx", tmp / "long.xlsx"), tmp)
+
+
+@pytest.fixture(scope="module")
+def demo_session(demo_record, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("demo-print")
+    return demo_record, _print_to_pdf(export(demo_record, "xlsx", tmp / "demo.xlsx"), tmp)
 
 
 @pytest.fixture(params=["demo_session", "long_session"])
@@ -113,6 +141,12 @@ def test_every_statement_and_id_prints_whole_and_nothing_prints_over_anything(pr
         assert _plain(r.principle.statement) in text and f" {r.principle.id} " in f" {text} "
     for page in pages:
         assert not _overlapping(page.words), page.sheet
+
+
+def test_no_value_prints_against_the_column_beside_it(printed):
+    record, pages = printed
+    for page in pages:
+        assert not _touching(page.words), page.sheet
 
 
 def test_the_summary_prints_one_page_wide_with_its_header_on_every_page(printed):
@@ -138,3 +172,29 @@ def test_the_chart_prints_on_one_page_of_its_own(printed):
     # Every principle's number is on the axis, so every bar can be read against the Summary.
     assert {str(i) for i in range(1, len(record.results) + 1)} <= set(words)
     assert [p.sheet for p in pages].index("Chart") == len([p for p in pages if p.sheet == "Summary"])
+
+
+@pytest.mark.parametrize("which", ["demo_record", "long_record"])
+def test_the_workbook_carries_what_excel_prints_from(which, request, tmp_path):
+    """Excel is not on this machine: what it relies on is read back from the file itself."""
+    record = request.getfixturevalue(which)
+    book = openpyxl.load_workbook(export(record, "xlsx", tmp_path / "board.xlsx"))
+    summary = book["Summary"]
+    statement_width = summary.column_dimensions["D"].width
+    for row, result in enumerate(record.results, 2):
+        # Excel keeps a height it is given (customHeight) and never refits it: tall enough for the wrap.
+        lines = len(textwrap.wrap(result.principle.statement, int(statement_width) - 2))
+        height = summary.row_dimensions[row].height
+        assert lines == 1 or (summary.row_dimensions[row].customHeight and height >= 15 * lines), row
+    for name in ("Summary", "Ballots", "Notes", "Actions", "Sources"):
+        ws = book[name]
+        assert ws.freeze_panes == "A2" and ws.print_title_rows == "$1:$1", name
+        assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage, name
+        # One page wide (fitToWidth's default is 1), as many pages tall as the rows need.
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, name
+        if ws.max_row > 1:
+            assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}", name
+    assert summary.page_setup.orientation == "landscape"
+    chart = book["Chart"]
+    assert chart.sheet_properties.pageSetUpPr.fitToPage and chart.page_setup.fitToHeight in (None, 1)
+    assert chart.page_setup.fitToWidth in (None, 1) and len(chart._charts) == 1
