@@ -1,4 +1,5 @@
-"""The xlsx export printed the way a board member prints it: LibreOffice Calc to PDF, read back with poppler.
+"""The exports printed the way a board member prints them, read back with poppler: the xlsx through
+LibreOffice Calc, the HTML report through Debian's chromium.
 
 Spreadsheets never refit the rows a library wrote, so a row too short for its wrapped statement
 prints line over line; these tests look at the printed words themselves: whole, not overlapping,
@@ -30,6 +31,7 @@ from workshop.store import Store
 pytestmark = pytest.mark.xdist_group("export_print")
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CONVERT_SECONDS = 180  # soffice can hang on a bad profile; a test must end
 
 
@@ -198,3 +200,28 @@ def test_the_workbook_carries_what_excel_prints_from(which, request, tmp_path):
     chart = book["Chart"]
     assert chart.sheet_properties.pageSetUpPr.fitToPage and chart.page_setup.fitToHeight in (None, 1)
     assert chart.page_setup.fitToWidth in (None, 1) and len(chart._charts) == 1
+
+
+def _html_pages(html: Path, out: Path) -> list[str]:
+    """The report printed on A4 by headless chromium, as the words of each page."""
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium poppler-utils)")
+    pdf = out / "report.pdf"
+    done = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                           f"--user-data-dir={out / 'profile'}", f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
+                           html.as_uri()], capture_output=True, timeout=CONVERT_SECONDS)
+    assert done.returncode == 0 and pdf.exists(), done.stderr.decode(errors="replace")[-2000:]
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [_plain(page) for page in text.split("\f")]
+
+
+def test_the_html_gap_chart_fills_its_printed_pages_and_keeps_each_statement_on_one(long_record, tmp_path):
+    pages = _html_pages(export(long_record, "html", tmp_path / "report.html"), tmp_path)
+    chart = [p for p in pages if "VCS rates lower" in p]
+    # 39 principles, two to four lines each: two pages (the first block shared only with the heading).
+    assert len(chart) == 2, [p[:80] for p in chart]
+    assert chart[0].startswith("Gaps: VCS − Council")
+    for i, r in enumerate(long_record.results, 1):
+        label = f" {i} {_plain(r.principle.statement)} "  # the chart's label, whole on one page
+        assert sum(label in f" {page} " for page in chart) == 1, label
+    assert "…" not in " ".join(chart)
