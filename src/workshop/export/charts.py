@@ -30,13 +30,13 @@ def svg(width: float, height: float, label: str, parts: list[str]) -> str:
 
 
 def gap_chart(rows: list[tuple[str, str, float | None, str]], span: int, first: str, second: str,
-              first_page: float = 400, page_height: float = 950) -> list[str]:
+              first_page: float = 820, page_height: float = 950) -> list[str]:
     """A diverging bar per principle, split into blocks that each fit on a printed page.
 
     rows: (number, statement, gap, what to say when there is no gap). Every bar has its number and
     its value written beside it, so the chart reads in black and white; the statement is whole, on
     as many lines as it needs, and its row grows to fit. The first block is shorter: it shares its
-    page with the report's title.
+    page with the section's heading and explanation (the section starts a printed page).
     """
     width, line_h, top = 720, 14, 40
     centre, half = 520, 150

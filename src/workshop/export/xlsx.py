@@ -49,6 +49,7 @@ def _time(stamp: str) -> dt.datetime | str:
 # leaves a margin for wide letters, so a row is never too short (at worst a little tall).
 LINE_HEIGHT = 15  # points per line of 11-point text
 PADDING = 2  # characters beside the longest value
+INDENT = 2  # characters the one-step indent of text and headers takes from a column's width
 TIGHTEST = 5  # the narrowest column, so a header of short words stays readable
 PORTRAIT_PIXELS = 700  # the width of an A4 portrait page inside the margins, at 96 dpi
 
@@ -80,7 +81,7 @@ class _Sheet:
         self.f = formats
         self.titles = [title for title, _ in columns]
         self.widest = [widest for _, widest in columns]
-        self.widths = [max([TIGHTEST] + [len(w) + PADDING for w in title.split()]) for title in self.titles]
+        self.widths = [max([TIGHTEST] + [len(w) + PADDING for w in title.split()]) + INDENT for title in self.titles]
         self.cells: list[tuple[int, int, str]] = []
         for col, title in enumerate(self.titles):
             self.ws.write_string(0, col, title, formats["header"])
@@ -94,7 +95,7 @@ class _Sheet:
 
     def _measure(self, row: int, col: int, shown: str) -> None:
         longest = max((len(line) for line in shown.split("\n")), default=0)
-        self.widths[col] = min(max(self.widths[col], longest + PADDING), self.widest[col])
+        self.widths[col] = min(max(self.widths[col], longest + PADDING + INDENT), self.widest[col] + INDENT)
         self.cells.append((row, col, shown))
 
     def text(self, row: int, col: int, value) -> None:
@@ -132,9 +133,9 @@ class _Sheet:
         """Set the widths and the heights from what was written, and how the sheet prints."""
         for col, width in enumerate(self.widths):
             self.ws.set_column(col, col, width)
-        lines = {0: max(_lines(t, w) for t, w in zip(self.titles, self.widths))}
+        lines = {0: max(_lines(t, w - INDENT) for t, w in zip(self.titles, self.widths))}
         for row, col, shown in self.cells:
-            lines[row] = max(lines.get(row, 1), _lines(shown, self.widths[col]))
+            lines[row] = max(lines.get(row, 1), _lines(shown, self.widths[col] - INDENT))
         for row, count in lines.items():
             if count > 1:
                 self.ws.set_row(row, LINE_HEIGHT * count + 3)
@@ -333,9 +334,10 @@ def write(record, path: Path) -> None:
     book.set_properties({"title": record.plan.title, "subject": f"Workshop session {record.session.id}",
                          "author": record.plan.facilitator or "workshop", "comments": "Exported by workshop"})
     formats = {
+        # Text is indented one step, so it never touches a number right-aligned in the column before it.
         "header": book.add_format({"bold": True, "bg_color": "#e8eef5", "bottom": 1, "text_wrap": True,
-                                   "valign": "top"}),
-        "text": book.add_format({"text_wrap": True, "valign": "top"}),
+                                   "valign": "top", "align": "left", "indent": 1}),
+        "text": book.add_format({"text_wrap": True, "valign": "top", "align": "left", "indent": 1}),
         "number": book.add_format({"valign": "top"}),
         "mean": book.add_format({"num_format": MEAN_FORMAT, "valign": "top"}),
         "gap": book.add_format({"num_format": GAP_FORMAT, "valign": "top"}),

@@ -25,6 +25,8 @@ class TypeAhead:
 
     The key that opens such a dialog is a priority binding, so the dialog is on the stack before the
     next key is delivered; keys that arrive before its fields exist are kept and typed in on resume.
+    Tab moves to the next field at once (set_focus, not focus(), which would wait behind the rest of
+    the burst and send it to the field it started in).
     """
 
     def __init__(self, *args, **kwargs):
@@ -33,31 +35,31 @@ class TypeAhead:
         """Keys that arrived before the dialog's fields existed, typed in on resume."""
 
     def type_ahead(self, event: events.Key) -> bool:
-        fields = self.query(Input)
+        fields = [f for f in self.query(Input) if f.display and f.parent is not None and f.parent.display]
         if not fields:  # not composed yet: kept, and typed in once the dialog is on screen
             self.early.append(event)
             return True
-        field = self.focused if isinstance(self.focused, Input) else fields.first()
-        if event.key == "tab":
-            self.focus_next()
-        elif event.key == "shift+tab":
-            self.focus_previous()
+        field = self.focused if self.focused in fields else fields[0]
+        if event.key in ("tab", "shift+tab"):
+            field = fields[(fields.index(field) + (1 if event.key == "tab" else -1)) % len(fields)]
         elif event.key == "enter":
-            field.focus()
-            field.action_submit()
+            self.call_next(field.action_submit)  # a coroutine: called bare, it would never run
         elif event.key == "backspace":
-            field.focus()
             field.action_delete_left()
         elif event.is_printable and event.character:
-            field.focus()
             field.insert_text_at_cursor(event.character)
         else:
             return False
+        if self.focused is not field:
+            self.set_focus(field)
         return True
 
     def on_key(self, event: events.Key) -> None:
-        # Only before anything has the focus: later, keys belong to the focused widget's bindings.
-        if self.focused is None and self.type_ahead(event):
+        # A key reaches the screen itself when nothing had the focus as it arrived (the app hands it
+        # to the screen, which handles it after composing and focusing its first field): text keys
+        # never bubble here from a focused field, which takes them. Keys from the list or the
+        # buttons bubble through untouched, to their bindings.
+        if (self.focused is None or isinstance(self.focused, Input)) and self.type_ahead(event):
             event.stop()
             event.prevent_default()
 

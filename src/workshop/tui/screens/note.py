@@ -1,7 +1,8 @@
 """Notes and actions for the principle on screen: typed while the room talks, stored at once.
 
-What is already saved is listed under the fields: Tab to it, then e edits an action and x deletes
-a note or an action (after asking).
+Text, owner and due date are three fields in a row of Tabs, so an action types in one burst: an
+owner or a due date makes it an action. What is already saved is listed under the fields: Tab to
+it, then e edits an action and x deletes a note or an action (after asking).
 """
 
 from __future__ import annotations
@@ -63,10 +64,11 @@ class NoteScreen(TypeAhead, ModalScreen[None]):
             with Horizontal(id="action-fields"):
                 yield Input(placeholder="Owner: a group or a name", id="owner",
                             suggester=SuggestFromList(groups, case_sensitive=False))
-                yield Input(placeholder="Due YYYY-MM-DD (optional)", id="due")
+                yield Input(placeholder="Due: YYYY-MM-DD", id="due")
             yield SavedList(cursor_type="row", zebra_stripes=True, id="saved")
-            yield Label("Enter saves · Tab moves · on the list: e edits an action, x deletes · Escape closes",
-                        classes="dialog-help")
+            # A Static, so the help wraps on a narrow screen rather than losing its end.
+            yield Static("Enter saves · Tab moves · an owner or a due date makes it an action · "
+                         "on the list: e edits an action, x deletes · Escape closes", classes="dialog-help")
 
     def on_mount(self) -> None:
         table = self.query_one(SavedList)
@@ -74,16 +76,16 @@ class NoteScreen(TypeAhead, ModalScreen[None]):
         # The dialog is 90% of the screen up to 110 columns: the text wraps in what is left.
         inner = min(110, self.app.size.width * 9 // 10) - 8
         table.add_column("Text", key="text", width=max(20, inner - 7 - 4))
-        self.query_one("#action-fields").display = False
         self.show_saved()
 
     @property
     def is_action(self) -> bool:
         return self.query_one("#is-action", RadioButton).value
 
-    @on(RadioSet.Changed)
-    def kind_changed(self) -> None:
-        self.query_one("#action-fields").display = self.is_action
+    @on(Input.Changed, "#owner, #due")
+    def action_field_typed(self, event: Input.Changed) -> None:
+        if event.value.strip():
+            self.query_one("#is-action", RadioButton).value = True
 
     def show_saved(self) -> None:
         table = self.query_one(SavedList)
@@ -142,8 +144,9 @@ class NoteScreen(TypeAhead, ModalScreen[None]):
         if not text:
             self.notify("Type the note or action first", severity="warning")
             return
-        if self.is_action:
-            due = self.query_one("#due", Input).value.strip()
+        owner = self.query_one("#owner", Input).value.strip()
+        due = self.query_one("#due", Input).value.strip()
+        if self.is_action or owner or due:
             if due:
                 try:
                     dt.date.fromisoformat(due)
@@ -151,7 +154,6 @@ class NoteScreen(TypeAhead, ModalScreen[None]):
                     self.notify("Due date must be YYYY-MM-DD, like 2027-03-31", severity="error")
                     self.query_one("#due", Input).focus()
                     return
-            owner = self.query_one("#owner", Input).value.strip()
             if self.editing is not None:
                 saved = self.live.update_action(self.editing.id, text=text, owner=owner, due=due)
                 self.notify("Action changed" if saved else WAITING)
@@ -163,6 +165,7 @@ class NoteScreen(TypeAhead, ModalScreen[None]):
         self.editing = None
         for field in self.query(Input):
             field.value = ""
+        self.query_one("#is-note", RadioButton).value = True  # each entry starts as a note again
         self.query_one("#text", Input).focus()
         self.show_saved()
 

@@ -329,9 +329,10 @@ class VoteScreen(CommentKeys, BallotEntry, ExplainsKeys, Screen):
         self.refresh_entry()
         self.notify("Private entry: what is typed is masked" if self.private else "Private entry off")
 
-    def action_note(self) -> None:
+    async def action_note(self) -> None:
         if self.settled():
-            self.app.push_screen(NoteScreen(self.live), callback=lambda _: self.refresh_entry())
+            # Awaited: the keys typed after `a` are handled once the dialog is on screen with its focus.
+            await self.app.push_screen(NoteScreen(self.live), callback=lambda _: self.refresh_entry())
 
     def action_gap(self, finished: bool = False) -> None:
         if not self.settled():
