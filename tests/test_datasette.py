@@ -168,7 +168,7 @@ def test_the_sessions_query_lists_both_sessions_newest_first(board):
 
 
 def test_single_ballots_raw_means_and_free_sql_are_closed(board):
-    for table in ("ballots", "ballots_readable", "principle_summary", "participants", "ballot_changes", "sessions"):
+    for table in ("ballots", "ballots_readable_raw", "principle_summary", "participants", "ballot_changes", "sessions"):
         assert board.get(f"/board/{table}.json")[0] == 403, table
     assert board.get("/board.json", sql="SELECT score FROM ballots")[0] == 403
     status, actions = board.get("/board/actions.json", _shape="array")

@@ -33,7 +33,7 @@ def test_new_database_has_schema_version_wal_and_full_sync(db_path):
     assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
     assert {"sessions", "session_principles", "ballots", "ballot_changes", "notes", "actions",
-            "principle_summary", "ballots_readable"} <= tables
+            "principle_summary", "ballots_readable_raw"} <= tables
 
 
 def test_the_store_asks_for_full_sync_whatever_sqlite_defaults_to(db_path, monkeypatch):

@@ -382,6 +382,27 @@ def m010_comments(db: Database) -> None:
     run_script(db, COMMENTS_TABLE)
 
 
+@migrations()
+def m011_raw_view_named_raw(db: Database) -> None:
+    """The view of every ballot in words shows a group of two's answers as they are: its name now
+    says it is raw (ballots_readable_raw), as Datasette's title for it already did. principle_summary,
+    the other view meant for people, applies "too few to show" (m008)."""
+    run_script(db,
+        """
+        DROP VIEW ballots_readable;
+        CREATE VIEW ballots_readable_raw AS
+        SELECT s.title AS session_title, s.date, sp.position + 1 AS number, sp.statement,
+               g.name AS group_name,
+               CASE WHEN b.dont_know THEN 'don''t know' ELSE CAST(b.score AS TEXT) END AS answer,
+               b.mode, b.cast_at
+        FROM ballots b
+        JOIN sessions s ON s.id = b.session_id
+        JOIN session_principles sp ON sp.session_id = b.session_id AND sp.principle_id = b.principle_id
+        JOIN session_groups g ON g.session_id = b.session_id AND g.group_id = b.group_id;
+        """
+    )
+
+
 # base.py names them too, for the read-only path that never imports sqlite-utils: the two must agree.
 if {m.name for m in migrations._migrations} != KNOWN_MIGRATIONS:
     raise RuntimeError("store/base.py KNOWN_MIGRATIONS must list every migration in store/schema.py")
