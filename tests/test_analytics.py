@@ -362,3 +362,12 @@ def test_compared_and_trend_gaps_need_both_groups_of_the_pair():
     point = analytics.TrendPoint("s1", "2026-01-01", {"council": 4.0, "vcs": 2.0}, None)
     assert wording.point_gap(point, ("council", "vcs")) is None
     assert wording.point_gap(dataclasses.replace(point, gap=-2.0), ("council", "vcs")) == pytest.approx(-2.0)
+
+
+@pytest.mark.parametrize("scores", [[4, 4], [4, 4, 4], [4, 4, 4, 4]])
+def test_a_group_too_small_to_show_is_thin_however_many_scores_it_had(scores):
+    """With min_group_size 5, the flags must not tell two scores from four: both are just too few."""
+    scale = Scale(1, 5)
+    shown = stats_from_tally("council", {4: 6}, scale, 5)
+    hidden = stats_from_tally("vcs", {s: scores.count(s) for s in set(scores)}, scale, 5)
+    assert hidden.suppressed and THIN in analytics.flags([shown, hidden], scale)

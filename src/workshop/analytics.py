@@ -115,7 +115,9 @@ def flags(stats: Sequence[GroupStats], scale: Scale) -> tuple[str, ...]:
     compared = list(stats[:2])
     if any(s.sd is not None and s.n >= THIN_SCORES and s.sd >= SPLIT_SD * span for s in compared):
         found.append(SPLIT)
-    if any(s.n < THIN_SCORES or s.dont_know > s.n for s in compared):
+    # A group too small to show is always thin: were it thin only below three scores, the flag would
+    # tell how many scores a suppressed group had where min_group_size is above three.
+    if any(s.suppressed or s.n < THIN_SCORES or s.dont_know > s.n for s in compared):
         found.append(THIN)
     return tuple(found)
 
