@@ -122,3 +122,16 @@ def test_a_move_in_two_parts_reads_as_the_whole(before, after, gap, parts):
 ])
 def test_gap_words_agree_with_the_group_name(name, words):
     assert wording.gap_words(3.0, 2.0, "Council", name) == words
+
+
+def test_the_gap_is_named_second_group_minus_first_as_every_heading_says():
+    from types import SimpleNamespace
+
+    from workshop.wording import pair_label
+
+    names = {"council": "Council", "vcs": "VCS"}
+    assert MINUS == "−"  # a true minus sign, as the reports print it
+    assert pair_label(("council", "vcs"), names) == "VCS − Council"
+    assert pair_label(("vcs", "council"), names) == "Council − VCS"
+    assert pair_label(SimpleNamespace(pair=("council", "nhs")), names) == "nhs − Council"  # unnamed: its id
+    assert pair_label(("council",), names) == "" and pair_label((), names) == ""
