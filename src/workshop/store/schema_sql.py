@@ -1,4 +1,17 @@
-"""SQL that more than one migration runs word for word (a later migration rebuilt the tables they sit on)."""
+"""The migrations' longer SQL: the first schema, and what more than one migration runs word for word
+(a later migration rebuilt the tables it sits on). schema.py applies it, in order."""
+
+# Every ballot in words: the view m001 and m006 made as ballots_readable, m011 as ballots_readable_raw.
+BALLOTS_IN_WORDS = """
+        SELECT s.title AS session_title, s.date, sp.position + 1 AS number, sp.statement,
+               g.name AS group_name,
+               CASE WHEN b.dont_know THEN 'don''t know' ELSE CAST(b.score AS TEXT) END AS answer,
+               b.mode, b.cast_at
+        FROM ballots b
+        JOIN sessions s ON s.id = b.session_id
+        JOIN session_principles sp ON sp.session_id = b.session_id AND sp.principle_id = b.principle_id
+        JOIN session_groups g ON g.session_id = b.session_id AND g.group_id = b.group_id
+"""
 
 # The views m001 made and m006 made again after moving the tables (m008 changes principle_summary).
 READER_VIEWS_V1 = """
@@ -20,14 +33,7 @@ READER_VIEWS_V1 = """
         ORDER BY s.date, sp.session_id, sp.position, g.position;
 
         CREATE VIEW ballots_readable AS
-        SELECT s.title AS session_title, s.date, sp.position + 1 AS number, sp.statement,
-               g.name AS group_name,
-               CASE WHEN b.dont_know THEN 'don''t know' ELSE CAST(b.score AS TEXT) END AS answer,
-               b.mode, b.cast_at
-        FROM ballots b
-        JOIN sessions s ON s.id = b.session_id
-        JOIN session_principles sp ON sp.session_id = b.session_id AND sp.principle_id = b.principle_id
-        JOIN session_groups g ON g.session_id = b.session_id AND g.group_id = b.group_id;
+""" + BALLOTS_IN_WORDS + """;
 """
 
 # The triggers m001 made and m006 made again on the rebuilt ballots table.
@@ -60,4 +66,133 @@ COMMENTS_TABLE = """
             FOREIGN KEY (session_id, group_id) REFERENCES session_groups (session_id, group_id)
         ) WITHOUT ROWID;
         CREATE INDEX comments_by_principle ON comments (session_id, principle_id, status);
+"""
+
+
+# m001: the tables, indexes and triggers of the first version (its views follow in READER_VIEWS_V1).
+INITIAL_TABLES = """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            date TEXT NOT NULL,
+            place TEXT NOT NULL DEFAULT '',
+            locality TEXT NOT NULL DEFAULT '',
+            facilitator TEXT NOT NULL DEFAULT '',
+            anonymous INTEGER NOT NULL,
+            min_group_size INTEGER NOT NULL,
+            scale_min INTEGER NOT NULL,
+            scale_max INTEGER NOT NULL,
+            dont_know_allowed INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'finished')),
+            position INTEGER NOT NULL DEFAULT 0,
+            plan_json TEXT NOT NULL,
+            plan_text TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE INDEX sessions_by_date ON sessions (date DESC, created_at DESC);
+        CREATE INDEX sessions_by_locality ON sessions (locality, date);
+
+        CREATE TABLE session_groups (
+            session_id TEXT NOT NULL REFERENCES sessions (id),
+            position INTEGER NOT NULL,
+            group_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            PRIMARY KEY (session_id, group_id)
+        );
+
+        CREATE TABLE session_principles (
+            session_id TEXT NOT NULL REFERENCES sessions (id),
+            position INTEGER NOT NULL,
+            principle_id TEXT NOT NULL,
+            statement TEXT NOT NULL,
+            theme TEXT NOT NULL,
+            theme_title TEXT NOT NULL,
+            addressed_to TEXT NOT NULL,
+            sources_json TEXT NOT NULL DEFAULT '[]',
+            time_box_seconds INTEGER,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'open', 'closed')),
+            opened_at TEXT,
+            closed_at TEXT,
+            PRIMARY KEY (session_id, principle_id)
+        );
+
+        -- Roster and phone participants. Card ballots have no participant row.
+        -- In an anonymous session name is always NULL.
+        CREATE TABLE participants (
+            id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions (id),
+            group_id TEXT NOT NULL,
+            name TEXT,
+            mode TEXT NOT NULL
+        );
+        CREATE INDEX participants_by_session ON participants (session_id);
+
+        -- The current ballot: one per participant per principle; dont_know = 1 has no score.
+        CREATE TABLE ballots (
+            session_id TEXT NOT NULL REFERENCES sessions (id),
+            principle_id TEXT NOT NULL,
+            participant_id TEXT NOT NULL,
+            group_id TEXT NOT NULL,
+            score INTEGER,
+            dont_know INTEGER NOT NULL DEFAULT 0,
+            mode TEXT NOT NULL,
+            cast_at TEXT NOT NULL,
+            PRIMARY KEY (session_id, principle_id, participant_id),
+            CHECK ((dont_know = 1 AND score IS NULL) OR (dont_know = 0 AND score IS NOT NULL))
+        );
+        CREATE INDEX ballots_by_principle ON ballots (session_id, principle_id, group_id);
+
+        -- Every replaced or withdrawn ballot, written by the triggers below.
+        CREATE TABLE ballot_changes (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            principle_id TEXT NOT NULL,
+            participant_id TEXT NOT NULL,
+            group_id TEXT NOT NULL,
+            old_score INTEGER,
+            old_dont_know INTEGER NOT NULL,
+            new_score INTEGER,
+            new_dont_know INTEGER,
+            changed_at TEXT NOT NULL
+        );
+
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions (id),
+            principle_id TEXT,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX notes_by_session ON notes (session_id);
+
+        CREATE TABLE actions (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions (id),
+            principle_id TEXT,
+            text TEXT NOT NULL,
+            owner TEXT NOT NULL DEFAULT '',
+            due TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'in progress', 'done', 'dropped')),
+            status_note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX actions_by_session ON actions (session_id);
+
+""" + SCALE_TRIGGERS + """
+        CREATE TRIGGER ballots_audit_update AFTER UPDATE ON ballots BEGIN
+            INSERT INTO ballot_changes (session_id, principle_id, participant_id, group_id,
+                old_score, old_dont_know, new_score, new_dont_know, changed_at)
+            VALUES (OLD.session_id, OLD.principle_id, OLD.participant_id, OLD.group_id,
+                OLD.score, OLD.dont_know, NEW.score, NEW.dont_know, NEW.cast_at);
+        END;
+        CREATE TRIGGER ballots_audit_delete AFTER DELETE ON ballots BEGIN
+            INSERT INTO ballot_changes (session_id, principle_id, participant_id, group_id,
+                old_score, old_dont_know, new_score, new_dont_know, changed_at)
+            VALUES (OLD.session_id, OLD.principle_id, OLD.participant_id, OLD.group_id,
+                OLD.score, OLD.dont_know, NULL, NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+        END;
+
 """
