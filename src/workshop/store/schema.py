@@ -6,7 +6,8 @@ import sqlite3
 
 from sqlite_utils import Database, Migrations
 
-from .schema_sql import BALLOTS_IN_WORDS, COMMENTS_TABLE, INITIAL_TABLES, READER_VIEWS_V1, SCALE_TRIGGERS
+from .schema_sql import (BALLOTS_IN_WORDS, COMMENTS_TABLE, INITIAL_TABLES, READER_VIEWS_V1, SCALE_TRIGGERS,
+                         SESSION_COUNT_TRIGGERS)
 from .base import KNOWN_MIGRATIONS, SCHEMA_VERSION  # noqa: F401  (SCHEMA_VERSION re-exported)
 
 migrations = Migrations("workshop")
@@ -73,13 +74,7 @@ def m003_session_counts(db: Database) -> None:
         CREATE TRIGGER session_counts_principle AFTER INSERT ON session_principles BEGIN
             UPDATE session_counts SET principles = principles + 1 WHERE session_id = NEW.session_id;
         END;
-        CREATE TRIGGER session_counts_ballot_in AFTER INSERT ON ballots BEGIN
-            UPDATE session_counts SET ballots = ballots + 1 WHERE session_id = NEW.session_id;
-        END;
-        CREATE TRIGGER session_counts_ballot_out AFTER DELETE ON ballots BEGIN
-            UPDATE session_counts SET ballots = ballots - 1 WHERE session_id = OLD.session_id;
-        END;
-        """
+""" + SESSION_COUNT_TRIGGERS + """        """
     )
 
 
@@ -184,13 +179,7 @@ def m006_unlinkable_ballots(db: Database) -> None:
                 OLD.score, OLD.dont_know, NULL, NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
         END;
 
-        CREATE TRIGGER session_counts_ballot_in AFTER INSERT ON ballots BEGIN
-            UPDATE session_counts SET ballots = ballots + 1 WHERE session_id = NEW.session_id;
-        END;
-        CREATE TRIGGER session_counts_ballot_out AFTER DELETE ON ballots BEGIN
-            UPDATE session_counts SET ballots = ballots - 1 WHERE session_id = OLD.session_id;
-        END;
-
+""" + SESSION_COUNT_TRIGGERS + """
 """ + READER_VIEWS_V1 + """        """
     )
 

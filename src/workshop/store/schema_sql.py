@@ -36,6 +36,16 @@ READER_VIEWS_V1 = """
 """ + BALLOTS_IN_WORDS + """;
 """
 
+# The ballot counters m003 made and m006 made again on the rebuilt ballots table.
+SESSION_COUNT_TRIGGERS = """
+        CREATE TRIGGER session_counts_ballot_in AFTER INSERT ON ballots BEGIN
+            UPDATE session_counts SET ballots = ballots + 1 WHERE session_id = NEW.session_id;
+        END;
+        CREATE TRIGGER session_counts_ballot_out AFTER DELETE ON ballots BEGIN
+            UPDATE session_counts SET ballots = ballots - 1 WHERE session_id = OLD.session_id;
+        END;
+"""
+
 # The triggers m001 made and m006 made again on the rebuilt ballots table.
 SCALE_TRIGGERS = """
         -- A score off the session's scale can never be stored, whoever writes the row.
