@@ -67,6 +67,8 @@ class CardsGrid(DataTable):
         self.typed_cell: Coordinate | None = None
         self.built_width: int | None = None
         """The app width the columns were sized for; None before they are built."""
+        self.shown: dict[tuple[int, int], tuple[str, str]] = {}
+        """Each cell's text and style as last drawn: redraw touches only the cells that change."""
 
     def on_mount(self) -> None:
         self.build()
@@ -82,13 +84,16 @@ class CardsGrid(DataTable):
         name_width = max(8, min(longest, width - 12 - cells * (cell + 2)))
         where = self.cursor_coordinate
         self.clear(columns=True)
+        self.shown = {}
         self.add_column("Group", key="group", width=name_width)
         for p in self.points:
             label = ("Don't know" if cell >= 10 else "dk") if p is None else str(p)
             self.add_column(Text(label, justify="center"), key=str(p), width=cell)
         self.add_column(Text("Cards", justify="center"), key="total", width=5)
-        for g in self.groups:
-            self.add_row(*self._row(g), key=g.id)
+        for r, g in enumerate(self.groups):
+            cells = self._row(g)
+            self.add_row(*cells, key=g.id)
+            self.shown.update({(r, c): (cell.plain, str(cell.style)) for c, cell in enumerate(cells)})
         self.cursor_coordinate = where
 
     def on_resize(self) -> None:
@@ -130,9 +135,14 @@ class CardsGrid(DataTable):
     def redraw(self) -> None:
         if not self.row_count:
             return
+        # A cell updated in a DataTable redraws the whole table: moving to the next principle with
+        # nothing counted yet changes no cell, and draws nothing again.
         for r, g in enumerate(self.groups):
             for c, value in enumerate(self._row(g)):
-                self.update_cell_at(Coordinate(r, c), value)
+                look = (value.plain, str(value.style))
+                if self.shown.get((r, c)) != look:
+                    self.shown[r, c] = look
+                    self.update_cell_at(Coordinate(r, c), value)
 
     def set_counts(self, counts: dict[tuple[str, int | None], int], private: bool = False) -> None:
         self.counts = dict(counts)
