@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .model import Ballot, Plan, Principle, Scale
 
@@ -46,6 +46,8 @@ class PrincipleResult:
     gap: float | None  # the pair's second group's mean minus the first's
     flags: tuple[str, ...]  # about the compared pair only
     pair: tuple[str, ...] = ()  # the two compared groups (the plan's first two by default)
+    # The perception round (perception.py): predicting group -> its perception; empty without the round.
+    perceptions: dict = field(default_factory=dict)
 
 
 def comments_shown(stats: GroupStats, min_group_size: int) -> bool:

@@ -210,10 +210,21 @@ class Plan:
     time_boxes: dict[str, int] = field(default_factory=dict)
     facts: tuple[Fact, ...] = ()
     comments: bool = False  # phones may add a short comment after voting; the floor's are typed in
+    perception: bool = False  # the perception round: the compared pair also predict each other's rating
 
     def time_box_for(self, principle_id: str) -> int | None:
         """Seconds allowed for discussing and voting on one principle, if the plan sets it."""
         return self.time_boxes.get(principle_id, self.time_box)
+
+    @property
+    def predictors(self) -> tuple[str, ...]:
+        """The groups that predict each other's rating in the perception round: the plan's first two."""
+        return tuple(g.id for g in self.groups[:2]) if self.perception else ()
+
+    def predicts_about(self, group_id: str) -> str | None:
+        """The group whose rating group_id predicts, or None when it makes no predictions."""
+        pair = self.predictors
+        return pair[1 - pair.index(group_id)] if group_id in pair else None
 
     def group(self, group_id: str) -> Group:
         for g in self.groups:
@@ -252,6 +263,8 @@ class Plan:
             "facts": [f.to_dict() for f in self.facts],
             # Only when on: the frozen plans of sessions without comments read as they always have.
             **({"comments": True} if self.comments else {}),
+            # Only when on: a frozen plan without the round reads exactly as it always did.
+            **({"perception": True} if self.perception else {}),
         }
 
     @classmethod
@@ -274,6 +287,7 @@ class Plan:
             time_boxes=dict(data.get("time_boxes", {})),
             facts=tuple(Fact.from_dict(f) for f in data.get("facts", [])),
             comments=bool(data.get("comments", False)),
+            perception=bool(data.get("perception", False)),
         )
 
 
@@ -291,6 +305,20 @@ class Ballot:
     @property
     def dont_know(self) -> bool:
         return self.score is None
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One participant's guess at how the other group rates a principle; score None means don't know.
+
+    Kept apart from ballots: a prediction never counts towards its own group's rating."""
+
+    principle_id: str
+    group: str  # who predicts
+    about: str  # the group whose rating is predicted
+    score: int | None
+    participant: str | None = None
+    mode: str = "cards"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ PLAN_KEYS = (
     "title", "date", "place", "locality", "facilitator", "groups", "anonymous", "min_group_size",
     "scale", "principles", "extra_principles", "facts", "roster", "modes", "time_box", "time_boxes",
     "comments",
+    "perception",
 )
 SCALE_KEYS = ("min", "max", "labels", "dont_know")
 GROUP_KEYS = ("id", "name")
@@ -115,6 +116,7 @@ class _PlanReader:
         time_box = self.duration(value["time_box"], "time_box") if "time_box" in value else None
         time_boxes = self.time_boxes(value.get("time_boxes"), principles)
         comments = bool(r.boolean(value["comments"], "comments")) if "comments" in value else False
+        perception = r.boolean(value["perception"], "perception") if "perception" in value else False
 
         if r.problems:
             return None
@@ -126,6 +128,7 @@ class _PlanReader:
             title=title, date=date, groups=groups, scale=scale, principles=principles, themes=tuple(themes),
             anonymous=anonymous, min_group_size=min_group_size, roster=roster, modes=modes,
             time_box=time_box, time_boxes=time_boxes, facts=facts, comments=comments, **texts,
+            time_box=time_box, time_boxes=time_boxes, facts=facts, perception=bool(perception), **texts,
         )
 
     def groups(self, node: Node | None) -> tuple[Group, ...]:
@@ -339,6 +342,8 @@ def summary(plan: Plan) -> str:
     ]
     if plan.roster:
         parts.append(f"{len(plan.roster)} on the roster")
+    if plan.perception:
+        parts.append("perception round")
     if plan.facts:
         unchecked = sum(f.answer is None for f in plan.facts)
         parts.append(f"{len(plan.facts)} fact{'s' * (len(plan.facts) != 1)}"

@@ -9,6 +9,7 @@ from ..analytics import (
     PrincipleChange, PrincipleResult, PrincipleTrend, compare, mean_from_tally, results_from_tallies, session_gap,
     sort_by_change, trend_of_means,
 )
+from ..perception import with_perceptions
 from ..model import Action, Ballot, Comment, Group, Note, Plan, Principle, Scale, Session, SessionSummary
 from ..store import Store
 from ..store.connect import damaged
@@ -47,9 +48,12 @@ class SessionRecord:
 def load_record(store: Store, ref: str, *, ballots: bool = True) -> SessionRecord:
     """Everything about one session; ballots=False skips the individual ballots (results need only counts)."""
     session = store.session(ref)
+    results = results_from_tallies(session.plan, store.tallies(session.id))
+    if session.plan.perception:  # only then is there a predictions table to read (m009)
+        results = with_perceptions(results, store.prediction_tallies(session.id), session.plan)
     return SessionRecord(
         session=session,
-        results=results_from_tallies(session.plan, store.tallies(session.id)),
+        results=results,
         ballots=store.ballots(session.id) if ballots else [],
         notes=store.notes(session.id),
         actions=store.actions(session.id),

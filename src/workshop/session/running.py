@@ -12,6 +12,7 @@ from ..model import Action, Group, Note, Plan, Principle, Session
 from ..store import BallotError, Store, new_id
 from ..wording import plural
 from .comments import RoomComments
+from .perception import PerceptionMixin
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ MOVES = frozenset({"move", "reveal", "reopen"})
 NOT_OPEN = "voting on that principle is not open now"
 
 
-class LiveSession:
+class LiveSession(PerceptionMixin):
     """The running state of one session, persisted through the store at every step.
 
     One object per running session, with two faces: the screens call it from the keyboard and the
@@ -309,11 +310,11 @@ class LiveSession:
 
     def result(self, principle: Principle | None = None, pair: tuple[str, ...] | None = None) -> PrincipleResult:
         principle = principle or self.principle
-        return principle_result(principle, self.store.ballots(self.id, principle.id), self.plan,
-                                pair=pair or self.pair)
+        return self.perceived([principle_result(principle, self.store.ballots(self.id, principle.id), self.plan,
+                                                pair=pair or self.pair)])[0]
 
     def results(self) -> list[PrincipleResult]:
-        return results_from_tallies(self.plan, self.store.tallies(self.id), self.pair)
+        return self.perceived(results_from_tallies(self.plan, self.store.tallies(self.id), self.pair))
 
     def states(self) -> dict[str, str]:
         # A session under review may be run by another program meanwhile: read it as it is now.

@@ -36,9 +36,10 @@ from .base import (  # noqa: F401  (re-exported: the storage layer's public name
 )
 from .connect import connect_checked, damaged
 from .notes import NotesMixin
+from .predictions import PredictionsMixin
 
 
-class Store(BallotsMixin, NotesMixin, CommentsMixin):
+class Store(BallotsMixin, PredictionsMixin, NotesMixin, CommentsMixin):
     """One open workshop database. Make one per thread."""
 
     def __init__(self, path: str | os.PathLike, *, create: bool = True, readonly: bool = False):
@@ -292,6 +293,9 @@ class Store(BallotsMixin, NotesMixin, CommentsMixin):
                 "(SELECT COUNT(*) FROM actions WHERE session_id = :s) + "
                 "(SELECT COUNT(*) FROM comments WHERE session_id = :s) + "
                 "(SELECT COUNT(*) FROM ballot_changes WHERE session_id = :s)", {"s": session_id}).fetchone()[0]
+            if not used and self.session(session_id).plan.perception:
+                used = self.conn.execute("SELECT COUNT(*) FROM predictions WHERE session_id = ?",
+                                         [session_id]).fetchone()[0]
             if used:
                 return False
             self.delete_session(session_id)

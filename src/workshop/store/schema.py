@@ -234,6 +234,9 @@ def m008_summary_too_few(db: Database) -> None:
         """
     )
 
+# m009, the perception round's predictions, in a module of its own (registered here, in order).
+from . import schema_predictions  # noqa: E402,F401
+
 
 @migrations()
 def m010_comments(db: Database) -> None:
