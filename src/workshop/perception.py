@@ -35,6 +35,7 @@ class Perception:
     mean: float | None  # None with no predictions, or too few to show
     actual: float | None  # the other side's real mean, None when it has none to show
     suppressed: bool = False  # fewer predictions than min_group_size
+    actual_suppressed: bool = False  # the other side has too few scores to show its mean
 
     @property
     def error(self) -> float | None:
@@ -64,8 +65,9 @@ def perceptions(result: PrincipleResult, tallies: PredictionTallies, plan: Plan)
         about = plan.predicts_about(group)
         stats = stats_from_tally(group, tallies.get((result.principle.id, group, about), {}), plan.scale,
                                  plan.min_group_size)
-        actual = result.groups[about].mean if about in result.groups else None
-        found[group] = Perception(group, about, stats.n, stats.dont_know, stats.mean, actual, stats.suppressed)
+        other = result.groups.get(about)
+        found[group] = Perception(group, about, stats.n, stats.dont_know, stats.mean,
+                                  other.mean if other else None, stats.suppressed, bool(other and other.suppressed))
     return found
 
 

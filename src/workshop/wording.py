@@ -224,3 +224,30 @@ def answered_by(principle, names: dict[str, str]) -> str:
 def fact_answer(fact) -> str:
     """A recorded fact's answer as a report prints it: Yes, No, Not checked."""
     return fact.answer_text.capitalize()
+
+
+# --- the perception round: what each side expected of the other -----------------------------
+
+def perception_error(perception) -> float | None:
+    """How far a side's prediction was off, as shown: its shown mean minus the other side's shown mean."""
+    return difference(perception.actual, perception.mean)
+
+
+def perception_words(perception, names: dict[str, str]) -> str:
+    """'Council expected VCS to rate this 3.8; VCS rated it 1.5', or why there is nothing to say."""
+    side, other = names.get(perception.group, perception.group), names.get(perception.about, perception.about)
+    if perception.suppressed:
+        return f"{side}'s predictions of {other}: {TOO_FEW}"
+    if perception.mean is None:
+        return f"No predictions from {side} of how {other} {rates(other)} this"
+    expected = f"{side} expected {other} to rate this {number(perception.mean)}"
+    if perception.actual is None:
+        return f"{expected}; {other}'s own rating: {TOO_FEW if perception.actual_suppressed else 'no scores yet'}"
+    return f"{expected}; {other} rated it {number(perception.actual)}"
+
+
+def perception_cells(perception) -> tuple[str, str, str]:
+    """(predicted, actual, off by) as table cells: '3.8', '1.5', '+2.3'; "too few to show" where suppressed."""
+    predicted = TOO_FEW if perception.suppressed else number(perception.mean)
+    actual = TOO_FEW if perception.actual_suppressed else number(perception.actual)
+    return predicted, actual, signed(perception_error(perception))

@@ -39,6 +39,14 @@ class PerceptionMixin:
     def prediction_card_counts(self) -> dict[tuple[str, int | None], int]:
         return self.store.prediction_card_counts(self.id, self.principle.id) if self.plan.perception else {}
 
+    def over_room_predictions(self, group: str, score: int | None, count: int) -> tuple[int, int] | None:
+        """(predictions the side would have, people in the room) when a card count would pass the room."""
+        size = self.room_sizes().get(group)
+        if size is None:
+            return None
+        total = self.prediction_counts()[group] - self.prediction_card_counts().get((group, score), 0) + count
+        return (total, size) if total > size else None
+
     def set_prediction_cards(self, group: str, score: int | None, count: int, principle_id: str | None = None) -> bool:
         """Store how many cards a side raised for 'how will the other side rate this?'."""
         about, principle = self._about(group), principle_id or self.principle.id

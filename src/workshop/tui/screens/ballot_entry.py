@@ -6,21 +6,28 @@ from __future__ import annotations
 from ...wording import plural
 from ..widgets.roster_table import RosterTable
 from .dialogs import ConfirmScreen, ScoreScreen
+from .prediction_entry import PREDICTION, RATING
 
 
 class BallotEntry:
-    """Part of VoteScreen (live, entry, private, digit_scores, simulator, refresh_entry)."""
+    """Part of VoteScreen (live, entry, question, private, digit_scores, simulator, refresh_entry)."""
 
     def store_cards(self, group: str, score: int | None, count: int) -> bool:
-        """The grid's count for a cell: committed first, then counted on screen.
+        """The grid's count for a cell: committed first, then counted on screen."""
+        live = self.live
+        return self.store_count(group, score, count, live.over_room(group, score, count), live.set_cards, "ballots")
 
-        A count that would give a group more ballots than it has people in the room asks first;
-        the answer stores it on the principle it was typed for, even if the screen has moved on.
+    def store_count(self, group: str, score: int | None, count: int, over: tuple[int, int] | None,
+                    write, what: str) -> bool:
+        """A card count stored with write(group, score, count, principle_id=...).
+
+        A count that would give a group more ballots (or predictions) than it has people in the
+        room asks first; the answer stores it on the principle it was typed for, even if the
+        screen has moved on.
         """
         live, principle = self.live, self.live.principle.id
-        over = live.over_room(group, score, count)
         if over is None:
-            live.set_cards(group, score, count)
+            write(group, score, count)
             self.refresh_entry()
             return True
         total, size = over
@@ -29,11 +36,11 @@ class BallotEntry:
 
         def answered(yes: bool | None) -> None:
             if yes:
-                live.set_cards(group, score, count, principle_id=principle)
+                write(group, score, count, principle_id=principle)
             self.refresh_entry()
 
         self.app.push_screen(ConfirmScreen(
-            f"{plural(count, 'card')} at {point} would make {total} ballots from {name}, "
+            f"{plural(count, 'card')} at {point} would make {total} {what} from {name}, "
             f"but {size} are in the room. Store {count}?", yes=f"store {count}", no="keep what was there"),
             callback=answered)
         return False
@@ -64,12 +71,27 @@ class BallotEntry:
         if index is None:
             return
         label = self.live.seat_labels()[index]
+        if self.question == PREDICTION:
+            if self.enter_prediction(index, label, score):
+                self.question = RATING  # this seat is done: the next one starts with its rating
+                self.next_seat(index)
+            return
         if self.live.vote(index, score):  # committed before anything on screen changes
             self.notify(f"✓ {label}: recorded", timeout=2)  # never the score: scores wait for the reveal
         else:
             self.notify(f"{label}: kept, and stored as soon as the database is free", timeout=4)
+        if self.live.predicts_about(self.live.plan.roster[index].group) is not None:
+            # The perception round: the same seat answers its second question before the next seat.
+            self.question = PREDICTION
+            self.refresh_entry()
+            return
+        self.next_seat(index)
+
+    def next_seat(self, index: int) -> None:
+        """The roster cursor to the next seat still to vote after index (or the first one)."""
+        roster = self.query_one(RosterTable)
         seats = self.live.seats()
-        roster.show_seats(seats)
+        roster.show_seats(seats, self.live.predicted_seats())
         waiting = [s.index for s in seats if not s.voted]
         after = [i for i in waiting if i > index] or waiting
         if after:

@@ -18,6 +18,7 @@ from ...wording import plural
 from ..keys import ExplainsKeys, KeyFamily
 from ..messages import BallotsCounted, JoinChanged
 from .ballot_entry import BallotEntry
+from .prediction_entry import RATING, PredictionEntry
 from .dialogs import ConfirmScreen, ask_room_sizes
 from .export import ExportScreen
 from .gap import GapScreen
@@ -45,7 +46,7 @@ def clock(seconds: int) -> str:
     return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 
 
-class VoteScreen(CommentKeys, BallotEntry, ExplainsKeys, Screen):
+class VoteScreen(CommentKeys, BallotEntry, PredictionEntry, ExplainsKeys, Screen):
     """Voting on the principle at live.position; `r` reveals it, `u` reopens it.
 
     from_gap: opened from the gap view of a finished or reviewed session, which `g` goes back to.
@@ -62,6 +63,8 @@ class VoteScreen(CommentKeys, BallotEntry, ExplainsKeys, Screen):
         Binding("a", "note", "Note", priority=True, id="vote.note"),
         Binding("g", "gap", "Gap view", id="vote.gap"),
         Binding("v", "switch_entry", "Cards/roster", id="vote.switch-entry"),
+        Binding("o", "other_side", "Other side", id="vote.other-side",
+                tooltip="Perception round: enter how each side expects the other to rate this, or the rating again"),
         Binding("q", "qr", "QR code", id="vote.qr"),
         # Less used: on the key bar when there is room (it keeps the order above), always in help.
         Binding("c", "room", "Room size", priority=True, id="vote.room"),
@@ -92,6 +95,7 @@ class VoteScreen(CommentKeys, BallotEntry, ExplainsKeys, Screen):
         # each move of the focus restyles the widget it leaves, and the body holds the whole screen.
         self.AUTO_FOCUS = "#body" if live.revealed else "#cards" if self.entry == "cards" else "#roster"
         self.private = False
+        self.question = RATING  # what the keys enter: the rating, or (perception round) the prediction
         # Where and when n was pressed once before the reveal: a second n moves on only soon after,
         # on the same principle with the same ballots in.
         self.warned_next: tuple[int, int, float] | None = None
@@ -110,6 +114,7 @@ class VoteScreen(CommentKeys, BallotEntry, ExplainsKeys, Screen):
             yield Static(id="counts")
             yield BigCounts(self.live.groups, id="big-counts")
             yield CardsGrid(self.live.groups, self.live.plan.scale, self.store_cards, id="cards")
+            yield from self.compose_predictions()
             yield RosterTable(self.live.plan, id="roster")
             yield ResultsPanel(self.live.plan, id="results")
         yield KeyBar()
@@ -133,7 +138,9 @@ class VoteScreen(CommentKeys, BallotEntry, ExplainsKeys, Screen):
         self.update_topline()
         if entered:
             self.warned_next = None
-            self.query_one(CardsGrid).home()
+            self.question = RATING
+            for grid in self.query(CardsGrid):
+                grid.home()
         self.refresh_entry()
         if entered:
             self.first_waiting_seat()
@@ -189,15 +196,16 @@ class VoteScreen(CommentKeys, BallotEntry, ExplainsKeys, Screen):
         self.comments_line(text)
         self.query_one("#counts", Static).update(text)
         self.query_one(BigCounts).show(counts, sizes)
-        grid, roster = self.query_one(CardsGrid), self.query_one(RosterTable)
+        grid, roster = self.query_one("#cards", CardsGrid), self.query_one(RosterTable)
         grid.display = self.entry == "cards" and not live.revealed
         roster.display = self.entry == "roster" and not live.revealed
         if grid.display:
             grid.set_counts(live.card_counts(), private=self.private)
             grid.focus()
         if roster.display:
-            roster.show_seats(live.seats())
+            roster.show_seats(live.seats(), live.predicted_seats())
             roster.focus()
+        self.refresh_predictions()
 
     def noted(self) -> str:
         """'2 actions · 1 note' for the principle on screen, or ''."""
@@ -254,6 +262,8 @@ class VoteScreen(CommentKeys, BallotEntry, ExplainsKeys, Screen):
             return not revealed
         if action == "reopen":
             return revealed
+        if action == "other_side":
+            return self.live.plan.perception and not revealed and not self.live.readonly
         if action == "switch_entry":
             return len(self.modes) > 1 and not revealed
         if action == "pair":
@@ -266,8 +276,7 @@ class VoteScreen(CommentKeys, BallotEntry, ExplainsKeys, Screen):
 
     def settled(self) -> bool:
         """Store a count still being typed before anything else happens; False while it asks first."""
-        grid = self.query_one(CardsGrid)
-        return not grid.display or grid.commit()
+        return all(not grid.display or grid.commit() for grid in self.query(CardsGrid))
 
     def action_next(self) -> None:
         if not self.settled():

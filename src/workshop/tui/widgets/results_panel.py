@@ -11,6 +11,7 @@ from ...analytics import GroupStats, PrincipleResult
 from ...wording import TOO_FEW, number, owner_due, plural, result_gap_words
 from ...renderables import distribution_lines
 from ...model import Action, Note, Plan
+from .perception_panel import PerceptionPanel
 
 
 def headline(stats: GroupStats) -> Text:
@@ -75,6 +76,8 @@ class ResultsPanel(Vertical):
             for g in self.plan.groups:
                 yield GroupResult(self.plan, g.id)
         yield Static(id="gap-words")
+        if self.plan.perception:
+            yield PerceptionPanel(self.plan, id="perceptions")
         yield Static(id="principle-notes")
 
     def show(self, result: PrincipleResult, notes: list[Note] = (), actions: list[Action] = (),
@@ -91,6 +94,8 @@ class ResultsPanel(Vertical):
         if result.flags:
             gap.append("   Flags: " + ", ".join(result.flags))
         self.query_one("#gap-words", Static).update(gap)
+        if self.plan.perception:
+            self.query_one(PerceptionPanel).show(result)
         text = Text()
         for n in notes:
             text.append("Note: ", style="bold")

@@ -25,13 +25,22 @@ class RosterTable(DataTable):
         self.add_column("Participant", key="name")
         self.add_column("Group", key="group")
         self.add_column("Voted", key="voted")
+        if self.plan.perception:
+            self.add_column("Predicted", key="predicted")
 
-    def show_seats(self, seats: list[SeatView]) -> None:
+    def show_seats(self, seats: list[SeatView], predicted: set[int] | None = None) -> None:
+        """The seats with a tick once voted; with the perception round, a second once predicted
+        (predicted: the seats that have), and nothing to tick for a side that is not asked."""
         row = self.cursor_row
         self.clear()
         for s in seats:
-            self.add_row(s.label, self.plan.group(s.group).name,
-                         Text("✓ voted", style="bold") if s.voted else Text("–", style="dim"), key=str(s.index))
+            cells = [s.label, self.plan.group(s.group).name,
+                     Text("✓ voted", style="bold") if s.voted else Text("–", style="dim")]
+            if self.plan.perception:
+                asked = self.plan.predicts_about(s.group) is not None
+                cells.append(Text("✓ predicted", style="bold") if s.index in (predicted or ()) else
+                             Text("–" if asked else "not asked", style="dim"))
+            self.add_row(*cells, key=str(s.index))
         if seats:
             self.move_cursor(row=min(row, len(seats) - 1))
 
