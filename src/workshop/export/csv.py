@@ -9,6 +9,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from ..perception import is_misread
 from ..wording import for_data
 from . import ExportError, replace_atomically
 
@@ -36,7 +37,21 @@ def tables(record) -> dict[str, list[list]]:
     notes = [["principle", "text", "created_at"]] + [[n.principle_id or "", n.text, n.created_at] for n in record.notes]
     actions = [["principle", "text", "owner", "due", "status", "status_note", "created_at"]] + [
         [a.principle_id or "", a.text, a.owner, a.due, a.status, a.status_note, a.created_at] for a in record.actions]
-    return {"ballots.csv": ballots, "summary.csv": summary, "notes.csv": notes, "actions.csv": actions}
+    files = {"ballots.csv": ballots, "summary.csv": summary, "notes.csv": notes, "actions.csv": actions}
+    if plan.perception:
+        files["perceptions.csv"] = perception_table(record)
+    return files
+
+
+def perception_table(record) -> list[list]:
+    """perceptions.csv: per principle and predicting side, its prediction of the other and what the other said."""
+    rows = [["number", "principle", "group", "about", "n", "dont_know", "mean", "actual", "error", "misread",
+             "suppressed"]]
+    for i, r in enumerate(record.results, 1):
+        for group, p in r.perceptions.items():
+            rows.append([i, r.principle.id, group, p.about, p.n, p.dont_know, for_data(p.mean), for_data(p.actual),
+                         for_data(p.error), int(is_misread(p, record.plan.scale)), int(p.suppressed)])
+    return rows
 
 
 # A spreadsheet runs a cell starting with one of these as a formula: a participant named

@@ -22,10 +22,10 @@ from ..wording import (
 from . import replace_atomically
 from .charts import distribution_chart, gap_chart, trend_chart
 from .report import (
-    ANONYMOUS_NOTE, COMMENTS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_NOTES, NONE_IN_BOTH,
-    SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, comment_text, comparison_explained, comparison_groups, comparison_rows,
-    details, gap_explained, headlines, name_of, numbers, only_in, pair_names, pair_of, principle_comments,
-    principle_meta, session_label,
+    ANONYMOUS_NOTE, COMMENTS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_MISREAD, NO_NOTES, NONE_IN_BOTH,
+    PERCEPTION_HEADING, PERCEPTION_NOTE, SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, comment_text,
+    comparison_explained, comparison_groups, comparison_rows, details, gap_explained, headlines, misread, name_of,
+    numbers, only_in, pair_names, pair_of, perception_sentences, principle_comments, principle_meta, session_label,
     stats_text, trend_gap_heading, trend_gaps, trend_value, turnout,
 )
 
@@ -92,6 +92,7 @@ def _principle(plan, i: int, r, comments: dict[int, tuple] | None = None) -> dic
             for g, t in (comments or {}).get(i, ())]
     return {"number": i, "statement": r.principle.statement, "meta": principle_meta(plan, r.principle),
             "flags": r.flags, "voted": voted, "gap": _gap(plan, r, voted),
+            "perceptions": perception_sentences(plan, r),
             "dists": [_distribution(plan, name_of(plan, g), s) for g, s in r.groups.items()] if voted else [],
             "sources": [{"quote": s.quote, "label": s.label} for s in r.principle.sources], "comments": said}
 
@@ -122,6 +123,9 @@ def session_html(record) -> str:
         turnout=[{"group": t.group, "ballots": t.ballots, "most": t.most, "names": ", ".join(t.names) or DASH}
                  for t in turnout(record)],
         gaps=gaps, summary=_summary(record),
+        perception={"heading": PERCEPTION_HEADING, "note": PERCEPTION_NOTE, "none": NO_MISREAD,
+                    "misread": [{"number": i, "statement": r.principle.statement, "said": said}
+                                for i, r, said in misread(record)]} if plan.perception else None,
         notes=[{"number": nums.get(n.principle_id), "text": n.text} for n in record.notes],
         actions=[_action(a, nums) for a in record.actions],
         principles=[_principle(plan, i, r, comments) for i, r in enumerate(record.results, 1)])

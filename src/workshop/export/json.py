@@ -24,8 +24,17 @@ def group_data(stats: GroupStats) -> dict[str, Any]:
     }
 
 
+def perception_data(p) -> dict[str, Any]:
+    """One side's perception of the other: null numbers where suppressed or absent."""
+    return {"about": p.about, "n": p.n, "dont_know": p.dont_know, "mean": for_data(p.mean),
+            "actual": for_data(p.actual), "error": for_data(p.error), "suppressed": p.suppressed}
+
+
 def principle_data(result: PrincipleResult, theme_title: str = "") -> dict[str, Any]:
     p = result.principle
+    # Only a session with the perception round has its 'perceptions': others read as they always did.
+    perceived = {"perceptions": {g: perception_data(x) for g, x in result.perceptions.items()}} \
+        if result.perceptions else {}
     return {
         "id": p.id,
         "statement": p.statement,
@@ -36,6 +45,7 @@ def principle_data(result: PrincipleResult, theme_title: str = "") -> dict[str, 
         "sources": [{"text": s.text, "title": s.title, "quote": s.quote} for s in p.sources],
         "groups": {g: group_data(s) for g, s in result.groups.items()},
         "gap": for_data(result.gap),
+        **perceived,
         "flags": list(result.flags),
     }
 
@@ -52,6 +62,7 @@ def session_data(record) -> dict[str, Any]:
             "locality": plan.locality,
             "anonymous": plan.anonymous,
             "min_group_size": plan.min_group_size,
+            **({"perception": True} if plan.perception else {}),
             "status": s.status,
             "created_at": s.created_at,
         },

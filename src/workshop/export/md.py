@@ -7,8 +7,9 @@ from pathlib import Path
 from ..wording import DASH, fact_answer, move, pair_label, result_gap, signed
 from . import replace_atomically
 from .report import (
-    ANONYMOUS_NOTE, COMMENTS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_NOTES, NONE_IN_BOTH,
-    SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, WORDING_LEGEND, WORDING_MARK, comparison_explained,
+    ANONYMOUS_NOTE, COMMENTS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_MISREAD, NO_NOTES, NONE_IN_BOTH,
+    PERCEPTION_HEADING, PERCEPTION_NOTE, SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, WORDING_LEGEND, WORDING_MARK,
+    comparison_explained, misread, perception_sentences,
     comparison_groups, comparison_rows, details, gap_explained, headlines, numbers, only_in, pair_of, principle_meta,
     comment_text, principle_comments, session_label,
     stats_text, summary_line, trend_gap_heading, trend_sparkline, trend_value, turnout, turnout_text,
@@ -52,6 +53,9 @@ def _session_markdown(record) -> str:
             out.append(f"- **{principle}** {said}.")
         out.append("")
 
+    if plan.perception:
+        out += _perception_markdown(record)
+
     out += ["## Every principle", "",
             f"{gap_explained(plan, pair)} n is the number of scores; dk the don't knows.", ""]
     header = ["#", "Principle"] + [g.name for g in plan.groups] + [f"Gap ({pair_label(pair, plan.group_names)})",
@@ -85,6 +89,19 @@ def _session_markdown(record) -> str:
         out += [f"**{i}. {p.statement}**  ", principle_meta(plan, p), ""]
         out += [f"> {s.quote}  \n> — *{s.label}*\n" for s in p.sources] or [LOCAL_PRINCIPLE, ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _perception_markdown(record) -> list[str]:
+    """The perception round: the principles misread first, then what each side expected on every one."""
+    plan = record.plan
+    out = [f"## {PERCEPTION_HEADING}", "", PERCEPTION_NOTE, "", "### Misread", ""]
+    out += [f"- **{i}. {r.principle.statement}** {' '.join(s + '.' for s in said)}" for i, r, said in misread(record)]
+    if out[-1] == "":
+        out += [NO_MISREAD]
+    out += ["", "### Every principle", ""]
+    out += [f"- **{i}.** {' '.join(s + '.' for s in perception_sentences(plan, r))}"
+            for i, r in enumerate(record.results, 1)]
+    return out + [""]
 
 
 def _on(nums: dict[str, int], principle_id: str | None) -> str:

@@ -11,9 +11,10 @@ from ..analytics import (
     BLIND_SPOT, SHARED_CONCERN, SHARED_STRENGTH, GroupStats, comments_shown, default_pair, sparkline, summary,
 )
 from ..model import group_name
+from ..perception import MISREAD, is_misread
 from ..wording import (
     ARROW_LEGEND, DASH, GAP_LEGEND, NOT_ASKED, TOO_FEW, about, answered_by, change_gaps, number, pair_label,
-    point_gap, result_gap_words, signed,
+    perception_words, point_gap, result_gap_words, signed,
 )
 
 SUMMARY_HEADINGS = {SHARED_STRENGTH: "Shared strengths", SHARED_CONCERN: "Shared concerns", BLIND_SPOT: "Blind spots"}
@@ -190,6 +191,27 @@ def summary_line(plan, number_: int, result) -> tuple[str, str]:
     means = ", ".join(f"{name_of(plan, g)} {stats_text(s)}" for g, s in result.groups.items())
     said = (result_gap_words(result, plan.group_names) + "; " if BLIND_SPOT in result.flags else "") + means
     return f"{number_}. {result.principle.statement}", said
+
+
+# --- the perception round ---------------------------------------------------------------------
+
+PERCEPTION_HEADING = "How each side saw the other"
+PERCEPTION_NOTE = ("Before the reveal each side also predicted how the other would rate each principle. "
+                   "Misread: a side's predictions were off the other side's mean by a quarter of the scale "
+                   "or more (from 3 or more predictions).")
+NO_MISREAD = "No side misread the other on any principle."
+
+
+def perception_sentences(plan, result) -> list[str]:
+    """Each side's expectation of the other beside what the other said, in words; '(misread)' where it was."""
+    return [perception_words(p, plan.group_names) + (" (misread)" if is_misread(p, plan.scale) else "")
+            for p in result.perceptions.values()]
+
+
+def misread(record) -> list[tuple[int, object, list[str]]]:
+    """(number, result, sentences) for every principle flagged misread, in the plan's order."""
+    return [(i, r, perception_sentences(record.plan, r)) for i, r in enumerate(record.results, 1)
+            if MISREAD in r.flags]
 
 
 # --- comparisons ------------------------------------------------------------------------------

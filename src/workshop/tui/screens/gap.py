@@ -25,9 +25,12 @@ from ...analytics import (
     PrincipleResult,
     summary,
 )
+from ...perception import MISREAD
 from ...renderables import SORTS, diverging_bar, sort_results, spark
 from ...session.running import LiveSession
-from ...wording import DASH, TOO_FEW, number, owner_due, pair_label, plural, result_gap, result_gap_words, signed
+from ...wording import (
+    DASH, TOO_FEW, number, owner_due, pair_label, perception_words, plural, result_gap, result_gap_words, signed,
+)
 from ..messages import OpenPrinciple
 from ..widgets.keybar import KeyBar
 from ..widgets.line_table import LineTable
@@ -49,7 +52,7 @@ def mean_cell(result: PrincipleResult, group: str) -> Text:
 def hide(result: PrincipleResult) -> PrincipleResult:
     """The result of a principle still open: how many ballots, but no scores, gap or flags."""
     groups = {g: GroupStats(g, s.n, s.dont_know, None, None, None, {}) for g, s in result.groups.items()}
-    return dataclasses.replace(result, groups=groups, gap=None, flags=())
+    return dataclasses.replace(result, groups=groups, gap=None, flags=(), perceptions={})
 
 
 class GapScreen(Screen[int | None]):
@@ -241,6 +244,11 @@ class GapScreen(Screen[int | None]):
             items = [(f"{i}.", r.principle.statement + (f" — {result_gap_words(r, self.live.plan.group_names)}" if flag == BLIND_SPOT else ""))
                      for i, r in found]
             section(headings[flag], items, "none")
+        if self.live.plan.perception:
+            names = self.live.plan.group_names
+            section("Misread", [(f"{i}.", r.principle.statement + " — " + "; ".join(
+                perception_words(p, names) for p in r.perceptions.values()))
+                for i, r in enumerate(self.results, 1) if MISREAD in r.flags], "none")
         actions = []
         for act in self.live.actions(everywhere=True):
             extra = owner_due(act.owner, act.due)
@@ -253,7 +261,7 @@ class GapScreen(Screen[int | None]):
         self.fill()
 
     def action_filter(self) -> None:
-        options = [None, *FLAGS]
+        options = [None, *FLAGS, *((MISREAD,) if self.live.plan.perception else ())]
         self.flag = options[(options.index(self.flag) + 1) % len(options)]
         self.fill()
 

@@ -47,11 +47,12 @@ class PredictionEntry:
         text.append("\n")
         asking = self.question == PREDICTION
         text.append(" NOW " if asking else " NEXT ", style="bold reverse" if asking else "bold")
-        text.append(" How will the other side rate this? ", style="bold")
         if self.entry == "cards":
-            text.append("Each side raises cards for how it expects the other side to rate it", style="dim")
+            text.append(" Second raise: how will the other side rate this?", style="bold")
+            if asking:
+                text.append("  Each side raises cards for how it expects the other to rate it", style="dim")
         else:
-            text.append(self.roster_question(), style="dim")
+            text.append(f" {self.roster_question(asking)}", style="bold")
         text.append(f"   (o: {'back to the rating' if asking else 'enter predictions'})", style="dim")
         prompt.update(text)
         if grid.display:
@@ -59,15 +60,17 @@ class PredictionEntry:
             if asking:
                 grid.focus()
 
-    def roster_question(self) -> str:
-        """What the selected seat is asked now, in the roster: its rating, or how the other side will rate it."""
+    def roster_question(self, asking: bool) -> str:
+        """The selected seat's second question: how the other side will rate this (asked now or next)."""
         seat = self.selected_seat()
         if seat is None:
-            return ""
+            return "How will the other side rate this?"
         about = self.live.predicts_about(seat.group)
         if about is None:
-            return f"{seat.label} is not asked: only the two compared sides predict"
-        return f"{seat.label}: how will {self.live.plan.group(about).name} rate this?"
+            return f"{seat.label} is not asked how the other side will rate this: only the two compared sides are"
+        other = self.live.plan.group(about).name
+        return f"{seat.label}: how will {other} rate this?" if asking else \
+            f"{seat.label}: their own rating, then how {other} will rate this"
 
     def selected_seat(self):
         from ..widgets.roster_table import RosterTable
@@ -94,3 +97,8 @@ class PredictionEntry:
         else:
             self.notify(f"{label}: kept, and stored as soon as the database is free", timeout=4)
         return True
+
+    def on_data_table_row_highlighted(self, event) -> None:
+        """Another roster seat selected: the prompt names it."""
+        if self.live.plan.perception and event.data_table.id == "roster":
+            self.refresh_predictions()
