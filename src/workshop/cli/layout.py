@@ -15,6 +15,7 @@ from rich.text import Text
 
 from ..analytics import GroupStats
 from ..renderables import diverging_bar, sort_results, stacked_labels
+from ..export.report import perception_sentences
 from ..export.report import (
     TREND_LEGEND, WORDING_LEGEND, WORDING_MARK, comparison_explained, comparison_groups, comparison_pair,
     comparison_rows, gap_explained, gap_heading, pair_of, trend_gap_heading, trend_sparkline, trend_value,
@@ -221,6 +222,8 @@ def gap_view(record, sort: str = "order") -> Layout:
                     rows.append(("", "", words))
             if r.flags:
                 rows.append(("Flags", "", Text(", ".join(r.flags), style="bold")))
+            for k, said in enumerate(perception_sentences(plan, r)):  # the perception round, when the plan has it
+                rows.append(("" if k else "Expected", "", Text(said)))
             yield block(f"{n}.", statement(r.principle.statement), figures(rows))
 
     notes = []

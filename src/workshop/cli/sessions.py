@@ -79,6 +79,7 @@ def import_votes(ctx: Context, plan_path: str, votes: str) -> None:
     from ..store import BallotError, StoreError
     from ..inputs.ballots_csv import read_votes
     from ..inputs.problems import InputError
+    from ..model import Prediction
 
     plan, text = load_plan_or_fail(plan_path)
     try:
@@ -90,7 +91,9 @@ def import_votes(ctx: Context, plan_path: str, votes: str) -> None:
             session = store.import_ballots(plan, text, ballots)
         except (BallotError, StoreError) as exc:
             fail(f"{votes}: {exc}; nothing was imported")
-    click.echo(f"imported {plural(len(ballots), 'ballot')} into session {session.id}", err=True)
+    predicted = sum(1 for b in ballots if isinstance(b, Prediction))
+    counted = plural(len(ballots) - predicted, "ballot") + (f" and {plural(predicted, 'prediction')}" if predicted else "")
+    click.echo(f"imported {counted} into session {session.id}", err=True)
     names = {b.participant for b in ballots if b.participant}
     if plan.anonymous and names:
         # Kept neither as names nor as ids linking a person's ballots: each ballot stands alone.

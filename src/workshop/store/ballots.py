@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..model import Ballot, Plan, Session
+from ..model import Ballot, Plan, Prediction, Session
 from .base import BallotError, SessionNotFound, new_id, now
 
 
@@ -36,8 +36,8 @@ class BallotsMixin:
                                self._session_row(session_id)["anonymous"])
         return ballot_id or pid
 
-    def import_ballots(self, plan: Plan, plan_text: str, ballots: Iterable[Ballot]) -> Session:
-        """A new, finished session holding the given ballots: all of them or, on any error, none.
+    def import_ballots(self, plan: Plan, plan_text: str, ballots: Iterable[Ballot | Prediction]) -> Session:
+        """A new, finished session holding the given ballots (and predictions): all of them or, on any error, none.
 
         Every ballot is checked and every row built first; the write lock is then held for one
         short transaction (100,000 ballots in about a second), so a workshop running beside it
@@ -50,8 +50,13 @@ class BallotsMixin:
         participants: dict[tuple[str, str], str] = {}
         people: list[tuple[str, str, str | None]] = []  # (id, group, name) for a named plan
         rows: dict[tuple[str, str], tuple] = {}  # (principle, participant) -> ballot row; the last one counts
+        predictions: list[Prediction] = []
         stamp = None if plan.anonymous else now()
         for b in ballots:
+            if isinstance(b, Prediction):
+                if plan.predicts_about(b.group) != b.about:
+                    raise BallotError(f"group '{b.group}' makes no predictions about '{b.about}' in this plan")
+                predictions.append(b)
             if b.principle_id not in principles:
                 raise BallotError(f"principle '{b.principle_id}' is not in this session")
             if b.group not in groups:
@@ -61,6 +66,8 @@ class BallotsMixin:
                     raise BallotError("this session's scale has no 'don't know'")
             elif isinstance(b.score, bool) or not isinstance(b.score, int) or not scale.min <= b.score <= scale.max:
                 raise BallotError(f"score {b.score!r} is off the scale ({scale.min} to {scale.max})")
+            if isinstance(b, Prediction):
+                continue
             if b.participant and not plan.anonymous:
                 key = (b.participant, b.group)
                 if key not in participants:
@@ -94,6 +101,8 @@ class BallotsMixin:
                 self.conn.execute(sql)
             self.conn.execute("UPDATE session_counts SET ballots = ballots + ? WHERE session_id = ?",
                               [len(ordered), session.id])
+            if predictions:  # each stands alone, with an id of its own, as an anonymous ballot does
+                self.add_predictions(session.id, predictions, anonymous=plan.anonymous)
             self.conn.execute("UPDATE session_principles SET state = 'closed', closed_at = ? WHERE session_id = ?",
                             [now(), session.id])
             self.finish_session(session.id)
