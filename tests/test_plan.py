@@ -22,7 +22,7 @@ BAD = HERE / "data" / "bad_plans"
 GOOD = HERE / "data" / "good_plans"
 
 PLAN_KEYS = ("title, date, place, locality, facilitator, groups, anonymous, min_group_size, scale, principles, "
-             "extra_principles, facts, roster, modes, time_box, time_boxes, comments")
+             "extra_principles, facts, roster, modes, time_box, time_boxes, comments, perception")
 THEMES = ("independence-and-voice, involvement-in-decisions, funding-and-grants, commissioning-and-procurement, "
           "capacity-and-infrastructure, communities-and-co-production, collaboration-and-culture, "
           "accountability-and-delivery")
@@ -70,6 +70,9 @@ BAD_PLANS: dict[str, list[tuple[int | None, str, str]]] = {
         (3, "groups: council and vcs", "groups must be a list, like [council, vcs], not 'council and vcs'"),
         (4, "anonymous: maybe", "anonymous must be true or false, not 'maybe'"),
         (5, "min_group_size: three", "min_group_size must be a whole number, not 'three'"),
+    ],
+    "perception-not-a-yes-or-no.yaml": [
+        (5, "perception: sometimes", "perception must be true or false, not 'sometimes'"),
     ],
     "missing-title.yaml": [
         (1, "date:", "the plan has no 'title'; add a line like: title: Northshire Partnership Health Check"),

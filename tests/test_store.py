@@ -309,12 +309,14 @@ def _rows_per_table(store, session_id):
 
 
 def _busy_session(store, plan):
-    s = store.start_session(dataclasses.replace(plan, anonymous=False))  # named: its changes are kept
+    # Named: its changes are kept; with the perception round: it holds predictions too.
+    s = store.start_session(dataclasses.replace(plan, anonymous=False, perception=True))
     pid = plan.principles[0].id
     voter = store.add_participant(s.id, "vcs", mode="phones")
     store.record_ballot(s.id, pid, "vcs", 2, participant=voter, mode="phones")
     store.record_ballot(s.id, pid, "vcs", 4, participant=voter, mode="phones")  # a change, kept in ballot_changes
     store.set_card_count(s.id, pid, "council", 5, 3)
+    store.set_prediction_cards(s.id, pid, "council", "vcs", 2, 3)
     store.add_note(s.id, "Grants were cut twice.", pid)
     store.add_action(s.id, "Publish the grants timetable", principle_id=pid)
     store.set_room_size(s.id, "council", 12)

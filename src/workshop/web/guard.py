@@ -37,6 +37,12 @@ def ballot_id(token: str, session_id: str, principle_id: str) -> str:
     return hmac.new(token.encode(), f"{session_id}:{principle_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def prediction_id(token: str, session_id: str, principle_id: str) -> str:
+    """A phone's prediction id on one principle (the perception round): like its ballot id, and drawn
+    apart from it, so the stored prediction cannot be joined to the same phone's rating."""
+    return hmac.new(token.encode(), f"predict:{session_id}:{principle_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def lan_addresses() -> list[str]:
     """Addresses phones on the room's network might reach, best guess first; sends no packet."""
     found: list[str] = []

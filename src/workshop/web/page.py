@@ -8,9 +8,9 @@ from html import escape
 from ..analytics import GroupStats, PrincipleResult
 from ..model import Plan, Principle
 from ..session.comments import MAX_COMMENT
-from ..wording import TOO_FEW, number, plural, result_gap_words
+from ..wording import TOO_FEW, number, perception_words, plural, result_gap_words
 
-ASSET_VERSION = "4"
+ASSET_VERSION = "5"
 
 # app.js swaps the part between these markers when the facilitator moves on (and, without
 # EventSource, cuts it out of a freshly fetched page).
@@ -28,6 +28,8 @@ class View:
     my_score: int | None | str  # a score, None for don't know, "" for no answer yet
     result: PrincipleResult | None  # after reveal
     comment: str = ""  # the comment box: "" none, "box" this phone may comment, "sent" it has
+    about: str | None = None  # the perception round: the group whose rating this phone predicts
+    my_prediction: int | None | str = ""  # like my_score, for the prediction
 
 
 def page(title: str, body: str, *, message: str = "", code: str = "", error: str = "") -> str:
@@ -98,25 +100,20 @@ def view_html(view: View, draft: str = "") -> str:
             f'<h2 id="statement" tabindex="-1">{escape(p.statement)}</h2>')
     key = escape(f"{p.id}:{'open' if view.open else 'closed'}" + (f":{view.comment}" if view.comment else ""))
     if view.open:
-        options = []
-        for point in plan.scale.points:
-            checked = " checked" if view.my_score == point else ""
-            options.append(
-                f'<label class="choice"><input type="radio" name="score" value="{point}" required{checked}>'
-                f'<span><b class="point">{point}</b> {escape(plan.scale.labels.get(point, ""))}</span></label>')
-        if plan.scale.dont_know:
-            checked = " checked" if view.my_score is None else ""
-            options.append(
-                f'<label class="choice dk"><input type="radio" name="score" value="dk" required{checked}>'
-                f"<span>Don't know</span></label>")
+        predict = "" if view.about is None else f"""
+<fieldset class="predict">
+<legend>How will {escape(plan.group(view.about).name)} rate this?</legend>
+<p class="hint">Your guess at the other side's answer, on the same scale. It never counts in your own side's rating.</p>
+{''.join(_options(plan, "predict", view.my_prediction, required=False))}
+</fieldset>"""
         return f"""<section class="vote" data-key="{key}" data-announce="{where}. Voting is open.">{head}
 <form method="post" action="/vote" id="vote-form"{' data-comments="1"' if plan.comments else ''}>
 <input type="hidden" name="principle" value="{escape(p.id)}">
 <fieldset>
 <legend>How true is this in our area today?</legend>
-{''.join(options)}
-</fieldset>
-<button type="submit">Send my answer</button>
+{''.join(_options(plan, "score", view.my_score))}
+</fieldset>{predict}
+<button type="submit">Send my answer{'s' if predict else ''}</button>
 </form>
 <p class="mine" id="mine">{_my_answer(view)}</p>
 {_comment_box(view, draft)}{_refresh("See what is on screen now")}
@@ -147,6 +144,23 @@ with it, nothing else about you; the facilitator chooses which comments the room
 """
 
 
+def _options(plan: Plan, name: str, chosen: int | None | str, required: bool = True) -> list[str]:
+    """One labelled radio button per point of the scale, and don't know where the scale has it."""
+    need = " required" if required else ""
+    options = []
+    for point in plan.scale.points:
+        checked = " checked" if chosen == point else ""
+        options.append(
+            f'<label class="choice"><input type="radio" name="{name}" value="{point}"{need}{checked}>'
+            f'<span><b class="point">{point}</b> {escape(plan.scale.labels.get(point, ""))}</span></label>')
+    if plan.scale.dont_know:
+        checked = " checked" if chosen is None else ""
+        options.append(
+            f'<label class="choice dk"><input type="radio" name="{name}" value="dk"{need}{checked}>'
+            f"<span>Don't know</span></label>")
+    return options
+
+
 def answer_words(plan: Plan, score: int | None) -> str:
     """A score as a person reads it: '4 Mostly true', or "Don't know"."""
     if score is None:
@@ -160,7 +174,11 @@ def _my_answer(view: View) -> str:
         return ("Choose an answer and send it. You can change it until voting closes." if view.open
                 else "You did not answer this one.")
     shown = escape(answer_words(view.plan, view.my_score))
-    return f"Your answer: <b>{shown}</b>" + (". You can change it until voting closes." if view.open else ".")
+    said = f"Your answer: <b>{shown}</b>"
+    if view.about is not None and view.my_prediction != "":
+        other = escape(view.plan.group(view.about).name)
+        said += f"; you expect {other} to say <b>{escape(answer_words(view.plan, view.my_prediction))}</b>"
+    return said + (". You can change it until voting closes." if view.open else ".")
 
 
 def _refresh(words: str) -> str:
@@ -174,6 +192,9 @@ def _results(view: View) -> str:
         return '<p>The results will show here when the facilitator reveals them.</p>'
     gap = f'<p class="gap"><strong>{escape(result_gap_words(r, plan.group_names))}.</strong></p>' if r.pair else ""
     flags = f'<p class="flags">Flags: {escape(", ".join(r.flags))}.</p>' if r.flags else ""
+    if r.perceptions:  # the perception round: what each side expected of the other, in words
+        flags += '<ul class="perceptions">' + "".join(
+            f"<li>{escape(perception_words(x, plan.group_names))}.</li>" for x in r.perceptions.values()) + "</ul>"
     blocks = "".join(_group(plan, g.name, r.groups[g.id]) for g in plan.groups)
     return (f'<div class="results"><h3 id="results" tabindex="-1">Results</h3>{gap}{flags}'
             f'{blocks}</div>')

@@ -122,6 +122,7 @@ class PhoneServer:
             web.get("/api/state", self.api_state),
             web.post("/api/ballot", self.api_ballot),
             web.post("/api/comment", self.api_comment),
+            web.post("/api/prediction", self.api_ballot),  # the perception round: the same shape
             web.get("/api/events", self.api_events, allow_head=False),
             web.get("/static/{name}", self.static),
         ])
@@ -268,18 +269,21 @@ class PhoneServer:
         body = await _json_body(request)
         if not isinstance(body, dict):
             return json_error(400, 'send {"principle": "...", "score": 3}')
-        answer = await self.voting.vote(*device, body.get("principle"), body.get("score"))
+        predicting = request.path == "/api/prediction"
+        send = self.voting.predict if predicting else self.voting.vote
+        answer = await send(*device, body.get("principle"), body.get("score"))
         if not answer.ok:
             return json_answer(answer)
         score = parse_score(body.get("score"))
-        return web.json_response({"ok": True, "my_ballot": "dk" if score is None else score})
+        key = "my_prediction" if predicting else "my_ballot"
+        return web.json_response({"ok": True, key: "dk" if score is None else score})
 
     async def vote_form(self, request: web.Request) -> web.Response:
         device = self.device(request)
         if device is None:
             raise web.HTTPSeeOther("/")
         form = await _form(request)
-        answer = await self.voting.vote(*device, form.get("principle"), form.get("score"))
+        answer = await self.voting.answer_form(*device, form)
         if not answer.ok:
             return self._page(self.shown.html(device[0]), status=answer.status, error=answer.text,
                               wait=answer.wait)

@@ -1,8 +1,9 @@
 """What every phone is shown, rendered once per change: the view's HTML, its state JSON and its update.
 
-Phones differ only in their own answer (a score, don't know, or none yet) and, where the plan takes
-comments, in whether they have commented, so after a move, a reveal or a reopen there are at most a
-handful of different views, however many phones follow:
+Phones differ only in their own answer (a score, don't know, or none yet), where the plan takes
+comments in whether they have commented, and in the perception round in their side and their
+prediction, so after a move, a reveal or a reopen there are at most a handful of different views,
+however many phones follow:
 each is rendered the first time a phone needs it and kept until the next change. A reveal then
 costs each phone's stream a dictionary look-up and a write of ready bytes.
 """
@@ -34,13 +35,15 @@ class Shown:
             self._state.clear()
             self._event.clear()
 
-    def _mine(self, token: str | None) -> tuple[int | None | str, bool]:
+    def _mine(self, token: str | None) -> tuple:
+        """What sets this phone's view apart: (answer, commented, side predicted about, prediction)."""
         _, principle, _ = self.voting.live.shown_to_phones()
         if principle is None or not token:
-            return "", False
-        return self.voting.answer(token, principle.id), self.commented(token, principle.id)
+            return "", False, None, ""
+        return (self.voting.answer(token, principle.id), self.commented(token, principle.id),
+                *self.voting.predicting(token, principle.id))
 
-    def _view(self, mine: tuple[int | None | str, bool]):
+    def _view(self, mine: tuple):
         return self.voting.shown_view(*mine)
 
     def html(self, token: str | None) -> str:

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..analytics import default_pair
-from ..export.json import group_data
+from ..export.json import group_data, perception_data
 from ..session.running import NOT_OPEN, LiveSession
 from ..wording import for_data
 from .batcher import Batcher, Outcome
-from .guard import Window, ballot_id, new_join_code, parse_score, participant_id
+from .guard import Window, ballot_id, new_join_code, parse_score, participant_id, prediction_id
 from .page import View
 
 BALLOTS_PER_SECOND = 3  # per device
@@ -87,6 +87,7 @@ class Voting:
         # stored, and a ballot id says nothing about which phone or when.
         self._groups: dict[str, str] = {}
         self._answers: dict[str, int | None | str] = {}
+        self._predictions: dict[str, int | None | str] = {}  # the same, by prediction id
 
     @property
     def session_id(self) -> str:
@@ -97,6 +98,7 @@ class Voting:
         if live.id != self.live.id:
             self._groups.clear()
             self._answers.clear()
+            self._predictions.clear()
         self.live.phones_writing = lambda: False
         self.live = live
         live.phones_writing = self.batcher.writing
@@ -194,11 +196,45 @@ class Voting:
             self.on_ballot(principle)
         return answer
 
-    def _keep_answer(self, written: asyncio.Future, ballot: str, score: int | None) -> None:
+    def _keep_answer(self, written: asyncio.Future, ballot: str, score: int | None,
+                     kept: dict | None = None) -> None:
         # Kept once committed, also when the phone stopped waiting for the answer: the copy in
         # memory never says more, or less, than the store.
         if not written.cancelled() and written.result().ok:
-            self._answers[ballot] = score
+            (self._answers if kept is None else kept)[ballot] = score
+
+    async def predict(self, token: str, group: str, principle: object, raw: object) -> Answer:
+        """The perception round: a joined phone's prediction of how the other side rates principle."""
+        if not self.plan.perception:
+            return Answer(404, "this workshop has no perception round")
+        if self.plan.predicts_about(group) is None:
+            return Answer(403, "only the two compared sides predict each other's rating")
+        if not isinstance(principle, str):
+            return Answer(400, "say which principle")
+        score = parse_score(raw)
+        if score == "bad" or not self.plan.scale.accepts(score):
+            return Answer(400, f"a prediction must be {self.plan.scale.describe()}")
+        live = self.live
+        if not live.open_to_phones(principle):
+            return Answer(409, NOT_OPEN)
+        wait = self.recent.take(participant_id(token))
+        if wait:
+            return Answer(429, "slow down: one answer at a time", wait)
+        guess = prediction_id(token, live.id, principle)
+        written = self.batcher.submit(
+            lambda store, open_now: live.record_phone_prediction(principle, group, score, guess, store, open_now))
+        written.add_done_callback(lambda done: self._keep_answer(done, guess, score, self._predictions))
+        answer = _written(await asyncio.shield(written), "saved")
+        if answer.ok and self.on_ballot:
+            self.on_ballot(principle)
+        return answer
+
+    async def answer_form(self, token: str, group: str, form) -> Answer:
+        """The page's form without JavaScript: the rating, then the prediction when one was chosen."""
+        answer = await self.vote(token, group, form.get("principle"), form.get("score"))
+        if answer.ok and self.plan.perception and form.get("predict"):
+            answer = await self.predict(token, group, form.get("principle"), form.get("predict"))
+        return answer
 
     # --- what a phone sees -----------------------------------------------------------------
 
@@ -210,19 +246,35 @@ class Voting:
             mine = self._answers[ballot] = self.live.phone_answer(principle_id, ballot)
         return mine
 
-    def view(self, token: str | None) -> View:
-        position, principle, state = self.live.shown_to_phones()
-        mine = self.answer(token, principle.id) if principle is not None and token else ""
-        return self.shown_view(mine)
+    def prediction(self, token: str, principle_id: str) -> int | None | str:
+        """The phone's own prediction on a principle: a score, None for don't know, "" for none yet."""
+        guess = prediction_id(token, self.live.id, principle_id)
+        mine = self._predictions.get(guess, self)
+        if mine is self:
+            mine = self._predictions[guess] = self.live.phone_prediction(principle_id, guess)
+        return mine
 
-    def shown_view(self, mine: int | None | str, commented: bool = False) -> View:
+    def predicting(self, token: str | None, principle_id: str) -> tuple[str | None, int | None | str]:
+        """(the side this phone predicts about, its prediction): (None, "") outside the perception round."""
+        about = self.plan.predicts_about(self.group_of(token) or "") if token else None
+        return about, (self.prediction(token, principle_id) if about is not None else "")
+
+    def view(self, token: str | None) -> View:
+        _, principle, _ = self.live.shown_to_phones()
+        if principle is None or not token:
+            return self.shown_view("")
+        return self.shown_view(self.answer(token, principle.id), False, *self.predicting(token, principle.id))
+
+    def shown_view(self, mine: int | None | str, commented: bool = False, about: str | None = None,
+                   predicted: int | None | str = "") -> View:
         """What a phone whose answer is mine sees now: the same for every phone with that answer
-        (and, where the plan takes comments, that has or has not commented)."""
+        (and, where the plan takes comments, that has or has not commented; in the perception
+        round, that predicts the same side and predicted the same)."""
         position, principle, state = self.live.shown_to_phones()
         result = self._result(principle) if principle is not None and state == "closed" else None
         box = ("sent" if commented else "box") if self.plan.comments and state == "open" and mine != "" else ""
         return View(self.plan, principle, position + 1, state == "open", mine if principle else "", result,
-                    box if principle else "")
+                    box if principle else "", about, predicted if principle else "")
 
     def _result(self, principle):
         key = (self.version, principle.id)
@@ -253,9 +305,14 @@ class Voting:
         })
         if self.plan.comments:
             data.update({"can_comment": view.comment == "box", "commented": view.comment == "sent"})
+        if view.about is not None:  # the perception round: whose rating this phone predicts, and its prediction
+            data["predict"] = {"about": view.about, "my_prediction": None if view.my_prediction == "" else
+                               ("dk" if view.my_prediction is None else view.my_prediction)}
         if view.result is not None:
             # The projector's aggregate, as the session's JSON export has it: a group under
             # min_group_size shows neither mean nor counts.
             data["results"] = {g: group_data(s) for g, s in view.result.groups.items()}
             data["gap"] = for_data(view.result.gap)
+            if view.result.perceptions:
+                data["perceptions"] = {g: perception_data(x) for g, x in view.result.perceptions.items()}
         return data

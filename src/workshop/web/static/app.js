@@ -60,12 +60,43 @@
       var principle = form.querySelector("input[name=principle]").value;
       var score = chosen.value === "dk" ? "dk" : parseInt(chosen.value, 10);
       var words = labelText(chosen);
-      send(form, button, principle, score, words);
+      /* The perception round: a second question on the same form, sent once the rating is saved. */
+      var guess = form.querySelector("input[name=predict]:checked");
+      var then = guess ? function () {
+        sendPrediction(form, button, principle, guess.value === "dk" ? "dk" : parseInt(guess.value, 10),
+                       words, labelText(guess));
+      } : null;
+      send(form, button, principle, score, words, then);
+    });
+  }
+
+  function sendPrediction(form, button, principle, score, words, guessed) {
+    button.disabled = true;
+    request("POST", "/api/prediction", {principle: principle, score: score}, function (code, body) {
+      button.disabled = false;
+      var saved = "Your answers are saved: " + words + "; your guess: " + guessed + ".";
+      if (code === 200 && form.getAttribute("data-comments")) {
+        refresh(function () { say(saved, "ok"); });  /* the view now offers the comment box */
+      } else if (code === 200) {
+        var mine = doc.getElementById("mine");
+        if (mine) {
+          mine.innerHTML = "Your answer: <b></b>; your guess at the other side: <b></b>. Saved. " +
+            "You can change them until voting closes.";
+          mine.getElementsByTagName("b")[0].textContent = words;
+          mine.getElementsByTagName("b")[1].textContent = guessed;
+        }
+        say(saved, "ok");
+      } else if (code === 401) {
+        window.location.href = "/";
+      } else {
+        say("Your answer is saved, but not your guess: " +
+            sentence(body && body.error ? body.error : "send it again") + ".", "error");
+      }
     });
   }
 
   /* The latest answer is the one sent: a new choice replaces a retry still waiting. */
-  function send(form, button, principle, score, words) {
+  function send(form, button, principle, score, words, then) {
     if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
     button.disabled = true;
     request("POST", "/api/ballot", {principle: principle, score: score}, function (code, body, text, xhr) {
@@ -76,8 +107,10 @@
         say("The laptop is busy, trying again…", "");
         retryTimer = setTimeout(function () {
           retryTimer = null;
-          if (doc.body.contains(form)) { send(form, button, principle, score, words); }
+          if (doc.body.contains(form)) { send(form, button, principle, score, words, then); }
         }, retryDelay(xhr));
+      } else if (code === 200 && then) {
+        then();
       } else if (code === 200 && form.getAttribute("data-comments")) {
         /* The plan takes comments: the view now offers the comment box, fetched as the page has it. */
         refresh(function () { say("Your answer is saved: " + words + ".", "ok"); });
