@@ -29,6 +29,8 @@ COPIED = {
                 "cast_at"),
     "ballot_changes": ("session_id", "principle_id", "participant_id", "group_id", "old_score", "old_dont_know",
                        "new_score", "new_dont_know", "changed_at"),
+    "predictions": ("session_id", "principle_id", "participant_id", "group_id", "about_group_id", "score",
+                    "dont_know", "mode", "cast_at"),
     "notes": ("session_id", "principle_id", "text", "created_at"),
     "actions": ("session_id", "principle_id", "text", "owner", "due", "status", "status_note", "created_at",
                 "updated_at"),
@@ -37,9 +39,11 @@ COPIED = {
 # Columns later schemas added, copied when the other file has them (an older file does not).
 # A phone join code and a plan file's path belong to the laptop that ran the session: not copied.
 ADDED_LATER = {"session_groups": ("room_size",)}
+# Tables later schemas added, copied when the other file has them (an older file has nothing there).
+TABLES_ADDED_LATER = {"predictions"}
 # What makes two copies of a session the same: everything a report could show.
-FINGERPRINTED = ("sessions", "session_principles", "ballots", "notes", "actions")
-ORDER = {"ballots": "principle_id, participant_id", "notes": "created_at, text", "actions": "created_at, text",
+FINGERPRINTED = ("sessions", "session_principles", "ballots", "predictions", "notes", "actions")
+ORDER = {"ballots": "principle_id, participant_id", "predictions": "principle_id, participant_id", "notes": "created_at, text", "actions": "created_at, text",
          "session_principles": "position", "session_groups": "position", "participants": "id",
          "ballot_changes": "changed_at, participant_id", "sessions": "id", "comments": "id"}
 
@@ -62,6 +66,8 @@ def open_other(path: Path) -> sqlite3.Connection:
 
 
 def _rows(conn: sqlite3.Connection, table: str, session_id: str, columns: tuple[str, ...] = ()) -> list[tuple]:
+    if table in TABLES_ADDED_LATER and not _columns(conn, table):
+        return []  # a file from before the table: it holds no such rows
     key = "id" if table == "sessions" else "session_id"
     columns = ", ".join(columns or COPIED[table])
     return conn.execute(f"SELECT {columns} FROM {table} WHERE {key} = ? ORDER BY {ORDER[table]}",
