@@ -57,14 +57,14 @@ class VoteScreen(CommentKeys, BallotEntry, PredictionEntry, ExplainsKeys, Screen
         Binding("n", "next", "Next", id="vote.next"),
         Binding("p", "previous", "Prev", id="vote.previous"),
         Binding("r", "reveal", "Reveal", id="vote.reveal"),
+        # The perception round's second question: next to the reveal, so a narrow key bar keeps it.
+        Binding("o", "other_side", "Other side", id="vote.other-side"),
         Binding("u", "reopen", "Reopen", id="vote.reopen"),
         # Keys that open a dialog are priority bindings: they act as they are pressed, so what is
         # typed straight after them in one burst goes to the dialog (see dialogs.TypeAhead).
         Binding("a", "note", "Note", priority=True, id="vote.note"),
         Binding("g", "gap", "Gap view", id="vote.gap"),
         Binding("v", "switch_entry", "Cards/roster", id="vote.switch-entry"),
-        Binding("o", "other_side", "Other side", id="vote.other-side",
-                tooltip="Perception round: enter how each side expects the other to rate this, or the rating again"),
         Binding("q", "qr", "QR code", id="vote.qr"),
         # Less used: on the key bar when there is room (it keeps the order above), always in help.
         Binding("c", "room", "Room size", priority=True, id="vote.room"),

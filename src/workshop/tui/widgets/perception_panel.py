@@ -11,7 +11,7 @@ from textual.widgets import Static
 from ...analytics import PrincipleResult
 from ...model import Plan
 from ...perception import is_misread
-from ...wording import TOO_FEW, number, perception_cells, perception_words, plural
+from ...wording import TOO_FEW, number, perception_cells, perception_words
 
 
 class PerceptionPanel(Static):
@@ -23,11 +23,12 @@ class PerceptionPanel(Static):
 
     def show(self, result: PrincipleResult) -> None:
         names = self.plan.group_names
-        table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold", expand=False)
-        for heading, justify in (("How each side saw the other", "left"), ("Own mean", "right"),
-                                 ("Expected of the other", "right"), ("The other said", "right"),
-                                 ("Off by", "right"), ("", "left")):
-            table.add_column(heading, justify=justify, no_wrap=heading != "How each side saw the other")
+        # Narrow enough for 80 columns whole: the sentences under it say the same in words.
+        table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold", expand=False,
+                      title="How each side saw the other", title_justify="left", title_style="bold")
+        for heading, justify in (("", "left"), ("Own mean", "right"),
+                                 ("Expected", "right"), ("Other said", "right"), ("Off by", "right"), ("", "left")):
+            table.add_column(heading, justify=justify, no_wrap=True)
         sentences = Text()
         for group, p in result.perceptions.items():
             own = result.groups[group]
@@ -35,7 +36,7 @@ class PerceptionPanel(Static):
             mark = Text(" MISREAD ", style="bold reverse") if is_misread(p, self.plan.scale) else Text("")
             table.add_row(Text(f"{names[group]} about {names[p.about]}", style="bold"),
                           TOO_FEW if own.suppressed else number(own.mean),
-                          f"{predicted} ({plural(p.n, 'prediction')})" if not p.suppressed else predicted,
+                          predicted if p.suppressed else f"{predicted} (n {p.n})",
                           actual, off, mark)
             sentences.append(perception_words(p, names) + ".\n")
         sentences.rstrip()
