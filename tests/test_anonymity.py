@@ -186,3 +186,71 @@ def test_comments_keep_no_order_of_writing_and_nothing_but_principle_group_and_t
         conn.close()
     # "text ASC" is the order of the words themselves, which is not the order they were sent in.
     assert max(matches.values()) <= 3, sorted(matches.items(), key=lambda kv: -kv[1])[:3]
+
+
+# --- the perception round: predictions are kept as ballots are ---------------------------------
+
+PERCEPTION_PLAN = PLAN.replace("min_group_size: 1", "min_group_size: 1\nperception: true")
+
+
+def test_roster_predictions_cannot_be_put_back_in_order_nor_joined_to_the_seats_ratings(tmp_path):
+    matches: dict[str, int] = {}
+    for n in range(TRIALS):
+        plan = parse_plan(PERCEPTION_PLAN)
+        path = tmp_path / f"predict-{n}.db"
+        rng = random.Random(n)
+        keyed, guessed = rng.sample(range(1, 6), 5), rng.sample(range(1, 6), 5)  # the five VCS seats
+        with Store(path) as store:
+            session = store.start_session(plan, PERCEPTION_PLAN)
+            live = LiveSession(store, dataclasses.replace(session, plan=plan))
+            live.start()
+            for seat, score in enumerate(keyed):
+                live.vote(seat, score)
+                live.predict(seat, guessed[seat])  # each seat rates, then predicts
+        conn = sqlite3.connect(path)
+        assert conn.execute("SELECT COUNT(*) FROM predictions WHERE cast_at IS NOT NULL").fetchone() == (0,)
+        with pytest.raises(sqlite3.OperationalError):
+            conn.execute("SELECT rowid FROM predictions")
+        # No id pairs a seat's prediction with its rating.
+        assert conn.execute("SELECT COUNT(*) FROM ballots b JOIN predictions p "
+                            "ON p.participant_id = b.participant_id").fetchone() == (0,)
+        score_col = [c[1] for c in conn.execute("PRAGMA table_info(predictions)")].index("score")
+        for name, rows in orderings(conn, "predictions").items():
+            matches[name] = matches.get(name, 0) + ([r[score_col] for r in rows] == guessed)
+        conn.close()
+    assert max(matches.values()) <= 3, sorted(matches.items(), key=lambda kv: -kv[1])[:3]
+
+
+def test_phone_predictions_keep_no_time_and_no_link_to_the_phones_ballot(tmp_path):
+    from workshop.web.guard import ballot_id, participant_id, prediction_id
+
+    plan = parse_plan(PERCEPTION_PLAN)
+    with Store(tmp_path / "phones.db") as store:
+        live = LiveSession(store, store.start_session(plan, PERCEPTION_PLAN))
+        live.start()
+        tokens = [f"token-{i}" for i in range(5)]
+        for i, token in enumerate(tokens):
+            live.add_phone("vcs", participant_id(token))
+            live.record_phone_ballot(live.principle.id, "vcs", 1 + i, ballot_id(token, live.id, live.principle.id))
+            live.record_phone_prediction(live.principle.id, "vcs", 5 - i,
+                                         prediction_id(token, live.id, live.principle.id))
+    conn = sqlite3.connect(tmp_path / "phones.db")
+    devices = {r[0] for r in conn.execute("SELECT id FROM participants")}
+    ballots = {r[0] for r in conn.execute("SELECT participant_id FROM ballots")}
+    predictions = {r[0] for r in conn.execute("SELECT participant_id FROM predictions")}
+    assert len(predictions) == 5 and not predictions & (ballots | devices)
+    assert conn.execute("SELECT COUNT(*) FROM predictions WHERE cast_at IS NOT NULL").fetchone() == (0,)
+    conn.close()
+
+
+def test_named_predictions_imported_into_an_anonymous_plan_stand_alone(tmp_path):
+    from workshop.model import Prediction
+
+    plan = parse_plan(PERCEPTION_PLAN)
+    principle = plan.principles[0].id
+    rows = [Ballot(principle, "vcs", 2, "B. Khan"), Prediction(principle, "vcs", "council", 4, "B. Khan")]
+    with Store(tmp_path / "import.db") as store:
+        session = store.import_ballots(plan, PERCEPTION_PLAN, rows)
+        [ballot], [prediction] = store.ballots(session.id), store.predictions(session.id)
+        assert ballot.participant != prediction.participant and store.participants(session.id) == []
+    assert b"Khan" not in (tmp_path / "import.db").read_bytes()

@@ -238,6 +238,9 @@ def perception_words(perception, names: dict[str, str]) -> str:
     side, other = names.get(perception.group, perception.group), names.get(perception.about, perception.about)
     if perception.suppressed:
         return f"{side}'s predictions of {other}: {TOO_FEW}"
+    if perception.mean is None and perception.dont_know:
+        unknown = plural(perception.dont_know, "don't know", "don't knows")
+        return f"{side} could not say how {other} {rates(other)} this ({unknown})"
     if perception.mean is None:
         return f"No predictions from {side} of how {other} {rates(other)} this"
     expected = f"{side} expected {other} to rate this {number(perception.mean)}"

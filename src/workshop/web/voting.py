@@ -76,6 +76,8 @@ class Voting:
         self.batcher = Batcher(live.store, clock, snapshot=lambda store: self.live.open_to_phones_in(store))
         live.phones_writing = self.batcher.writing  # a key held up by the phones' writes says so
         self.recent = Window(BALLOTS_PER_SECOND, 1.0, clock)  # by participant id
+        # The perception round's second answer has its own allowance: one form sends both at once.
+        self.recent_predictions = Window(BALLOTS_PER_SECOND, 1.0, clock)
         self.failed_joins = Window(FAILED_JOINS_PER_ADDRESS, 60.0, clock)  # by address
         self.joined = Window(JOINS_PER_ADDRESS, 60.0, clock)  # by address
         self.joins = live.phones_joined()  # committed joins: what the screen shows
@@ -217,7 +219,7 @@ class Voting:
         live = self.live
         if not live.open_to_phones(principle):
             return Answer(409, NOT_OPEN)
-        wait = self.recent.take(participant_id(token))
+        wait = self.recent_predictions.take(participant_id(token))
         if wait:
             return Answer(429, "slow down: one answer at a time", wait)
         guess = prediction_id(token, live.id, principle)
