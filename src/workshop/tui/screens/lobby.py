@@ -75,6 +75,10 @@ class LobbyScreen(Screen):
         facts.add_row("Voting", "; ".join(MODE_WORDS[m] for m in modes))
         facts.add_row("Privacy", "Anonymous: no ballot is linked to a name" if plan.anonymous
                       else "Named: ballots are recorded with names")
+        if plan.perception:
+            first, second = (plan.group(g).name for g in plan.predictors)
+            facts.add_row("Perception", f"after rating, {first} and {second} each predict how the other side "
+                                        "rates it (o on the vote screen)")
         for i, fact in enumerate(plan.facts):
             # Recorded in the plan, never rated; one nobody has checked is a question for the room.
             line = Text(f"{fact.question} ")
