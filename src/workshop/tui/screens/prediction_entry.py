@@ -69,6 +69,8 @@ class PredictionEntry:
         if about is None:
             return f"{seat.label} is not asked how the other side will rate this: only the two compared sides are"
         other = self.live.plan.group(about).name
+        if seat.voted and seat.index in self.live.predicted_seats() and not asking:
+            return f"{seat.label} has rated this and said how {other} will rate it"
         return f"{seat.label}: how will {other} rate this?" if asking else \
             f"{seat.label}: their own rating, then how {other} will rate this"
 
