@@ -428,3 +428,11 @@ def test_the_scale_of_a_prediction_is_the_plans():
     with pytest.raises(InputError) as info:
         parse_votes(f"participant,group,principle,score,question\n,vcs,{PID},7,predict:council\n", parse_plan(PLAN))
     assert [p.message for p in info.value.problems] == ["score 7 is off the scale; use 1 to 5 or dk (don't know)"]
+
+
+def test_datasette_keeps_the_raw_predictions_closed():
+    """A group of two's predictions are as revealing as its ballots: closed unless written with --raw."""
+    from workshop.datasette_metadata import metadata
+
+    assert metadata("x")["databases"]["x"]["tables"]["predictions"]["allow"] is False
+    assert "allow" not in metadata("x", raw=True)["databases"]["x"]["tables"]["predictions"]
