@@ -22,7 +22,7 @@ from workshop.model import Ballot, Prediction
 from workshop.perception import MISREAD, Perception, is_misread, tally_predictions, with_perceptions
 from workshop.session.records import load_record
 from workshop.session.running import LiveSession
-from workshop.store import BallotError, Store
+from workshop.store import SCHEMA_VERSION, BallotError, Store
 from workshop.wording import perception_cells, perception_words
 
 PID = "council-sustains-grant-programmes"
@@ -268,12 +268,12 @@ def test_an_old_database_without_the_table_still_reads(tmp_path, runner, demo_pl
         sid = store.start_session(demo_plan).id
     conn = sqlite3.connect(path)
     conn.executescript("DROP TABLE predictions; DELETE FROM _sqlite_migrations WHERE name = 'm009_predictions';"
-                       "PRAGMA user_version = 8;")
+                       f"PRAGMA user_version = {SCHEMA_VERSION - 1};")
     conn.close()
     result = runner.invoke(cli, ["--db", str(path), "show", sid, "--json"])
     assert result.exit_code == 0, result.output
     assert "perceptions" not in result.output
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone() == (8,)  # reading wrote nothing
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION - 1,)  # wrote nothing
 
 
 # --- show --json and the reports ------------------------------------------------------------

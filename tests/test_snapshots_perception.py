@@ -51,11 +51,11 @@ def make_app(db_path, tmp_path, monkeypatch) -> WorkshopApp:
 
 
 async def second_raise(pilot) -> None:
-    """The rating's cards, then the second raise typed into its own grid (o switches to it)."""
+    """The rating's cards, then the second raise typed into its own grid (w switches to it)."""
     await pilot.press("enter")
     await pilot.press("right", "right", "2", "right", "3", "right", "1")  # Council 3:2 4:3 5:1
     await pilot.press("down", *["left"] * 3, "2", "left", "3", "enter")   # VCS 2:2 1:3
-    await pilot.press("o")
+    await pilot.press("w")
     await pilot.press("right", "right", "right", "4", "down", "3", "enter")  # Council expects 4; so does the VCS
     await pilot.press("down", "left", "left", "2")  # the VCS: two at 3, still being typed
     assert pilot.app.screen.live.prediction_counts() == {"council": 4, "vcs": 3}

@@ -46,7 +46,7 @@ async def test_cards_take_a_second_raise_per_group_and_score(db_path):
         assert "Second raise: how will the other side rate this?" in text and "Council about VCS" in text
         # The rating: Council three cards at 4, VCS three at 2.
         await pilot.press("right", "right", "right", "3", "down", "left", "left", "3", "enter")
-        await pilot.press("o")  # the second raise
+        await pilot.press("w")  # the second raise
         assert "NOW" in screen_text(app) and app.screen.focused.id == "predict-cards"
         # Council expects the VCS to say 4 (three cards); the VCS expects 4 too.
         await pilot.press("right", "right", "right", "3", "down", "3", "enter")
@@ -59,7 +59,7 @@ async def test_cards_take_a_second_raise_per_group_and_score(db_path):
         text = screen_text(app)
         assert "Ballots in: Council 3 of 3   VCS 3 of 3" in text and "Predictions in: Council 3   VCS 3" in text
         assert "mean" not in text and "expected" not in text  # nothing shows before the reveal
-        await pilot.press("o")  # back to the rating grid
+        await pilot.press("w")  # back to the rating grid
         assert app.screen.focused.id == "cards"
         await pilot.press("r")
         text = screen_text(app)
@@ -78,7 +78,7 @@ async def test_cards_take_a_second_raise_per_group_and_score(db_path):
 async def test_a_second_raise_larger_than_the_room_asks_first(db_path):
     app = app_on(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "o", "7", "enter")
+        await pilot.press("enter", "w", "7", "enter")
         await wait_for(pilot, lambda: "would make 7 predictions from" in screen_text(app))
         await pilot.press("escape")
         assert app.screen.live.prediction_counts()["council"] == 0
@@ -108,8 +108,8 @@ async def test_roster_seats_rate_then_predict(db_path):
         # Anonymous: every row its own id, none shared by a seat's rating and its prediction.
         ids = [b.participant for b in store.ballots(live.id)] + [p.participant for p in store.predictions(live.id)]
         assert len(ids) == len(set(ids)) == 8 and store.participants(live.id) == []
-        # o switches the selected seat's question by hand: T. Evans predicts before rating.
-        await pilot.press("o", "3")
+        # w switches the selected seat's question by hand: T. Evans predicts before rating.
+        await pilot.press("w", "3")
         assert {(p.group, p.score) for p in store.predictions(live.id)} >= {("vcs", 3)}
         await pilot.press("r")
         text = screen_text(app)
@@ -122,13 +122,13 @@ async def test_the_keys_say_so_in_the_footer_the_help_and_the_palette(db_path):
     app = app_on(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
-        assert " o  Other side " in screen_text(app)
+        assert " w  Other side " in screen_text(app)
         assert "Other side" in {c.title for c in workshop_commands(app.screen)}
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        assert ("o", "Other side") in list(app.screen.rows())
+        assert ("w", "Other side") in list(app.screen.rows())
         await pilot.press("escape", "r")
-        assert " o  Other side " not in screen_text(app)  # revealed: nothing more to enter
+        assert " w  Other side " not in screen_text(app)  # revealed: nothing more to enter
 
 
 async def test_without_the_round_there_is_no_second_question(db_path):
@@ -139,5 +139,15 @@ async def test_without_the_round_there_is_no_second_question(db_path):
         assert "Second raise" not in text and "Other side" not in text and "about VCS" not in text
         await pilot.press("v")
         assert "Predicted" not in screen_text(app)
-        await pilot.press("o")  # no such key here: nothing happens
+        await pilot.press("w")  # no such key here: nothing happens
         assert app.screen.question == "rating"
+
+
+async def test_with_comments_too_each_round_keeps_its_own_key(db_path):
+    app = app_on(db_path, PLAN + "comments: true\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        commands = {c.title for c in workshop_commands(app.screen)}
+        assert {"Other side", "Comments"} <= commands
+        await pilot.press("w")
+        assert app.screen.question == "prediction" and app.screen.focused.id == "predict-cards"

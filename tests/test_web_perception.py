@@ -221,3 +221,24 @@ async def test_chromium_rates_and_predicts_on_the_same_page(db_path, tmp_path):
     finally:
         await server.stop()
         store.close()
+
+
+async def test_with_comments_too_the_box_follows_both_answers(db_path, tmp_path):
+    store, live, server, _ = await open_room(db_path, tmp_path, dataclasses.replace(perception_plan(), comments=True))
+    try:
+        live.start()
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as phone:
+            base = f"http://127.0.0.1:{server.port}"
+            async with phone.post(f"{base}/join", data={"code": server.join_code, "group": "council"},
+                                  allow_redirects=False) as r:
+                assert r.status == 303
+            form = {"principle": live.principle.id, "score": "4", "predict": "2"}
+            async with phone.post(f"{base}/vote", data=form, allow_redirects=False) as r:
+                assert r.status == 303
+            async with phone.get(f"{base}/?saved=1") as r:
+                page = await r.text()
+        assert 'id="comment-form"' in page and 'name="predict" value="2" checked' in page
+        assert rows(db_path, "SELECT group_id, about_group_id, score FROM predictions") == [("council", "vcs", 2)]
+    finally:
+        await server.stop()
+        store.close()

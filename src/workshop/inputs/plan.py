@@ -17,8 +17,7 @@ from .yamlread import Reader, kind, line_of, read_limited
 PLAN_KEYS = (
     "title", "date", "place", "locality", "facilitator", "groups", "anonymous", "min_group_size",
     "scale", "principles", "extra_principles", "facts", "roster", "modes", "time_box", "time_boxes",
-    "comments",
-    "perception",
+    "comments", "perception",
 )
 SCALE_KEYS = ("min", "max", "labels", "dont_know")
 GROUP_KEYS = ("id", "name")
@@ -127,8 +126,8 @@ class _PlanReader:
         return Plan(
             title=title, date=date, groups=groups, scale=scale, principles=principles, themes=tuple(themes),
             anonymous=anonymous, min_group_size=min_group_size, roster=roster, modes=modes,
-            time_box=time_box, time_boxes=time_boxes, facts=facts, comments=comments, **texts,
-            time_box=time_box, time_boxes=time_boxes, facts=facts, perception=bool(perception), **texts,
+            time_box=time_box, time_boxes=time_boxes, facts=facts, comments=comments, perception=bool(perception),
+            **texts,
         )
 
     def groups(self, node: Node | None) -> tuple[Group, ...]:

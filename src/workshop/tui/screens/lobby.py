@@ -78,7 +78,7 @@ class LobbyScreen(Screen):
         if plan.perception:
             first, second = (plan.group(g).name for g in plan.predictors)
             facts.add_row("Perception", f"after rating, {first} and {second} each predict how the other side "
-                                        "rates it (o on the vote screen)")
+                                        "rates it (w on the vote screen)")
         for i, fact in enumerate(plan.facts):
             # Recorded in the plan, never rated; one nobody has checked is a question for the room.
             line = Text(f"{fact.question} ")

@@ -53,7 +53,7 @@ class PredictionEntry:
                 text.append("  Each side raises cards for how it expects the other to rate it", style="dim")
         else:
             text.append(f" {self.roster_question(asking)}", style="bold")
-        text.append(f"   (o: {'back to the rating' if asking else 'enter predictions'})", style="dim")
+        text.append(f"   (w: {'back to the rating' if asking else 'enter predictions'})", style="dim")
         prompt.update(text)
         if grid.display:
             grid.set_counts(live.prediction_card_counts(), private=self.private)
@@ -81,7 +81,7 @@ class PredictionEntry:
         return None if index is None else self.live.seats()[index]
 
     def action_other_side(self) -> None:
-        """o: the keys now enter predictions ('how will the other side rate this?'), or the rating again."""
+        """w: the keys now enter predictions ('how will the other side rate this?'), or the rating again."""
         if not self.settled():
             return
         self.question = RATING if self.question == PREDICTION else PREDICTION

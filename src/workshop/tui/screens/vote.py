@@ -58,7 +58,7 @@ class VoteScreen(CommentKeys, BallotEntry, PredictionEntry, ExplainsKeys, Screen
         Binding("p", "previous", "Prev", id="vote.previous"),
         Binding("r", "reveal", "Reveal", id="vote.reveal"),
         # The perception round's second question: next to the reveal, so a narrow key bar keeps it.
-        Binding("o", "other_side", "Other side", id="vote.other-side"),
+        Binding("w", "other_side", "Other side", id="vote.other-side"),
         Binding("u", "reopen", "Reopen", id="vote.reopen"),
         # Keys that open a dialog are priority bindings: they act as they are pressed, so what is
         # typed straight after them in one burst goes to the dialog (see dialogs.TypeAhead).
