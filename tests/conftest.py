@@ -46,7 +46,8 @@ SLOW_FIRST = ("test_wheel.py", "test_e2e_tmux.py", "test_web_browser.py", "test_
               "test_web_attack.py", "test_publish.py", "test_export_print.py", "test_tui_live_room.py",
               "test_inputs_hardening.py", "test_tui_line_table.py", "test_tui.py", "test_snapshots.py",
               "test_tui_history.py", "test_tui_workers.py", "test_datasette.py", "test_tui_comments.py",
-              "test_snapshots_comments.py")
+              "test_snapshots_comments.py", "test_tui_perception.py", "test_web_perception.py",
+              "test_snapshots_perception.py", "test_perception.py", "test_tui_action_burst.py")
 
 
 def pytest_collection_modifyitems(items) -> None:
