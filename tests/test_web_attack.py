@@ -412,6 +412,7 @@ async def test_addresses_are_never_stored_or_logged(room, tmp_path):
 
 
 @needs_browser
+@pytest.mark.asyncio(loop_scope="module")  # the browser fixture lives on the module's loop
 async def test_the_page_says_the_laptop_is_busy_and_sends_again_by_itself(tmp_path, browser):
     room = BrowserRoom(tmp_path)
     await room.server.start()

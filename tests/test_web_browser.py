@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from conftest import REPO
 
 from workshop.analytics import principle_result
@@ -29,6 +30,12 @@ try:
     from playwright.async_api import async_playwright, expect
 except ImportError:  # pragma: no cover - depends on the machine
     async_playwright = None
+
+# One browser for the module's tests (each gets a fresh context, as a new phone would): starting
+# Playwright's driver and chromium took a second and more of CPU a test. The browser belongs to the
+# event loop that started it, so the tests share the module's loop; the browser modules run on one
+# worker under xdist, which starts the browser once.
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("browser")]
 
 CHROMIUM = Path(os.environ.get("WORKSHOP_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -66,7 +73,7 @@ class Room:
             self.store.record_ballot(self.sid, self.plan.principles[position].id, group, score)
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
 async def room(tmp_path):
     room = Room(tmp_path)
     await room.server.start()
@@ -75,7 +82,7 @@ async def room(tmp_path):
     room.store.close()
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser():
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
@@ -438,7 +445,7 @@ async def test_every_view_is_accessible(room, browser, shots, scheme):
 
 # --- size and old browsers ----------------------------------------------------------------------
 
-def test_the_page_is_small_and_its_script_is_plain_es5(tmp_path):
+async def test_the_page_is_small_and_its_script_is_plain_es5(tmp_path):
     """HTML + CSS + JS of the biggest view stays under 50 KB; the script uses no ES2015 syntax."""
     room = Room(tmp_path)
     try:

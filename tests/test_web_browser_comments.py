@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+import pytest_asyncio
 
 from workshop.session.comments import MAX_COMMENT
 from workshop.session.running import LiveSession
@@ -17,6 +18,9 @@ try:
     from playwright.async_api import expect
 except ImportError:  # pragma: no cover - depends on the machine
     expect = None
+
+# The browser fixture is the module's one browser, on the module's event loop (see test_web_browser).
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("browser")]
 
 
 class CommentRoom(Room):
@@ -31,7 +35,7 @@ class CommentRoom(Room):
         return [(c.group, c.text, c.status) for c in self.store.comments(self.sid)]
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
 async def room(tmp_path):
     room = CommentRoom(tmp_path)
     await room.server.start()
