@@ -269,3 +269,15 @@ async def test_the_remote_alone_sees_the_ballots_before_the_reveal(room):
     assert (await device.post("/remote/act", {"action": "reveal"}))[0] == 503
     assert (await device.post("/remote/act", {"action": "delete"}))[0] == 400
     assert room.live.state() == "open"
+
+
+async def test_a_runaway_remote_is_slowed_down(room):
+    device = room.device()
+    await room.pair(device)
+    for _ in range(10):
+        assert (await device.post("/remote/act", {"action": "previous"}))[0] == 503  # no app here to run it
+    async with room.http.post(room.base + "/remote/act", data={"action": "previous"}, allow_redirects=False,
+                              headers=device._headers()) as r:
+        assert r.status == 429 and r.headers["Retry-After"] == "1"
+    room.clock.now += 1
+    assert (await device.post("/remote/act", {"action": "previous"}))[0] == 503

@@ -10,6 +10,7 @@ from .messages import RemoteAsked, RemoteCommand
 
 log = logging.getLogger("workshop.tui")
 
+BEGIN_TRIES = 100  # × 20 ms
 WORDS = {"next": "next", "previous": "previous", "reveal": "reveal", "reopen": "reopen"}
 
 
@@ -62,6 +63,11 @@ class RemoteControl:
             return f"{WORDS.get(action, action)} is not possible now"
         before = (live.position, live.state())
         await screen.run_action(action)
+        if action == "begin":  # the vote screen opens the first principle as it mounts: answer after that
+            for _ in range(BEGIN_TRIES):
+                if live.state() != "pending":
+                    break
+                await asyncio.sleep(0.02)
         if action == "next" and self.screen is screen and (live.position, live.state()) == before:
             return "not revealed yet: reveal first, or press Next again to move on"
         return ""

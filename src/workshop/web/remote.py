@@ -25,7 +25,7 @@ PAIRING_SECONDS = 120  # a request nobody answers on the laptop ends by itself
 PAIRINGS_PER_ADDRESS = 3  # requests a minute: each one opens a dialog on the laptop
 WRONG_CODES_PER_ADDRESS = 5  # a minute, as for wrong join codes
 WRONG_CODES_PER_PAIRING = 3  # then the request ends and the device starts again
-ACTIONS_PER_SECOND = 4  # per remote: a thumb on a button, never a script's loop
+ACTIONS_PER_SECOND = 10  # per remote: faster than any thumb, so only a runaway script meets it
 MAX_SECRET = 200  # characters; a longer one is not one this server gave
 ACTIONS = ("next", "previous", "reveal", "reopen")
 

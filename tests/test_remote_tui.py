@@ -1,0 +1,98 @@
+"""The remote drives the real app: the laptop asks before pairing, the remote's presses run the keys,
+and the projector (the app's screen) follows; unpairing on the laptop ends the remote."""
+
+from __future__ import annotations
+
+import aiohttp
+from conftest import make_app, screen_text, wait_for
+from test_remote_api import Device
+
+from workshop.tui.screens.remotes import PairScreen, RemotesScreen
+from workshop.tui.screens.vote import VoteScreen
+
+SIZE = (120, 36)
+
+
+async def pair(pilot, app, device: Device) -> None:
+    """Ask from the device, say y on the laptop, finish on the device."""
+    assert (await device.post("/remote/pair"))[0] == 303
+    await wait_for(pilot, lambda: isinstance(app.screen, PairScreen))
+    code = app.screen.code
+    await pilot.pause()
+    assert f"Pair this device? ({code})" in screen_text(app)
+    assert code in (await device.get("/remote"))[1]
+    await pilot.press("enter")  # Enter never pairs: a key meant for something else must not
+    assert isinstance(app.screen, PairScreen)
+    await pilot.press("y")
+    await wait_for(pilot, lambda: not isinstance(app.screen, PairScreen))
+    assert (await device.post("/remote/claim", {"code": code}))[0] == 303
+
+
+async def test_the_remote_begins_reveals_and_reopens_and_the_projector_follows(db_path, demo):
+    app = make_app(db_path, plan=demo, phones=True, host="127.0.0.1", port=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.phone_server is not None)
+        base = f"http://127.0.0.1:{app.phone_server.port}"
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+            remote = Device(http, base)
+            await pair(pilot, app, remote)
+            assert "Remote 1" in (await remote.get("/remote"))[1]
+            # Next in the lobby begins, as Enter does there.
+            assert (await remote.post("/remote/act", {"action": "next"}))[:2] == (303, "/remote")
+            await wait_for(pilot, lambda: isinstance(app.screen, VoteScreen))
+            live = app.screen.live
+            first = live.principle
+            assert live.state() == "open" and first.statement[:40] in screen_text(app)
+            for group, score in (("council", 4), ("council", 5), ("council", 4), ("vcs", 2), ("vcs", 1), ("vcs", 2)):
+                app.store.record_ballot(live.id, first.id, group, score)
+            # Next before the reveal is refused with the same warning the key gives.
+            status, _, page = await remote.post("/remote/act", {"action": "next"})
+            assert status == 409 and "not revealed yet" in page.lower() and live.position == 0
+            status, state = await remote.state()
+            assert state["ballots"] == {"council": 3, "vcs": 3} and state["results"]["council"]["n"] == 3
+            assert "Mean" not in screen_text(app)  # the projector shows no distribution yet
+            # Reveal from the remote: stored, and on the projector.
+            assert (await remote.post("/remote/act", {"action": "reveal"}))[0] == 303
+            assert app.store.principle_states(live.id)[first.id] == "closed"
+            await wait_for(pilot, lambda: "4.3" in screen_text(app))
+            assert 'value="reopen">Reopen voting' in (await remote.get("/remote"))[1]
+            # Reopen, then on to the next principle and back.
+            async with http.post(base + "/api/remote/action", json={"action": "reopen"},
+                                 headers=remote._headers()) as r:
+                assert r.status == 200 and (await r.json())["state"]["state"] == "open"
+            await wait_for(pilot, lambda: "4.3" not in screen_text(app))
+            assert (await remote.post("/remote/act", {"action": "reveal"}))[0] == 303
+            assert (await remote.post("/remote/act", {"action": "next"}))[0] == 303
+            await wait_for(pilot, lambda: live.position == 1 and live.principle.statement[:40] in screen_text(app))
+            assert (await remote.post("/remote/act", {"action": "previous"}))[0] == 303
+            await wait_for(pilot, lambda: live.position == 0 and first.statement[:40] in screen_text(app))
+            # A dialog open on the laptop: the remote waits its turn instead of acting behind it.
+            await pilot.press("question_mark")
+            status, _, page = await remote.post("/remote/act", {"action": "reopen"})
+            assert status == 409 and "dialog" in page and live.state() == "closed"
+            await pilot.press("escape")
+            # l lists the remotes; 1 unpairs Remote 1 at once.
+            await pilot.press("l")
+            await wait_for(pilot, lambda: isinstance(app.screen, RemotesScreen))
+            assert "Remote 1: paired at" in screen_text(app)
+            await pilot.press("1")
+            await wait_for(pilot, lambda: "No remote is paired" in screen_text(app))
+            assert (await remote.state())[0] == 401
+            assert (await remote.post("/remote/act", {"action": "reopen"}))[:2] == (303, "/remote")
+            assert live.state() == "closed"
+
+
+async def test_no_on_the_laptop_pairs_nothing(db_path, demo):
+    app = make_app(db_path, plan=demo, phones=True, host="127.0.0.1", port=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.phone_server is not None)
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+            device = Device(http, f"http://127.0.0.1:{app.phone_server.port}")
+            assert (await device.post("/remote/pair"))[0] == 303
+            await wait_for(pilot, lambda: isinstance(app.screen, PairScreen))
+            code = app.screen.code
+            await pilot.press("n")
+            await wait_for(pilot, lambda: not isinstance(app.screen, PairScreen))
+            assert "did not pair" in (await device.get("/remote"))[1]
+            assert (await device.post("/remote/claim", {"code": code}))[0] == 403
+            assert app.phone_server.remote.remotes.paired() == []
