@@ -22,7 +22,7 @@ CONTROL_REFRESH = 5  # seconds, to follow the ballots coming in
 STYLE = """.remote-actions { display: grid; grid-template-columns: 1fr 1fr; gap: .6rem; margin: 1rem 0; }
 .remote-actions button { margin: 0; min-height: 4rem; }
 .pair-code { font-size: 3rem; letter-spacing: .4rem; font-weight: bold; margin: .5rem 0; }
-.private { border: 2px dashed currentColor; padding: .5rem .75rem; margin-top: 1rem; }"""
+.private { border: 2px dashed currentColor; padding: .5rem .75rem; margin: 1rem 0; }"""
 
 
 def private_state(live: LiveSession, remote: Remote) -> dict:
