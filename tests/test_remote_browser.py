@@ -30,6 +30,7 @@ async def test_a_phone_sized_remote_pairs_and_reveals(db_path, demo, shots):
             shown = (await page.locator(".pair-code").inner_text()).strip()
             await wait_for(pilot, lambda: isinstance(app.screen, PairScreen))
             assert app.screen.code == shown  # the laptop asks about the code this device shows
+            await wait_for(pilot, lambda: app.screen.armed)
             await pilot.press("y")
             # The waiting page checks back by itself; one press finishes pairing.
             await page.get_by_role("button", name="Finish pairing").click(timeout=5000)

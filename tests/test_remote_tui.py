@@ -7,6 +7,7 @@ import aiohttp
 from conftest import make_app, screen_text, wait_for
 from test_remote_api import Device
 
+from workshop.tui.screens import remotes as remotes_screen
 from workshop.tui.screens.remotes import PairScreen, RemotesScreen
 from workshop.tui.screens.vote import VoteScreen
 
@@ -21,8 +22,7 @@ async def pair(pilot, app, device: Device) -> None:
     await pilot.pause()
     assert f"Pair this device? ({code})" in screen_text(app)
     assert code in (await device.get("/remote"))[1]
-    await pilot.press("enter")  # Enter never pairs: a key meant for something else must not
-    assert isinstance(app.screen, PairScreen)
+    await wait_for(pilot, lambda: app.screen.armed)
     await pilot.press("y")
     await wait_for(pilot, lambda: not isinstance(app.screen, PairScreen))
     assert (await device.post("/remote/claim", {"code": code}))[0] == 303
@@ -82,7 +82,8 @@ async def test_the_remote_begins_reveals_and_reopens_and_the_projector_follows(d
             assert live.state() == "closed"
 
 
-async def test_no_on_the_laptop_pairs_nothing(db_path, demo):
+async def test_no_on_the_laptop_pairs_nothing_nor_does_enter_or_a_hasty_y(db_path, demo, monkeypatch):
+    monkeypatch.setattr(remotes_screen, "ARM_SECONDS", 60)  # the question stays too new to answer yes
     app = make_app(db_path, plan=demo, phones=True, host="127.0.0.1", port=0)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.phone_server is not None)
@@ -91,6 +92,10 @@ async def test_no_on_the_laptop_pairs_nothing(db_path, demo):
             assert (await device.post("/remote/pair"))[0] == 303
             await wait_for(pilot, lambda: isinstance(app.screen, PairScreen))
             code = app.screen.code
+            # Enter never pairs, nor a y typed as the question appears (meant for a note behind it).
+            await pilot.press("enter", "y")
+            assert isinstance(app.screen, PairScreen) and app.phone_server.remote.remotes.waiting().answer is None
+            assert "Your pairing code" in (await device.get("/remote"))[1]
             await pilot.press("n")
             await wait_for(pilot, lambda: not isinstance(app.screen, PairScreen))
             assert "did not pair" in (await device.get("/remote"))[1]

@@ -11,9 +11,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 
+ARM_SECONDS = 1.0  # y pairs only once the question has been on screen this long
+
+
 class PairScreen(ModalScreen[bool]):
-    """"Pair this device? (code)": only y pairs. Enter does not, so a key meant for a count or a
-    dialog behind never pairs a device by chance."""
+    """"Pair this device? (code)": only y pairs. Enter does not, and neither does a y typed in the
+    first second, so a key meant for a note or a count behind never pairs a device by chance."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Pair", priority=True, id="pair.yes"),
@@ -23,6 +26,14 @@ class PairScreen(ModalScreen[bool]):
     def __init__(self, code: str):
         super().__init__()
         self.code = code
+        self.armed = False
+        """Whether y pairs yet: not until the question has been seen."""
+
+    def on_mount(self) -> None:
+        self.set_timer(ARM_SECONDS, self._arm)
+
+    def _arm(self) -> None:
+        self.armed = True
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="pair-dialog"):
@@ -33,6 +44,9 @@ class PairScreen(ModalScreen[bool]):
             yield Label("y: pair    n or Escape: do not pair", classes="dialog-keys")
 
     def action_answer(self, answer: bool) -> None:
+        if answer and not self.armed:
+            self.app.bell()  # typed before the question could be read: ask again
+            return
         self.dismiss(answer)
 
 
