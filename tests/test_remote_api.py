@@ -281,3 +281,16 @@ async def test_a_runaway_remote_is_slowed_down(room):
         assert r.status == 429 and r.headers["Retry-After"] == "1"
     room.clock.now += 1
     assert (await device.post("/remote/act", {"action": "previous"}))[0] == 503
+
+
+async def test_the_remote_page_never_reloads_under_a_count_being_typed(room):
+    device = room.device()
+    await room.pair(device)
+    assert 'http-equiv="refresh"' in (await device.get("/remote"))[1]  # the lobby: it follows by itself
+    room.live.start()
+    page = (await device.get("/remote"))[1]
+    assert "Count cards" in page and 'http-equiv="refresh"' not in page
+    for bad in ({"principle": room.live.principle.id, "group": "nobody", "c-4": "1"},
+                {"group": "council", "c-4": "1"}):
+        assert (await device.post("/remote/cards", bad))[0] == 400
+    assert room.store.card_counts(room.live.id, room.live.principle.id) == {}

@@ -1,5 +1,5 @@
-"""The remote in a real browser at phone size: pair it with y on the laptop, begin, see the ballots
-privately, reveal, and the app's screen (the projector) follows. Debian's chromium through Playwright,
+"""The remote in a real browser at phone size: pair it with y on the laptop, begin, count cards, see
+the ballots privately, reveal, and the app's screen (the projector) follows. Debian's chromium through Playwright,
 in the same event loop as the real app."""
 
 from __future__ import annotations
@@ -38,9 +38,18 @@ async def test_a_phone_sized_remote_pairs_and_reveals(db_path, demo, shots):
             await page.get_by_role("button", name="Next principle").click()  # begins, as Enter in the lobby
             await wait_for(pilot, lambda: isinstance(app.screen, VoteScreen))
             live = app.screen.live
-            for group, score in (("council", 4), ("council", 5), ("council", 4), ("vcs", 2)):
-                app.store.record_ballot(live.id, live.principle.id, group, score)
-            await page.get_by_role("link", name="Refresh").click()
+            # Cards counted on the floor, typed into the remote's big boxes.
+            council = page.get_by_role("group", name="Council: cards raised")
+            await council.get_by_label("4 Mostly true").fill("2")
+            await council.get_by_label("5 Completely true").fill("1")
+            await council.get_by_role("button", name="Store Council's cards").click()
+            vcs = page.get_by_role("group", name="VCS: cards raised")
+            await expect(vcs.get_by_label("2 Slightly true")).to_have_value("0")
+            await vcs.get_by_label("2 Slightly true").fill("1")
+            await vcs.get_by_role("button", name="Store VCS's cards").click()
+            assert app.store.card_counts(live.id, live.principle.id) == {("council", 4): 2, ("council", 5): 1,
+                                                                        ("vcs", 2): 1}
+            await wait_for(pilot, lambda: "Ballots in: Council 3   VCS 1" in screen_text(app))
             await expect(page.locator("#ballots")).to_have_text("Ballots in (4): Council 3, VCS 1")
             await expect(page.get_by_role("heading", name="Only on this remote")).to_be_visible()
             await expect(page.get_by_text("Mean 4.3 from 3 scores")).to_be_visible()

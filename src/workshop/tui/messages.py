@@ -64,5 +64,6 @@ class RemoteAsked(Message):
 class RemoteCommand(Message):
     """A paired remote pressed a button: the app runs the same key, then says why not ("" when done)."""
 
-    action: str  # next, previous, reveal, reopen
+    action: str  # next, previous, reveal, reopen; cards
     done: asyncio.Future
+    detail: tuple = ()  # cards: (principle id, group, ((score, count), ...))

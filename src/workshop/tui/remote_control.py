@@ -21,10 +21,10 @@ class RemoteControl:
         server.remote.remotes.asked = lambda pairing: self.post_message(RemoteAsked(pairing))
         server.remote.drive = self.drive_from_remote
 
-    async def drive_from_remote(self, action: str) -> str:
+    async def drive_from_remote(self, action: str, detail: tuple = ()) -> str:
         """Called by the server: the press goes to the app as a message, and the answer comes back."""
         done = asyncio.get_running_loop().create_future()
-        self.post_message(RemoteCommand(action, done))
+        self.post_message(RemoteCommand(action, done, detail))
         return await done
 
     def on_remote_asked(self, message: RemoteAsked) -> None:
@@ -41,7 +41,8 @@ class RemoteControl:
 
     async def on_remote_command(self, message: RemoteCommand) -> None:
         try:
-            refused = await self.run_remote(message.action)
+            refused = (self.count_from_remote(*message.detail) if message.action == "cards"
+                       else await self.run_remote(message.action))
         except Exception:
             log.exception("a remote's %s failed", message.action)
             refused = "that did not work on the laptop; look at the laptop"
@@ -70,6 +71,29 @@ class RemoteControl:
                 await asyncio.sleep(0.02)
         if action == "next" and self.screen is screen and (live.position, live.state()) == before:
             return "not revealed yet: reveal first, or press Next again to move on"
+        return ""
+
+    def count_from_remote(self, principle: str, group: str, cells: tuple) -> str:
+        """Cards counted on the remote, stored as the laptop's grid stores a typed count (the last
+        count committed wins, and the laptop's grid shows it); a count that would pass the people
+        in the room is refused here, where the laptop would ask."""
+        from .screens.ballot_entry import over_room_words
+        from .screens.vote import VoteScreen
+
+        screen = self.screen
+        if not isinstance(screen, VoteScreen):
+            return "the laptop shows a dialog or another screen; finish there first"
+        live = screen.live
+        if live.readonly or live.revealed or not ("cards" in screen.modes or screen.entry == "cards"):
+            return "cards are not being counted on this principle now"
+        if live.principle.id != principle:
+            return "the laptop has moved to another principle; nothing was stored"
+        for score, count in cells:
+            over = live.over_room(group, score, count)
+            if over is not None:
+                return (over_room_words(live.plan, group, score, count, over)
+                        + ": count again, or change the room size on the laptop (c)")
+            screen.store_cards(group, score, count)
         return ""
 
     def action_remotes(self) -> None:

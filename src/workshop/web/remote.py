@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from ..model import Plan
 from .guard import JOIN_ALPHABET, Window
 from .voting import Answer
 
@@ -28,6 +29,7 @@ WRONG_CODES_PER_PAIRING = 3  # then the request ends and the device starts again
 ACTIONS_PER_SECOND = 10  # per remote: faster than any thumb, so only a runaway script meets it
 MAX_SECRET = 200  # characters; a longer one is not one this server gave
 ACTIONS = ("next", "previous", "reveal", "reopen")
+MAX_CARDS = 999  # cards in one cell: more than any room holds
 
 
 def _key(secret: str) -> str:
@@ -163,3 +165,43 @@ class Remotes:
     def action_wait(self, remote: Remote) -> float:
         """Seconds before this remote may act again (0: now), counting this action when it may."""
         return self.actions.take(str(remote.number))
+
+
+# --- counting cards from the floor --------------------------------------------------------------
+
+
+def takes_cards(plan: Plan) -> bool:
+    """Whether the vote screen counts cards for this plan (cards are its entry unless only a roster is)."""
+    entries = [m for m in plan.modes if m in ("cards", "roster")]
+    return "cards" in entries or not entries or (entries == ["roster"] and not plan.roster)
+
+
+def cell_name(score: int | None) -> str:
+    """A cell's field name on the remote's form: the score, or dk."""
+    return "dk" if score is None else str(score)
+
+
+def card_changes(plan: Plan, group: object, fields: Mapping[str, object]) -> list[tuple[int | None, int]] | str:
+    """The cells of one group's cards the remote changed, as (score, count); or what is wrong.
+
+    fields holds, per cell, its count now ("c-4") and the count the page showed ("was-4"): only a
+    cell the facilitator changed is stored, so a count the laptop stored meanwhile in another cell
+    is not written over with the page's old one.
+    """
+    if group not in [g.id for g in plan.groups]:
+        return "say which group the cards are from"
+    cells = list(plan.scale.points) + ([None] if plan.scale.dont_know else [])
+    changes = []
+    for score in cells:
+        name = cell_name(score)
+        now, was = fields.get(f"c-{name}"), fields.get(f"was-{name}", "")
+        now = now.strip() if isinstance(now, str) else now
+        if now is None or now == "" or (isinstance(was, str) and now == was.strip()):
+            continue
+        if isinstance(now, bool) or not (isinstance(now, int) or (isinstance(now, str) and now.isdigit())):
+            return f"a count is a whole number from 0 to {MAX_CARDS}"
+        count = int(now)
+        if count > MAX_CARDS:
+            return f"a count is a whole number from 0 to {MAX_CARDS}"
+        changes.append((score, count))
+    return changes

@@ -17,8 +17,8 @@ from ..session.running import LiveSession
 from .bodies import form as read_form, json_body
 from .guard import address_key, retry_after
 from .page import sentence
-from .remote import ACTIONS, MAX_SECRET, PAIRING_SECONDS, Remote, Remotes
-from .remote_page import CONTROL_REFRESH, WAITING_REFRESH, control_html, private_state, remote_page, \
+from .remote import ACTIONS, MAX_SECRET, PAIRING_SECONDS, Remote, Remotes, card_changes, cell_name
+from .remote_page import CONTROL_REFRESH, WAITING_REFRESH, control_html, counting, private_state, remote_page, \
     start_html, waiting_html
 from .replies import json_error
 from .voting import Answer
@@ -35,7 +35,7 @@ class RemoteRoutes:
     def __init__(self, live: Callable[[], LiveSession], remotes: Remotes):
         self.live = live
         self.remotes = remotes
-        self.drive: Callable[[str], Awaitable[str]] | None = None
+        self.drive: Callable[[str, tuple], Awaitable[str]] | None = None
         """Set by the app: runs an action as its key would, and says why not ("" when done)."""
 
     def routes(self) -> list[web.RouteDef]:
@@ -44,8 +44,10 @@ class RemoteRoutes:
             web.post("/remote/pair", self.pair),
             web.post("/remote/claim", self.claim),
             web.post("/remote/act", self.act_form),
+            web.post("/remote/cards", self.cards_form),
             web.get("/api/remote/state", self.api_state),
             web.post("/api/remote/action", self.api_action),
+            web.post("/api/remote/cards", self.api_cards),
         ]
 
     def who(self, request: web.Request) -> Remote | None:
@@ -57,7 +59,8 @@ class RemoteRoutes:
     async def index(self, request: web.Request) -> web.Response:
         remote = self.who(request)
         if remote is not None:
-            return _html(remote_page(control_html(self.live(), remote), refresh=CONTROL_REFRESH))
+            live = self.live()
+            return _html(remote_page(control_html(live, remote), refresh=0 if counting(live) else CONTROL_REFRESH))
         pairing = self.remotes.pairing(request.cookies.get(PAIRING_COOKIE))
         if pairing is None or pairing.answer is False:
             error = "The laptop did not pair this device." if pairing is not None else ""
@@ -99,6 +102,17 @@ class RemoteRoutes:
             return _refused(remote_page(control_html(self.live(), remote), error=sentence(answer.text)), answer)
         raise web.HTTPSeeOther("/remote")
 
+    async def cards_form(self, request: web.Request) -> web.Response:
+        remote = self.who(request)
+        if remote is None:
+            raise web.HTTPSeeOther("/remote")
+        form = await read_form(request)
+        changes = card_changes(self.live().plan, form.get("group"), form)
+        answer = await self._cards(remote, form.get("principle"), form.get("group"), changes)
+        if not answer.ok:
+            return _refused(remote_page(control_html(self.live(), remote), error=sentence(answer.text)), answer)
+        raise web.HTTPSeeOther("/remote")
+
     # --- the same as JSON ------------------------------------------------------------------
 
     async def api_state(self, request: web.Request) -> web.Response:
@@ -117,8 +131,33 @@ class RemoteRoutes:
             return json_error(answer.status, answer.text, answer.wait)
         return web.json_response({"ok": True, "state": private_state(self.live(), remote)})
 
-    async def _act(self, remote: Remote, action: object) -> Answer:
-        if action not in ACTIONS:
+    async def api_cards(self, request: web.Request) -> web.Response:
+        """One cell: {"principle": "...", "group": "council", "score": 4 or "dk", "count": 3}."""
+        remote = self.who(request)
+        if remote is None:
+            return json_error(401, "pair this device first")
+        body = await json_body(request)
+        if not isinstance(body, dict):
+            return json_error(400, 'send {"principle": "...", "group": "...", "score": 4, "count": 3}')
+        score = None if body.get("score") == "dk" else body.get("score")
+        name = cell_name(score) if score is None or type(score) is int else "?"
+        changes = card_changes(self.live().plan, body.get("group"), {f"c-{name}": body.get("count")})
+        if not isinstance(changes, str) and not changes:
+            changes = "score must be on the scale, or dk"
+        answer = await self._cards(remote, body.get("principle"), body.get("group"), changes)
+        if not answer.ok:
+            return json_error(answer.status, answer.text, answer.wait)
+        return web.json_response({"ok": True, "state": private_state(self.live(), remote)})
+
+    async def _cards(self, remote: Remote, principle: object, group: object, changes) -> Answer:
+        if isinstance(changes, str):
+            return Answer(400, changes)
+        if not isinstance(principle, str):
+            return Answer(400, "say which principle the cards are for")
+        return await self._act(remote, "cards", (principle, group, tuple(changes)))
+
+    async def _act(self, remote: Remote, action: object, detail: tuple = ()) -> Answer:
+        if action not in ACTIONS and not (action == "cards" and detail):
             return Answer(400, "the action must be one of " + ", ".join(ACTIONS))
         wait = self.remotes.action_wait(remote)
         if wait:
@@ -126,7 +165,7 @@ class RemoteRoutes:
         if self.drive is None:
             return Answer(503, "the laptop is not taking the remote's presses now", 1)
         try:
-            refused = await asyncio.wait_for(self.drive(action), DRIVE_SECONDS)
+            refused = await asyncio.wait_for(self.drive(action, detail), DRIVE_SECONDS)
         except TimeoutError:
             return Answer(503, "the laptop did not answer in time; look at the laptop", 1)
         return Answer(409, refused) if refused else Answer(200, "")
