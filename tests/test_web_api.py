@@ -15,7 +15,7 @@ import pytest
 from workshop.session.running import LiveSession
 from workshop.store import Store
 from workshop.web import events, listener, voting
-from workshop.web import server as server_module
+from workshop.web import bodies as bodies_module
 from workshop.web.server import COOKIE, PhoneServer, ballot_id, participant_id
 
 USER_AGENT = "PhoneBrowser/9.9 (test-device-7f3a)"
@@ -565,7 +565,7 @@ async def quick_state(room: Room, token: str, within: float = 0.5) -> dict:
 
 
 async def test_slow_half_requests_and_garbage_do_not_stop_the_server(room, monkeypatch):
-    monkeypatch.setattr(server_module, "BODY_SECONDS", 0.5)
+    monkeypatch.setattr(bodies_module, "BODY_SECONDS", 0.5)
     room.live.start()
     token = await room.join()
     port = room.server.port

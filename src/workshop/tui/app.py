@@ -21,6 +21,7 @@ from ..session.running import LiveSession
 from ..model import Plan, Session
 from ..store import Store
 from .commands import WorkshopCommands, workshop_commands
+from .remote_control import RemoteControl
 from .messages import BallotsCounted, ExportWritten, JoinChanged, OpenPrinciple, ReadFailed
 from .screens.dialogs import ErrorScreen
 from .screens.gap import GapScreen
@@ -43,7 +44,7 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class WorkshopApp(App):
+class WorkshopApp(RemoteControl, App):
     CSS_PATH = "workshop.tcss"
     TITLE = "workshop"
     ENABLE_COMMAND_PALETTE = True
@@ -238,6 +239,7 @@ class WorkshopApp(App):
                         "Run again with --port 0 to pick a free port.", severity="error", timeout=15)
             return
         self.phone_server = server
+        self.connect_remotes(server)
         self.addresses = [self.host] if self.host not in ("0.0.0.0", "") else lan_addresses()
         if kept_host in self.addresses:
             self.address_index = self.addresses.index(kept_host)
@@ -344,7 +346,7 @@ class WorkshopApp(App):
     # --- app-wide actions ------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("next_address", "new_code"):
+        if action in ("next_address", "new_code", "remotes"):
             return self.phone_server is not None
         return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,3 +51,19 @@ class ReadFailed(Message):
 
     what: str  # what could not be done, as the facilitator asked for it: "Export to …", "The trend"
     error: Exception
+
+
+@dataclass
+class RemoteAsked(Message):
+    """A device asks to pair as the facilitator's remote: the laptop asks whether to pair it."""
+
+    pairing: object  # web.remote.Pairing: its code, and where the answer goes
+
+
+@dataclass
+class RemoteCommand(Message):
+    """A paired remote pressed a button: the app runs the same key, then says why not ("" when done)."""
+
+    action: str  # next, previous, reveal, reopen; cards
+    done: asyncio.Future
+    detail: tuple = ()  # cards: (principle id, group, ((score, count), ...))

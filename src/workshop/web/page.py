@@ -47,7 +47,7 @@ def page(title: str, body: str, *, message: str = "", code: str = "", error: str
 <body>
 <main id="app" data-code="{escape(code)}">
 <h1>{escape(title)}</h1>
-<p id="status" class="message{' ' + kind if kind else ''}" role="status">{escape(_sentence(text))}</p>
+<p id="status" class="message{' ' + kind if kind else ''}" role="status">{escape(sentence(text))}</p>
 <div id="view">{VIEW_START}{body}{VIEW_END}</div>
 </main>
 <script src="/static/app.js?v={ASSET_VERSION}" defer></script>
@@ -60,7 +60,7 @@ def join_form(plan: Plan, code: str = "", error: str = "") -> str:
     groups = "\n".join(
         f'<label class="choice"><input type="radio" name="group" value="{escape(g.id)}" required>'
         f'<span>{escape(g.name)}</span></label>' for g in plan.groups)
-    problem = (f'<p class="error" id="join-error" role="alert">{escape(_sentence(error))}</p>' if error else "")
+    problem = (f'<p class="error" id="join-error" role="alert">{escape(sentence(error))}</p>' if error else "")
     described = ' aria-describedby="join-error" aria-invalid="true"' if error and "code" in error else ""
     privacy = ("Your answers are anonymous: nobody, not even the facilitator, can see who answered what."
                if plan.anonymous else "Your answers are recorded for this workshop.")
@@ -195,18 +195,18 @@ def _results(view: View) -> str:
     if r.perceptions:  # the perception round: what each side expected of the other, in words
         flags += '<ul class="perceptions">' + "".join(
             f"<li>{escape(perception_words(x, plan.group_names))}.</li>" for x in r.perceptions.values()) + "</ul>"
-    blocks = "".join(_group(plan, g.name, r.groups[g.id]) for g in plan.groups)
+    blocks = "".join(group_block(plan, g.name, r.groups[g.id]) for g in plan.groups)
     return (f'<div class="results"><h3 id="results" tabindex="-1">Results</h3>{gap}{flags}'
             f'{blocks}</div>')
 
 
-def _group(plan: Plan, name: str, s: GroupStats) -> str:
+def group_block(plan: Plan, name: str, s: GroupStats) -> str:
     """One group as the projector shows it: the mean, how many, and a bar per scale point."""
     title = f'<h4>{escape(name)}</h4>'
     dk = f", {s.dont_know} don't know" if s.dont_know else ""
     if s.suppressed:
         # min_group_size: so few answers that showing them could give away who answered what.
-        return (f'<div class="group">{title}<p class="headline"><em>{_sentence(TOO_FEW)}</em> '
+        return (f'<div class="group">{title}<p class="headline"><em>{sentence(TOO_FEW)}</em> '
                 f'({plural(s.n, "score")}).</p></div>')
     if s.mean is None:
         return f'<div class="group">{title}<p class="headline">No scores yet{dk}.</p></div>'
@@ -223,6 +223,6 @@ def _group(plan: Plan, name: str, s: GroupStats) -> str:
             f'{plural(s.n, "score")}{dk}.</p><ul class="bars">{items}</ul></div>')
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
     """Server messages are written in lower case for logs and JSON; on the page they start a sentence."""
     return text[:1].upper() + text[1:] if text else ""

@@ -10,9 +10,7 @@ user agent or name is stored or logged. The HTTP interface is described in docs/
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
-import json
 import logging
 import socket
 import time
@@ -26,6 +24,7 @@ from aiohttp import web
 from ..model import Plan
 from ..session.running import LiveSession
 from .batcher import locked
+from .bodies import form as _form, json_body as _json_body
 from .events import Streams
 from .guard import (  # noqa: F401  (ids re-exported for tests and tools)
     address_key,
@@ -38,6 +37,8 @@ from .guard import (  # noqa: F401  (ids re-exported for tests and tools)
     same_origin,
 )
 from .listener import Listener
+from .remote import Remotes
+from .remote_routes import RemoteRoutes
 from .replies import COOKIE, error, json_answer, json_error, security_headers, set_cookie
 from .page import join_form, page, view_html
 from .commenting import Commenting
@@ -47,7 +48,6 @@ from .voting import BUSY_MESSAGE, BUSY_RETRY_SECONDS, Answer, Voting
 log = logging.getLogger("workshop.web")
 
 MAX_BODY = 4096
-BODY_SECONDS = 5  # a request body that trickles in slower than this is refused (slow clients)
 STREAM_RETRY_SECONDS = 5  # Retry-After for a phone refused an event stream (it polls meanwhile)
 # The other limits: joins and ballots in voting.py, connections in listener.py, streams in events.py.
 
@@ -67,6 +67,7 @@ class PhoneServer:
         self._hosts: dict[str, bool] = {}  # Host header -> whether it names this laptop
         live.on_change = self.state_changed
         self.streams = Streams()
+        self.remote = RemoteRoutes(lambda: self.voting.live, Remotes(clock))  # the facilitator's remotes
         name = socket.gethostname().lower()
         self.host_names = {"localhost", name, f"{name}.local", host.lower()}
         self.app = self._make_app()
@@ -125,6 +126,7 @@ class PhoneServer:
             web.post("/api/prediction", self.api_ballot),  # the perception round: the same shape
             web.get("/api/events", self.api_events, allow_head=False),
             web.get("/static/{name}", self.static),
+            *self.remote.routes(),
         ])
         app.on_response_prepare.append(security_headers)
         return app
@@ -367,29 +369,3 @@ class PhoneServer:
             response.headers["Retry-After"] = retry_after(wait)
         return response
 
-
-async def _json_body(request: web.Request):
-    if request.content.is_eof():
-        raw = await request.read()  # all here already (a phone's small body): no timer, no task
-    else:
-        try:
-            raw = await asyncio.wait_for(request.read(), BODY_SECONDS)
-        except TimeoutError:
-            raise _too_slow() from None
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):  # bad JSON or encoding, or nested too deep
-        return None
-
-
-async def _form(request: web.Request):
-    try:
-        return await asyncio.wait_for(request.post(), BODY_SECONDS)
-    except TimeoutError:
-        raise _too_slow() from None
-
-
-def _too_slow() -> web.HTTPRequestTimeout:
-    refused = web.HTTPRequestTimeout()
-    refused.force_close()  # the rest of the body is not waited for
-    return refused

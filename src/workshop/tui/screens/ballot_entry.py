@@ -3,10 +3,19 @@ simulated room. Every ballot is committed before the screen counts it."""
 
 from __future__ import annotations
 
+from ...model import Plan
 from ...wording import plural
 from ..widgets.roster_table import RosterTable
 from .dialogs import ConfirmScreen, ScoreScreen
 from .prediction_entry import PREDICTION, RATING
+
+
+def over_room_words(plan: Plan, group: str, score: int | None, count: int, over: tuple[int, int],
+                    what: str = "ballots") -> str:
+    """'12 cards at score 4 would make 14 ballots from Council, but 12 are in the room'."""
+    point = "don't know" if score is None else f"score {score}"
+    return (f"{plural(count, 'card')} at {point} would make {over[0]} {what} from {plan.group(group).name}, "
+            f"but {over[1]} are in the room")
 
 
 class BallotEntry:
@@ -30,18 +39,14 @@ class BallotEntry:
             write(group, score, count)
             self.refresh_entry()
             return True
-        total, size = over
-        name = live.plan.group(group).name
-        point = "don't know" if score is None else f"score {score}"
-
         def answered(yes: bool | None) -> None:
             if yes:
                 write(group, score, count, principle_id=principle)
             self.refresh_entry()
 
         self.app.push_screen(ConfirmScreen(
-            f"{plural(count, 'card')} at {point} would make {total} {what} from {name}, "
-            f"but {size} are in the room. Store {count}?", yes=f"store {count}", no="keep what was there"),
+            f"{over_room_words(live.plan, group, score, count, over, what)}. Store {count}?", yes=f"store {count}",
+            no="keep what was there"),
             callback=answered)
         return False
 

@@ -33,6 +33,7 @@ class LobbyScreen(Screen):
         Binding("x", "mark('dropped')", "Dropped", id="lobby.dropped"),
         Binding("i", "app.next_address", "Next address", id="lobby.next-address"),
         Binding("k", "app.new_code", "New join code", id="lobby.new-code"),
+        Binding("l", "app.remotes", "Remotes", id="lobby.remotes"),
         Binding("escape", "back", "Home", id="lobby.back"),
     ]
 

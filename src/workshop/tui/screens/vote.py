@@ -75,6 +75,7 @@ class VoteScreen(CommentKeys, BallotEntry, PredictionEntry, ExplainsKeys, Screen
         Binding("e", "export", "Export", id="vote.export"),
         Binding("i", "app.next_address", "Next address", id="vote.next-address"),
         Binding("k", "app.new_code", "New join code", id="vote.new-code"),
+        Binding("l", "app.remotes", "Remotes", id="vote.remotes"),
         *COMMENT_KEYS,  # only where the plan takes comments
         Binding("escape", "back", "Back", id="vote.back"),
         # Roster score keys; bindings (not key events) so fast typing stays in order. Not commands
