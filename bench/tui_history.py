@@ -55,10 +55,17 @@ async def home_and_history(db: Path, sessions: int, with_history: bool) -> dict[
                 return lambda: (len(getattr(app.screen, "shown", ())) == count
                                 and app.screen.query_one("#history").row_count and newest in screen_text(app))
 
-            watch.arm(listed(sessions))
+            # The first frame with the newest sessions (the screenful the facilitator reads), then the
+            # frame by which every session is listed (what the filter searches).
+            watch.arm(lambda: isinstance(getattr(app.screen, "shown", None), list)
+                      and app.screen.query_one("#history").row_count and newest in screen_text(app))
             start = time.perf_counter()
             app.screen.action_history()
             out["history"] = await watch.wait() - start
+            if len(app.screen.shown) != sessions:
+                watch.arm(listed(sessions))
+                await watch.wait()
+            out["history-all"] = time.perf_counter() - start
             await pilot.pause()
             field = app.screen.query_one("#filter")
             field.focus()
@@ -95,7 +102,8 @@ def main() -> None:
         small = Path(tmp) / "one.db"
         with Store(small) as store:
             store.start_session(*load_plan(REPO / "sessions" / "demo.yaml"))
-        runs: dict[str, list[float]] = {"home": [], "home-1": [], "history": [], "history-1": [], "filter": []}
+        runs: dict[str, list[float]] = {"home": [], "home-1": [], "history": [], "history-1": [], "filter": [],
+                                        "history-all": []}
         for i in range(args.repeat + 1):  # alternating; the first round warms up
             many = asyncio.run(home_and_history(big, args.sessions, True))
             one = asyncio.run(home_and_history(small, 1, True))
@@ -103,6 +111,7 @@ def main() -> None:
                 runs["home"].append(many["home"])
                 runs["home-1"].append(one["home"])
                 runs["history"].append(many["history"])
+                runs["history-all"].append(many["history-all"])
                 runs["history-1"].append(one["history"])
                 runs["filter"].append(many["filter"])
     ratio = statistics.median(runs["home"]) / statistics.median(runs["home-1"])
@@ -113,8 +122,9 @@ def main() -> None:
     print(f"  {'Home, first frame, 1 session (baseline)':44} {summary(runs['home-1'])}")
     print(f"  {'ratio':44} {ratio:7.2f} x     goal <= {HOME_RATIO_GOAL} x   {verdict(ratio <= HOME_RATIO_GOAL)}")
     hist, filt = statistics.median(runs["history"]) * 1000, statistics.median(runs["filter"]) * 1000
-    print(f"  {'History, h to frame':44} {summary(runs['history'])}   goal < {HISTORY_GOAL_MS:.0f} ms   "
+    print(f"  {'History, h to the first frame of sessions':44} {summary(runs['history'])}   goal < {HISTORY_GOAL_MS:.0f} ms   "
           f"{verdict(hist < HISTORY_GOAL_MS)}")
+    print(f"  {'History, h to every session listed':44} {summary(runs['history-all'])}   (for scale)")
     print(f"  {'History, h to frame, 1 session (for scale)':44} {summary(runs['history-1'])}")
     print(f"  {'History, one filter keystroke to frame':44} {summary(runs['filter'])}   goal < {FILTER_GOAL_MS:.0f} ms   "
           f"{verdict(filt < FILTER_GOAL_MS)}")
