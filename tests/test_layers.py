@@ -69,3 +69,26 @@ def test_commands_that_only_read_do_not_load_sqlite_utils(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     # Writes to a database that is up to date (every start of the app, every key) do not need it either.
     assert out.strip() == "[0, 0, 0, 0, 0, 0] False"
+
+
+def test_machine_readable_output_does_not_load_the_terminal_layouts(tmp_path):
+    """--json is data for another program: Rich's console and the terminal layouts (about a third of
+    such a command's time) are loaded only for output a person reads."""
+    from click.testing import CliRunner
+
+    from workshop.cli import cli
+
+    db = tmp_path / "w.db"
+    repo = __import__("pathlib").Path(__file__).resolve().parents[1]
+    votes = repo / "tests" / "data" / "votes"
+    sids = [CliRunner().invoke(cli, ["--db", str(db), "import", str(repo / "sessions" / "demo.yaml"),
+                                     str(votes / name)]).stdout.strip()
+            for name in ("demo-votes.csv", "demo-votes-later.csv")]
+    code = ("import sys, json\nfrom click.testing import CliRunner\nfrom workshop.cli import cli\n"
+            f"db, a, b = {str(db)!r}, {sids[0]!r}, {sids[1]!r}\n"
+            "outs = [CliRunner().invoke(cli, ['--db', db, *args, '--json']) for args in "
+            "(['show', a], ['list'], ['compare', a, b], ['trend', 'Northshire'], ['actions'])]\n"
+            "print([o.exit_code for o in outs], all(json.loads(o.stdout) is not None for o in outs), "
+            "'rich.console' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[0, 0, 0, 0, 0] True False"

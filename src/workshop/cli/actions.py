@@ -18,8 +18,6 @@ from .base import Context, cli, confirm, console, fail, with_db
 @with_db
 def actions(ctx: Context, locality: str | None, open_only: bool, as_json: bool) -> None:
     """List agreed actions. Each shows its session and the principle it is about."""
-    from ..renderables import actions_table
-
     rows, principles = [], {}
     if ctx.has_database():  # else there are none, and no file is made to say so
         with ctx.store(readonly=True) as store:
@@ -35,6 +33,8 @@ def actions(ctx: Context, locality: str | None, open_only: bool, as_json: bool) 
         where = "" if ctx.has_database() else f" (no database at {ctx.db_path})"
         click.echo("no actions" + (" open" if open_only else "") + (f" for {locality}" if locality else "") + where)
     else:
+        from ..renderables import actions_table  # Rich's tables only for the terminal
+
         console().print(actions_table(rows, principles))
 
 

@@ -30,10 +30,8 @@ def compare(ctx: Context, first: str, second: str, as_json: bool, fmt: str | Non
     or on the same date the one started first (as History's compare orders them).
     """
     from ..export import export_comparison
-    from ..export.json import comparison_data
     from ..session.records import load_comparison
     from ..store import StoreError
-    from .layout import comparison_view
 
     check_report_options(fmt, output)
     with ctx.store(readonly=True) as store:
@@ -48,9 +46,13 @@ def compare(ctx: Context, first: str, second: str, as_json: bool, fmt: str | Non
             fail(str(exc))
     if fmt:
         write_report(export_comparison, comparison, fmt, output)
-    elif as_json:
+    elif as_json:  # data only: Rich and the terminal layouts are not loaded
+        from ..export.json import comparison_data
+
         click.echo(json.dumps(comparison_data(comparison), indent=2, ensure_ascii=False))
     else:
+        from .layout import comparison_view
+
         console().print(comparison_view(comparison))
 
 
@@ -63,9 +65,7 @@ def compare(ctx: Context, first: str, second: str, as_json: bool, fmt: str | Non
 def trend(ctx: Context, locality: str, as_json: bool, fmt: str | None, output: str | None) -> None:
     """Each principle's gap over time for one locality."""
     from ..export import export_trend
-    from ..export.json import trend_data
     from ..session.records import load_trend
-    from .layout import trend_view
 
     check_report_options(fmt, output)
     with ctx.store(readonly=True) as store:
@@ -75,9 +75,13 @@ def trend(ctx: Context, locality: str, as_json: bool, fmt: str | None, output: s
         fail(unknown_locality(locality, known))
     if fmt:
         write_report(export_trend, record, fmt, output)
-    elif as_json:
+    elif as_json:  # data only: Rich and the terminal layouts are not loaded
+        from ..export.json import trend_data
+
         click.echo(json.dumps(trend_data(record), indent=2, ensure_ascii=False))
     else:
+        from .layout import trend_view
+
         if len(record.sessions) < 3:
             click.echo(f"note: {locality} has {plural(len(record.sessions), 'session')}; a trend needs three or "
                        "more to say much", err=True)

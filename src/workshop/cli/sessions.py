@@ -60,13 +60,14 @@ def list_sessions(ctx: Context, as_json: bool, locality: str | None, everything:
 @with_db
 def show(ctx: Context, session: str, as_json: bool, sort: str) -> None:
     """Show a session's gap view."""
-    from ..export.json import session_data
-    from .layout import gap_view
-
     record = load_record_or_fail(ctx, session, ballots=False)
-    if as_json:
+    if as_json:  # data only: Rich and the terminal layouts are not loaded
+        from ..export.json import session_data
+
         click.echo(json.dumps(session_data(record), indent=2, ensure_ascii=False))
     else:
+        from .layout import gap_view
+
         console().print(gap_view(record, sort))
 
 
