@@ -47,19 +47,23 @@ def test_command_line_starts_without_loading_the_tui():
     assert out.strip() == "False"
 
 
-def test_commands_that_only_read_do_not_load_sqlite_utils(tmp_path):
-    """list, show, trend, a Markdown export, and writes to an up-to-date database go through the
-    standard sqlite3 module: sqlite-utils (and its plugin loading) is for migrations, and cost every
-    start a tenth of a second."""
+def imported(db, *votes: str) -> list[str]:
+    """The demo plan imported into db once per VOTES.csv named (from tests/data/votes): the session ids."""
     from click.testing import CliRunner
 
     from workshop.cli import cli
 
-    db = tmp_path / "w.db"
     repo = __import__("pathlib").Path(__file__).resolve().parents[1]
-    made = CliRunner().invoke(cli, ["--db", str(db), "import", str(repo / "sessions" / "demo.yaml"),
-                                    str(repo / "tests" / "data" / "votes" / "demo-votes.csv")])
-    sid = made.stdout.strip()
+    return [CliRunner().invoke(cli, ["--db", str(db), "import", str(repo / "sessions" / "demo.yaml"),
+                                     str(repo / "tests" / "data" / "votes" / name)]).stdout.strip() for name in votes]
+
+
+def test_commands_that_only_read_do_not_load_sqlite_utils(tmp_path):
+    """list, show, trend, a Markdown export, and writes to an up-to-date database go through the
+    standard sqlite3 module: sqlite-utils (and its plugin loading) is for migrations, and cost every
+    start a tenth of a second."""
+    db = tmp_path / "w.db"
+    (sid,) = imported(db, "demo-votes.csv")
     code = ("import sys\nfrom click.testing import CliRunner\nfrom workshop.cli import cli\n"
             f"db, sid, out = {str(db)!r}, {sid!r}, {str(tmp_path / 'r.md')!r}\n"
             "codes = [CliRunner().invoke(cli, ['--db', db, *a]).exit_code for a in "
@@ -74,16 +78,8 @@ def test_commands_that_only_read_do_not_load_sqlite_utils(tmp_path):
 def test_machine_readable_output_does_not_load_the_terminal_layouts(tmp_path):
     """--json is data for another program: Rich's console and the terminal layouts (about a third of
     such a command's time) are loaded only for output a person reads."""
-    from click.testing import CliRunner
-
-    from workshop.cli import cli
-
     db = tmp_path / "w.db"
-    repo = __import__("pathlib").Path(__file__).resolve().parents[1]
-    votes = repo / "tests" / "data" / "votes"
-    sids = [CliRunner().invoke(cli, ["--db", str(db), "import", str(repo / "sessions" / "demo.yaml"),
-                                     str(votes / name)]).stdout.strip()
-            for name in ("demo-votes.csv", "demo-votes-later.csv")]
+    sids = imported(db, "demo-votes.csv", "demo-votes-later.csv")
     code = ("import sys, json\nfrom click.testing import CliRunner\nfrom workshop.cli import cli\n"
             f"db, a, b = {str(db)!r}, {sids[0]!r}, {sids[1]!r}\n"
             "outs = [CliRunner().invoke(cli, ['--db', db, *args, '--json']) for args in "
