@@ -128,6 +128,8 @@ async def test_an_export_that_fails_shows_its_cause_and_is_logged(db_path, years
 async def test_a_read_that_fails_shows_its_cause(db_path, years):
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
+        # Home has read its list (else its own read may be the one that fails first).
+        await wait_for(pilot, lambda: "Health check 2025" in screen_text(app))
         # The app keeps its own connection open; a new reading connection finds no file.
         db_path.rename(db_path.with_name("moved.db"))
         app.push_screen(TrendScreen("Northshire"))
