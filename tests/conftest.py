@@ -68,6 +68,7 @@ def pytest_collection_finish(session) -> None:
     gc.set_threshold(5000, 20, 20)
 
 
+
 @pytest.fixture(autouse=True)
 def _no_user_database(monkeypatch, tmp_path):
     """Tests never touch the real user's database: the default is redirected to a temp dir."""
@@ -164,6 +165,12 @@ async def wait_for(pilot, condition, tries: int = 50):
         if time.monotonic() > deadline:
             raise AssertionError("the screen never reached the expected state")
         await pilot.pause(0.02)
+
+
+async def settle(pilot) -> None:
+    """Let the screen's reads in worker threads (History's list, Home's, a trend) finish and be drawn."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def same_as_trend(trend: dict, rows: list[dict]) -> list[dict]:

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import DATA, REPO, SIZE, make_app, screen_text, wait_for
+from conftest import DATA, REPO, SIZE, make_app, screen_text, settle, wait_for
 
 from workshop.inputs.plan import load_plan
 from workshop.store import Store
@@ -41,6 +41,7 @@ async def test_history_filter_and_read_only_review(db_path, history):
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("h")
+        await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
         assert "Eastbridge check" in screen_text(app) and "4 of 4 sessions" in screen_text(app)
         await pilot.press("slash", *"2025")
@@ -67,6 +68,7 @@ async def test_compare_two_marked_sessions(db_path, history):
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("h")
+        await settle(pilot)
         table = app.screen.query_one("#history")
         rows = [s.title for s in app.screen.shown]
         await pilot.press(*["down"] * rows.index("Health check 2025"), "space")
@@ -74,6 +76,7 @@ async def test_compare_two_marked_sessions(db_path, history):
         assert "marked for compare: 2 of 2" in screen_text(app)
         await pilot.press("c")
         assert isinstance(app.screen, CompareScreen)
+        await settle(pilot)
         text = screen_text(app)
         assert "Health check 2024" in text and "→" in text
         # Council on the first principle: 4.3 in 2024, 4.0 in 2025; the gap closed from −2.3 to −0.7,
@@ -86,9 +89,12 @@ async def test_compare_two_marked_sessions(db_path, history):
 async def test_locality_trend(db_path, history):
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("h", "slash", *"northshire 2024", "tab")
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("slash", *"northshire 2024", "tab")
         await pilot.press("l")
         assert isinstance(app.screen, TrendScreen)
+        await settle(pilot)
         text = screen_text(app)
         assert "Trend: Northshire, 3 sessions" in text and re.search(r"−2\.3\s+−0\.7\s+−2\.3", text)
 
@@ -97,7 +103,9 @@ async def test_export_picker_writes_in_a_worker(db_path, history, tmp_path, monk
     monkeypatch.chdir(tmp_path)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("h", "enter")  # open the newest session's gap view
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("enter")  # open the newest session's gap view
         sid = app.screen.live.id
         await pilot.press("e")
         formats = list(app.screen.formats)
@@ -120,7 +128,7 @@ async def test_lobby_follows_up_earlier_actions(db_path, history):
         assert "Actions from earlier sessions in Northshire: 1 still open" in text
         assert "Publish the grants timetable" in text
         await pilot.press("d", *"Published in May", "enter")
-        assert "done: Published in May" in screen_text(app)
+        await wait_for(pilot, lambda: "done: Published in May" in screen_text(app))
         with Store(db_path) as check:
             [(action, _)] = check.all_actions(locality="Northshire")
             assert (action.status, action.status_note) == ("done", "Published in May")
@@ -147,6 +155,7 @@ async def test_history_deletes_a_session_after_asking(db_path, history, size):
     app = make_app(db_path)
     async with app.run_test(size=size) as pilot:
         await pilot.press("h")
+        await settle(pilot)
         # In the key bar where it fits, and always in the line under the table.
         assert size[0] < 100 or " x  Delete " in screen_text(app).splitlines()[-1]
         assert "x deletes" in screen_text(app)
@@ -175,7 +184,9 @@ async def test_history_deletes_a_session_after_asking(db_path, history, size):
 async def test_history_delete_key_is_in_the_help(db_path, history):
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("h", "question_mark")
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("question_mark")
         assert "Delete" in screen_text(app)
 
 
@@ -186,6 +197,7 @@ async def test_confirm_dialog_answers_with_enter(db_path, history):
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("h")
+        await settle(pilot)
         app.push_screen(ConfirmScreen("Really?"), answers.append)
         await pilot.pause()
         assert "Really?" in screen_text(app)
@@ -215,6 +227,8 @@ async def test_history_shows_every_group_and_the_id_at_any_width(db_path, twins,
     app = make_app(db_path)
     async with app.run_test(size=size) as pilot:
         await pilot.press("h")
+        await settle(pilot)
+        await wait_for(pilot, lambda: all(sid in screen_text(app) for sid in twins))
         text = screen_text(app)
         words = " ".join(text.split())
         # Both sessions told apart by their ids; every group there, the health group too.
@@ -242,6 +256,7 @@ async def test_compare_puts_the_older_session_first_whichever_is_marked_first(db
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("h")
+        await settle(pilot)
         ids = [s.id for s in app.screen.shown]
         order = [newer, older] if first_marked == "newer" else [older, newer]
         await pilot.press(*["down"] * ids.index(order[0]), "space")
@@ -250,6 +265,7 @@ async def test_compare_puts_the_older_session_first_whichever_is_marked_first(db
         assert app.screen.marked == order
         await pilot.press("c")
         assert isinstance(app.screen, CompareScreen)
+        await settle(pilot)
         lines = screen_text(app).splitlines()
         # The header names each session with its id, the older one "then".
         assert f"Then: Review Three Groups 2026 (2026-12-03, session {older})" in lines[0]
@@ -299,6 +315,7 @@ async def test_history_at_80_columns_keeps_help_in_the_key_bar_and_every_key_in_
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("h")
+        await settle(pilot)
         assert " ?  Help " in screen_text(app).splitlines()[-1]
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)

@@ -4,7 +4,7 @@ while the first frame is already up, and a filter typed meanwhile still finds ev
 
 from __future__ import annotations
 
-from conftest import make_app, screen_text, wait_for
+from conftest import make_app, screen_text, settle, wait_for
 
 from workshop.inputs.plan import parse_plan
 from workshop.store import Store
@@ -51,12 +51,14 @@ async def test_home_lists_a_page_and_says_history_has_the_rest(db_path, monkeypa
     many_sessions(db_path, 9, {"Check 001"})
     app = make_app(db_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: "Check 008" in screen_text(app))
+        await wait_for(pilot, lambda: "4 older sessions in History (h)" in screen_text(app))
+        await settle(pilot)
         text = screen_text(app)
         assert all(f"Check {n:03d}" in text for n in (8, 7, 6, 5, 1))  # the newest four, and the open one
         assert "Check 004" not in text and "Check 000" not in text
         assert "4 older sessions in History (h)" in text
         await pilot.press("h")
+        await settle(pilot)
         await wait_for(pilot, lambda: "9 of 9 sessions" in screen_text(app))
         assert "9 of 9 sessions" in screen_text(app) and "Check 000" in screen_text(app)
 

@@ -203,7 +203,7 @@ async def test_notes_and_actions_show_and_can_be_edited_and_deleted(db_path, dem
         await type_text(pilot, "Publish the grant timetable")
         await pilot.press("enter")
         await pilot.press("escape")
-        assert "1 action · 1 note on this principle" in screen_text(app)
+        await wait_for(pilot, lambda: "1 action · 1 note on this principle" in screen_text(app))
         await pilot.press("a", "tab", "tab", "tab")  # past the owner and the due date
         await wait_for(pilot, lambda: app.screen.query_one("#saved").has_focus)
         await pilot.press("down", "e")  # the action

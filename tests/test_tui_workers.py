@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, REPO, ROSTER_PLAN, SIZE, make_app, screen_text, wait_for
+from textual.command import CommandList
+
+from conftest import DATA, REPO, ROSTER_PLAN, SIZE, make_app, screen_text, settle, wait_for
 from workshop.inputs.ballots_csv import read_votes
 from workshop.inputs.plan import load_plan, parse_plan
 from workshop.store import Store
@@ -86,6 +88,7 @@ async def test_home_reads_the_plans_again_when_shown_again(db_path, tmp_path):
         assert app.screen.focused.id == "plans"  # no session is waiting: a new one is the likelier wish
         (plans / "second.yaml").write_text(PLAN.format(title="Second check"), encoding="utf-8")
         await pilot.press("h")
+        await settle(pilot)
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
         await wait_for(pilot, lambda: "Second check" in screen_text(app))
@@ -145,13 +148,15 @@ async def test_palette_lists_the_screens_commands_by_name(db_path, years):
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: "Health check 2025" in screen_text(app))
         await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: "History" in screen_text(app))
+        await wait_for(pilot, lambda: "History" in screen_text(app) and "Start / resume" in screen_text(app))
         text = "\n".join(screen_text(app).splitlines()[:-1])  # the palette, not the key bar under it
         assert "Start / resume" in text and "key: h" in text
         # Textual's own entries are not the workshop's: no theme list, screenshot or key panel.
         assert "Screenshot" not in text and "Change the current theme" not in text and "Keys" not in text
         assert "Plans ⇄ sessions" not in text  # moving the focus is a key, not a command
-        await pilot.press(*"history", "enter")
+        await pilot.press(*"history")
+        await wait_for(pilot, lambda: "History" in str(app.screen.query_one(CommandList).get_option_at_index(0).prompt))
+        await pilot.press("enter")
         assert isinstance(app.screen, HistoryScreen)  # the command does what its key does
 
 
@@ -185,10 +190,12 @@ async def test_history_lists_every_session_when_read_and_keeps_keys_on_the_list(
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("h")
+        await settle(pilot)
         await wait_for(pilot, lambda: "2 of 2 sessions" in screen_text(app))
         text = screen_text(app)
         assert "Health check 2024" in text and "Health check 2025" in text
         assert app.screen.focused.id == "history"  # the list, not the filter: space marks, c compares
         await pilot.press("space", "down", "space", "c")
         assert isinstance(app.screen, CompareScreen)
+        await settle(pilot)
         await wait_for(pilot, lambda: "Then: Health check 2024" in one_line(app))
