@@ -68,7 +68,6 @@ def pytest_collection_finish(session) -> None:
     gc.set_threshold(5000, 20, 20)
 
 
-
 @pytest.fixture(autouse=True)
 def _no_user_database(monkeypatch, tmp_path):
     """Tests never touch the real user's database: the default is redirected to a temp dir."""
