@@ -13,6 +13,7 @@ from ..store import BallotError, Store, new_id
 from ..wording import plural
 from .comments import RoomComments
 from .perception import PerceptionMixin
+from .priorities import PrioritiesMixin
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,7 @@ class SeatView:
 
 def held_up(exc: sqlite3.OperationalError, phones_writing: bool = False) -> str:
     """Why a write must wait, in the room's words: the phones' own ballots being saved, another
-    program's lock, or the disk itself.
-
-    Either way the write is kept and tried again; the app never stops over it.
+    program's lock, or the disk itself. Either way the write is kept and tried again.
     """
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
@@ -42,7 +41,7 @@ MOVES = frozenset({"move", "reveal", "reopen"})
 NOT_OPEN = "voting on that principle is not open now"
 
 
-class LiveSession(PerceptionMixin):
+class LiveSession(PerceptionMixin, PrioritiesMixin):
     """The running state of one session, persisted through the store at every step.
 
     One object per running session, with two faces: the screens call it from the keyboard and the
