@@ -174,3 +174,102 @@ def test_dots_go_with_a_deleted_session_and_come_with_a_merged_one(tmp_path, liv
         assert merge(other, live.store.path).unchanged == [live.id]
     live.store.delete_session(live.id)
     assert rows(live) == [] and live.store.conn.execute("SELECT * FROM priority_rounds").fetchall() == []
+
+
+# --- the ranking (pure) --------------------------------------------------------------------------
+
+def tally(dots=None, placers=None, wall=None) -> DotTally:
+    return DotTally(dots or {}, placers or {}, wall or {})
+
+
+# (what, tally, min_group_size) -> [(principle, {group: dots or None}, total, rank)] in ranking order
+RANKINGS = [
+    ("most dots first, equal totals in plan order",
+     tally({(P1, "council"): 2, (P2, "council"): 5, (P3, "vcs"): 2}, {"council": 3, "vcs": 3}), 3,
+     [(P2, {"council": 5, "vcs": 0}, 5, 1), (P1, {"council": 2, "vcs": 0}, 2, 2), (P3, {"council": 0, "vcs": 2}, 2, 2)]),
+    ("no dots yet: every principle, in plan order, all first", tally(), 3,
+     [(P1, {"council": 0, "vcs": 0}, 0, 1), (P2, {"council": 0, "vcs": 0}, 0, 1), (P3, {"council": 0, "vcs": 0}, 0, 1)]),
+    ("a group placed by two people shows too few, and its dots are in no total",
+     tally({(P1, "vcs"): 6, (P2, "council"): 1, (P2, "vcs"): 1}, {"council": 3, "vcs": 2}), 3,
+     [(P2, {"council": 1, "vcs": None}, 1, 1), (P1, {"council": 0, "vcs": None}, 0, 2), (P3, {"council": 0, "vcs": None}, 0, 2)]),
+    ("seven dots on the wall were stuck by three people at least: shown",
+     tally({(P3, "council"): 7}, wall={"council": 7}), 3,
+     [(P3, {"council": 7, "vcs": 0}, 7, 1), (P1, {"council": 0, "vcs": 0}, 0, 2), (P2, {"council": 0, "vcs": 0}, 0, 2)]),
+    ("six dots on the wall may be two people's: too few",
+     tally({(P3, "council"): 6}, wall={"council": 6}), 3,
+     [(P1, {"council": None, "vcs": 0}, 0, 1), (P2, {"council": None, "vcs": 0}, 0, 1), (P3, {"council": None, "vcs": 0}, 0, 1)]),
+    ("a named session shows a group of one",
+     tally({(P2, "vcs"): 3}, {"vcs": 1}), 1,
+     [(P2, {"council": 0, "vcs": 3}, 3, 1), (P1, {"council": 0, "vcs": 0}, 0, 2), (P3, {"council": 0, "vcs": 0}, 0, 2)]),
+]
+
+
+@pytest.mark.parametrize("what, counts, min_group_size, expected", RANKINGS, ids=[r[0] for r in RANKINGS])
+def test_the_ranking(what, counts, min_group_size, expected):
+    plan = plan_with(min_group_size=min_group_size)
+    assert [(p.id, p.dots, p.total, p.rank) for p in ranking(plan, counts)] == expected
+
+
+def test_each_groups_own_ranking_and_a_hidden_groups_is_empty():
+    plan = plan_with()
+    counts = tally({(P1, "council"): 1, (P2, "council"): 4, (P3, "council"): 1, (P1, "vcs"): 2},
+                   {"council": 3, "vcs": 1})
+    ranked = ranking(plan, counts)
+    assert [(p.id, p.dots["council"], p.rank) for p in group_ranking(plan, ranked, "council")] == [
+        (P2, 4, 1), (P1, 1, 2), (P3, 1, 2)]
+    assert group_ranking(plan, ranked, "vcs") == []
+    assert placers(plan, tally(wall={"vcs": 4}, placers={"vcs": 2})) == {"council": 0, "vcs": 4}
+
+
+placements = st.lists(  # participants: (group, {principle: dots}) within an allowance of 3
+    st.tuples(st.sampled_from(["council", "vcs"]),
+              st.dictionaries(st.sampled_from([P1, P2, P3]), st.integers(1, 3), max_size=3)
+              .filter(lambda d: sum(d.values()) <= 3)),
+    max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(people=placements, min_group_size=st.integers(1, 4))
+def test_the_ranking_holds_for_any_room(people, min_group_size):
+    plan = plan_with(min_group_size=min_group_size)
+    counts: dict = {}
+    who: dict = {}
+    for group, placement in people:
+        for principle, n in placement.items():
+            counts[(principle, group)] = counts.get((principle, group), 0) + n
+        if placement:
+            who[group] = who.get(group, 0) + 1
+    ranked = ranking(plan, tally(counts, who))
+    assert sorted(p.id for p in ranked) == sorted(p.id for p in plan.principles)
+    order = [p.id for p in plan.principles]
+    for a, b in zip(ranked, ranked[1:]):  # highest first; equal totals in plan order
+        assert a.total > b.total or (a.total == b.total and order.index(a.id) < order.index(b.id))
+    for p in ranked:
+        assert p.total == sum(n for n in p.dots.values() if n is not None)  # total = sum over the groups shown
+        assert p.rank == 1 + sum(o.total > p.total for o in ranked)
+    for group in ("council", "vcs"):
+        shown = [p.dots[group] for p in ranked]
+        if who.get(group, 0) and who[group] < min_group_size:
+            assert shown == [None] * 3
+        else:  # never more dots than the group's people have
+            assert sum(shown) <= plan.dots * who.get(group, 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(moves=st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from([P1, P2, P3]),
+                                st.integers(0, 4)), max_size=15))
+def test_no_participant_ever_holds_more_dots_than_the_allowance(tmp_path_factory, moves):
+    """Whatever is asked of the store, in whatever order, each participant's dots stay within 3."""
+    with Store(tmp_path_factory.mktemp("dots") / "w.db") as store:
+        live = LiveSession(store, store.start_session(plan_with()))
+        live.open_priorities()
+        for who, principle, n in moves:
+            before = store.dots_of(live.id, who)
+            fits = sum(v for p, v in before.items() if p != principle) + n <= 3
+            try:
+                live.place_phone_dots(who, "vcs", principle, n)
+            except BallotError:
+                assert not fits and store.dots_of(live.id, who) == before  # refused: nothing changed
+            else:
+                assert fits
+            assert all(sum(store.dots_of(live.id, p).values()) <= 3 for p in "abc")
