@@ -14,6 +14,7 @@ The round, for every face (keyboard, roster, phones):
 - Cards (a wall of dots): `wall_dots()`, `set_wall_dots(principle_id, group, count)`.
 - Roster: `seat_dots(seat)`, `set_seat_dots(seat, principle_id, count)`, `dotted_seats()`.
 - Phones: see `record_phone_dots`, `place_phone_dots` and `phone_dots`.
+- How far the room has got: `dots_placed()` (per group, no principle named).
 - The result: `priorities()`, every principle ranked by its dots (priorities.ranking).
 """
 
@@ -180,6 +181,13 @@ class PrioritiesMixin:
     def priorities_open_in(self, store: Store) -> bool:
         """Whether the round is open as store has it committed (read within a writer's transaction)."""
         return store.priorities_state(self.id) == "open"
+
+    def dots_placed(self) -> dict[str, int]:
+        """Group -> all the dots its people have placed so far, on every principle together: safe to
+        show while the round is open (it says how far the room has got, not where the dots went)."""
+        tally = self.store.dot_tally(self.id) if self.plan.priorities else None
+        return {g.id: sum(n for (_, grp), n in tally.dots.items() if grp == g.id) if tally else 0
+                for g in self.groups}
 
     # --- the result ------------------------------------------------------------------------
 

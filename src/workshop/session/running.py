@@ -325,12 +325,12 @@ class LiveSession(PerceptionMixin, PrioritiesMixin):
 
     # --- notes and actions -----------------------------------------------------------------
 
-    def add_note(self, text: str) -> bool:
-        principle = self.principle.id
+    def add_note(self, text: str, principle_id: str | None = None) -> bool:
+        principle = principle_id or self.principle.id
         return self._write("note", lambda: self.store.add_note(self.id, text, principle))
 
-    def add_action(self, text: str, owner: str = "", due: str = "") -> bool:
-        principle = self.principle.id
+    def add_action(self, text: str, owner: str = "", due: str = "", principle_id: str | None = None) -> bool:
+        principle = principle_id or self.principle.id  # a priority's, from the ranking
         return self._write("action", lambda: self.store.add_action(self.id, text, owner=owner, due=due,
                                                                    principle_id=principle))
 
@@ -343,12 +343,12 @@ class LiveSession(PerceptionMixin, PrioritiesMixin):
     def delete_note(self, note_id: int) -> bool:
         return self._write("note", lambda: self.store.delete_note(note_id))
 
-    def notes(self) -> list[Note]:
-        return [n for n in self.store.notes(self.id) if n.principle_id == self.principle.id]
+    def notes(self, principle_id: str | None = None) -> list[Note]:
+        return [n for n in self.store.notes(self.id) if n.principle_id == (principle_id or self.principle.id)]
 
-    def actions(self, everywhere: bool = False) -> list[Action]:
+    def actions(self, everywhere: bool = False, principle_id: str | None = None) -> list[Action]:
         actions = self.store.actions(self.id)
-        return actions if everywhere else [a for a in actions if a.principle_id == self.principle.id]
+        return actions if everywhere else [a for a in actions if a.principle_id == (principle_id or self.principle.id)]
 
     # --- phones: what they see and what they send (web/voting.py calls these) ----------------
 
