@@ -273,3 +273,95 @@ def test_no_participant_ever_holds_more_dots_than_the_allowance(tmp_path_factory
             else:
                 assert fits
             assert all(sum(store.dots_of(live.id, p).values()) <= 3 for p in "abc")
+
+
+# --- show --json, the reports and the published copy -------------------------------------------------
+
+@pytest.fixture
+def ranked(tmp_path):
+    """A finished session: the Council's wall of 9 dots (7 on P2, 2 on P1: at least 3 people), two VCS
+    phones with 3 dots each on P3 and P1 (two people: too few to show)."""
+    db = tmp_path / "w.db"
+    with Store(db) as store:
+        live = LiveSession(store, store.start_session(plan_with(), PLAN))
+        live.start()
+        live.open_priorities()
+        live.set_wall_dots(P2, "council", 7)
+        live.set_wall_dots(P1, "council", 2)
+        live.record_phone_dots("phone-a", "vcs", {P3: 3})
+        live.record_phone_dots("phone-b", "vcs", {P3: 2, P1: 1})
+        live.close_priorities()
+        live.finish()
+        return db, live.id
+
+
+def test_show_json_ranks_the_principles_with_each_groups_dots(ranked, runner):
+    import json
+
+    from workshop.cli import cli
+
+    db, sid = ranked
+    data = json.loads(runner.invoke(cli, ["--db", str(db), "show", sid, "--json"]).stdout)
+    assert data["priorities"] == [
+        {"id": P2, "rank": 1, "dots": {"council": 7, "vcs": None}, "total": 7},
+        {"id": P1, "rank": 2, "dots": {"council": 2, "vcs": None}, "total": 2},
+        {"id": P3, "rank": 3, "dots": {"council": 0, "vcs": None}, "total": 0},
+    ]
+    assert data["session"]["priorities"] == {"dots": 3}
+
+
+def test_show_json_without_the_round_has_no_priorities(tmp_path, runner):
+    import json
+
+    from workshop.cli import cli
+
+    with Store(tmp_path / "w.db") as store:
+        sid = store.start_session(plan_with(dots=0)).id
+    data = json.loads(runner.invoke(cli, ["--db", str(tmp_path / "w.db"), "show", sid, "--json"]).stdout)
+    assert "priorities" not in data and "priorities" not in data["session"]
+
+
+def test_every_export_shows_the_ranking(ranked, runner, tmp_path):
+    import csv
+    import io
+    import json
+    import zipfile
+
+    import openpyxl
+
+    from workshop.cli import cli
+
+    db, sid = ranked
+    for name in ("r.md", "r.html", "r.xlsx", "r.zip", "r.json"):
+        result = runner.invoke(cli, ["--db", str(db), "export", sid, "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+    md = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "## Priorities" in md and "each participant placed 3 dots" in md
+    assert "| Rank | # | Principle | Council | VCS | Total |" in md
+    assert md.index("| 1 | 2 |") < md.index("| 2 | 1 |") and "| 7 | too few to show | 7 |" in md
+    html_text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert '<h2 id="priorities">Priorities</h2>' in html_text and "too few to show" in html_text
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Priorities"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert [(r[0], r[1], r[3], r[4], r[5]) for r in rows] == [(1, 2, 7, None, 7), (2, 1, 2, None, 2)]
+    assert sheet.cell(2, 5).comment.text == "too few to show"  # the grey cell says why it is empty
+    with zipfile.ZipFile(tmp_path / "r.zip") as zf:
+        table = list(csv.reader(io.StringIO(zf.read("priorities.csv").decode("utf-8"))))
+    assert table[0] == ["rank", "number", "principle", "total", "group", "dots", "suppressed"]
+    assert table[1:3] == [["1", "2", P2, "7", "council", "7", "0"], ["1", "2", P2, "7", "vcs", "", "1"]]
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [p["id"] for p in data["priorities"]] == [P2, P1, P3]
+
+
+def test_the_published_copy_ranks_with_small_groups_suppressed(ranked, runner, tmp_path):
+    from workshop.cli import cli
+
+    db, sid = ranked
+    result = runner.invoke(cli, ["--db", str(db), "publish", sid, "-o", str(tmp_path / "board.db")])
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(tmp_path / "board.db")
+    assert conn.execute("SELECT principle_id, rank, total FROM priorities ORDER BY rank, principle_id").fetchall() == [
+        (P2, 1, 7), (P1, 2, 2), (P3, 3, 0)]
+    assert conn.execute("SELECT shown, dots, too_few FROM priority_dots WHERE group_id = 'vcs'").fetchall() == [
+        ("too few to show", None, 1)] * 3
+    conn.close()
