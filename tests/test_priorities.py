@@ -365,3 +365,67 @@ def test_the_published_copy_ranks_with_small_groups_suppressed(ranked, runner, t
     assert conn.execute("SELECT shown, dots, too_few FROM priority_dots WHERE group_id = 'vcs'").fetchall() == [
         ("too few to show", None, 1)] * 3
     conn.close()
+
+
+# --- VOTES.csv: question 'dots' ------------------------------------------------------------------
+
+def imported_plan(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text(PLAN.replace("min_group_size: 3", "min_group_size: 2"), encoding="utf-8")
+    return path
+
+
+def test_dots_rows_import_as_a_closed_round_beside_the_ratings(runner, tmp_path):
+    import json
+
+    from conftest import DATA
+
+    from workshop.cli import cli
+
+    db = tmp_path / "w.db"
+    result = runner.invoke(cli, ["--db", str(db), "import", str(imported_plan(tmp_path)),
+                                 str(DATA / "votes" / "priorities.csv")])
+    assert result.exit_code == 0, result.output
+    assert "imported 6 ballots and 17 dots" in result.stderr
+    sid = result.stdout.strip()
+    with Store(db) as store:
+        assert store.priorities_state(sid) == "closed" and len(store.ballots(sid)) == 6
+        assert store.dot_tally(sid) == DotTally({(P2, "council"): 9, (P2, "vcs"): 7, (P1, "vcs"): 1},
+                                                {"vcs": 3}, {"council": 9})
+        # Each VCS participant's dots share an id of their own, never one of the ballots' ids.
+        dotted = {r[0] for r in store.conn.execute("SELECT participant_id FROM dots WHERE group_id = 'vcs'")}
+        assert len(dotted) == 3 and not dotted & {b.participant for b in store.ballots(sid)}
+    data = json.loads(runner.invoke(cli, ["--db", str(db), "show", sid, "--json"]).stdout)
+    assert data["priorities"][0] == {"id": P2, "rank": 1, "dots": {"council": 9, "vcs": 7}, "total": 16}
+    assert b"Okafor" not in db.read_bytes()
+
+
+BAD_DOTS = {
+    "dots-not-a-number.csv": (2, "dots must be a whole number from 0 to 30,000, not 'three'"),
+    "dots-negative.csv": (2, "dots must be a whole number from 0 to 3, not '-1'"),
+    "dots-decimal.csv": (2, "dots must be a whole number from 0 to 3, not '1.5'"),
+    "dots-dont-know.csv": (2, "dots must be a whole number from 0 to 3, not 'dk'"),
+    "dots-empty.csv": (2, "dots must be a whole number from 0 to 3, not no number"),
+    "dots-over-allowance.csv": (2, "4 dots is more than the 3 each participant places"),
+    "dots-over-in-all.csv": (4, "'A. Patel' places 4 dots in all (lines 2, 4); each participant places 3"),
+    "dots-twice.csv": (3, "'A. Patel' already has dots on 'council-sustains-grant-programmes' (line 2); "
+                          "keep one of the two"),
+    "dots-wall-twice.csv": (3, "'vcs' already has its dots on 'council-sustains-grant-programmes' (line 2); "
+                               "give one row per group and principle"),
+    "dots-wall-too-many.csv": (2, "999999999999 dots is more than the 30,000 a room of 10,000 can place"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_DOTS))
+def test_bad_dots_rows_import_nothing(runner, tmp_path, name):
+    from conftest import DATA
+
+    from workshop.cli import cli
+
+    db = tmp_path / "w.db"
+    path = DATA / "bad_votes" / name
+    result = runner.invoke(cli, ["--db", str(db), "import", str(imported_plan(tmp_path)), str(path)])
+    line, message = BAD_DOTS[name]
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.splitlines() == [f"{path}:{line}: {message}"]
+    assert not db.exists()

@@ -331,6 +331,17 @@ class Prediction:
 
 
 @dataclass(frozen=True)
+class Dots:
+    """Dots placed on one principle in the priorities round: by one participant, or (participant None)
+    by a group on the wall, counted as cards are. Imported from VOTES.csv rows whose question is 'dots'."""
+
+    principle_id: str
+    group: str
+    dots: int
+    participant: str | None = None
+
+
+@dataclass(frozen=True)
 class DotTally:
     """The priorities round's dots as stored: all that its ranking needs, nobody's placement."""
 
