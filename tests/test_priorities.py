@@ -429,3 +429,12 @@ def test_bad_dots_rows_import_nothing(runner, tmp_path, name):
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.stderr.splitlines() == [f"{path}:{line}: {message}"]
     assert not db.exists()
+
+
+def test_show_lists_the_priorities_under_the_gaps(ranked, runner):
+    from workshop.cli import cli
+
+    db, sid = ranked
+    out = " ".join(runner.invoke(cli, ["--db", str(db), "show", sid]).stdout.split())
+    assert "Priorities (most dots first): 1. The council is open and frank with the VCS. (2): Council 7, " \
+           "VCS too few to show; 7 dots in all 2." in out
