@@ -43,17 +43,17 @@ def m012_priorities(db: Database) -> None:
         CREATE TRIGGER dots_need_a_round BEFORE INSERT ON dots
         WHEN NOT EXISTS (SELECT 1 FROM priority_rounds r WHERE r.session_id = NEW.session_id)
         BEGIN SELECT RAISE(ABORT, 'this session has no priorities round'); END;
-        CREATE TRIGGER dots_within_allowance_insert BEFORE INSERT ON dots
-        WHEN NEW.participant_id != '' AND NEW.dots + COALESCE((SELECT SUM(d.dots) FROM dots d
-            WHERE d.session_id = NEW.session_id AND d.participant_id = NEW.participant_id
-            AND d.principle_id != NEW.principle_id), 0)
-            > (SELECT r.dots FROM priority_rounds r WHERE r.session_id = NEW.session_id)
-        BEGIN SELECT RAISE(ABORT, 'more dots than the allowance'); END;
-        CREATE TRIGGER dots_within_allowance_update BEFORE UPDATE ON dots
-        WHEN NEW.participant_id != '' AND NEW.dots + COALESCE((SELECT SUM(d.dots) FROM dots d
-            WHERE d.session_id = NEW.session_id AND d.participant_id = NEW.participant_id
-            AND d.principle_id != NEW.principle_id), 0)
-            > (SELECT r.dots FROM priority_rounds r WHERE r.session_id = NEW.session_id)
-        BEGIN SELECT RAISE(ABORT, 'more dots than the allowance'); END;
-        """
+        """ + "".join(ALLOWANCE_TRIGGER.format(event=event) for event in ("insert", "update"))
     )
+
+
+# A participant's dots on every principle together (this row's new count with the others') never
+# pass the round's allowance; the wall's rows (cards, participant '') count no one's.
+ALLOWANCE_TRIGGER = """
+        CREATE TRIGGER dots_within_allowance_{event} BEFORE {event} ON dots
+        WHEN NEW.participant_id != '' AND NEW.dots + COALESCE((SELECT SUM(d.dots) FROM dots d
+            WHERE d.session_id = NEW.session_id AND d.participant_id = NEW.participant_id
+            AND d.principle_id != NEW.principle_id), 0)
+            > (SELECT r.dots FROM priority_rounds r WHERE r.session_id = NEW.session_id)
+        BEGIN SELECT RAISE(ABORT, 'more dots than the allowance'); END;
+"""

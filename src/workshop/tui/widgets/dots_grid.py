@@ -8,6 +8,7 @@ statement is whole: a row is as tall as its statement needs.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from textwrap import wrap
 
@@ -17,9 +18,10 @@ from textual.coordinate import Coordinate
 
 from ...model import Group, Principle, Scale
 from ..keys import KeyFamily
-from .cards_grid import ARROWS, MASK, CardsGrid
+from .cards_grid import ARROWS, DIGITS, MASK, CardsGrid
 
 DOT_DIGITS = KeyFamily("Dots: type how many dots; the count is stored when you leave the cell", keys="digits")
+DOT_ARROWS = KeyFamily("Dots: store the count and move in the grid (never to another principle)", keys="arrows")
 PLACE_WIDTH = 9  # a group's or a seat's column: its name wraps in the header
 STATEMENT = 30  # the narrowest statement column: more seats than fit beside it scroll sideways
 
@@ -27,27 +29,22 @@ STATEMENT = 30  # the narrowest statement column: more seats than fit beside it 
 StoreDots = Callable[[str, "str | int", int], bool]
 
 
+def for_dots(binding: Binding) -> Binding:
+    """One of the card grid's keys, worded for dots: the same action, a command of its own."""
+    def said(text: str | None) -> str | None:
+        return text and text.replace("Cards:", "Dots:").replace("card", "dot").replace("a group", "a principle")
+
+    return dataclasses.replace(binding, description=said(binding.description), tooltip=said(binding.tooltip),
+                               id=binding.id and binding.id.replace("cards.", "dots."),
+                               group=DOT_ARROWS if binding.group is ARROWS else binding.group)
+
+
 class DotsGrid(CardsGrid):
     """Dots per principle (rows) and per group or seat (columns), entered cell by cell."""
 
     BINDINGS = [
         *[Binding(str(d), f"type_digit({d})", f"Type {d}", show=False, group=DOT_DIGITS) for d in range(10)],
-        *[b for b in CardsGrid.BINDINGS if b.group is ARROWS],
-        Binding("enter", "next_row", "Store count", show=False, id="dots.store",
-                tooltip="Dots: store the count and go down a principle"),
-        Binding("tab", "next_cell", "Next cell", show=False, priority=True, id="dots.next-cell",
-                tooltip="Dots: store and go right"),
-        Binding("shift+tab", "previous_cell", "Previous cell", show=False, priority=True, id="dots.previous-cell",
-                tooltip="Dots: store and go left"),
-        Binding("backspace", "erase", "Erase digit", show=False, tooltip="Dots: take back the last digit"),
-        Binding("delete", "clear", "Clear cell", show=False, key_display="Del", id="dots.clear",
-                tooltip="Dots: no dots in this cell"),
-        Binding("escape", "cancel", "Cancel typing", show=False, id="dots.cancel",
-                tooltip="Dots: forget the digits being typed"),
-        Binding("plus,equals_sign", "adjust(1)", "+1 dot", show=False, key_display="+", id="dots.add-one",
-                tooltip="Dots: one more dot in the cell"),
-        Binding("minus", "adjust(-1)", "-1 dot", show=False, key_display="-", id="dots.take-one",
-                tooltip="Dots: one fewer dot in the cell"),
+        *[for_dots(b) for b in CardsGrid.BINDINGS if b.group is not DIGITS and b.action != "dont_know"],
     ]
 
     def __init__(self, principles: tuple[Principle, ...], places: list[tuple[str | int, str]], store: StoreDots,
