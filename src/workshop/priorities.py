@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import DotTally, Plan, Principle
+from .model import Plan, Principle
+from .model_priorities import DotTally
 
 
 @dataclass(frozen=True)

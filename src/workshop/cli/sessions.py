@@ -80,7 +80,8 @@ def import_votes(ctx: Context, plan_path: str, votes: str) -> None:
     from ..store import BallotError, StoreError
     from ..inputs.ballots_csv import read_votes
     from ..inputs.problems import InputError
-    from ..model import Dots, Prediction
+    from ..model import Prediction
+    from ..model_priorities import Dots
 
     plan, text = load_plan_or_fail(plan_path)
     try:

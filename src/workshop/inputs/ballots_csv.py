@@ -8,7 +8,8 @@ import io
 import re
 from pathlib import Path
 
-from ..model import Ballot, Dots, Plan, Prediction
+from ..model import Ballot, Plan, Prediction
+from ..model_priorities import Dots
 from .problems import InputError, Problem, did_you_mean, shown
 from .yamlread import MAX_PROBLEMS
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..model import Ballot, Dots, Plan, Prediction, Session
+from ..model import Ballot, Plan, Prediction, Session
+from ..model_priorities import Dots
 from .base import BallotError, SessionNotFound, new_id, now
 
 
