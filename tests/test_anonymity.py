@@ -254,3 +254,59 @@ def test_named_predictions_imported_into_an_anonymous_plan_stand_alone(tmp_path)
         [ballot], [prediction] = store.ballots(session.id), store.predictions(session.id)
         assert ballot.participant != prediction.participant and store.participants(session.id) == []
     assert b"Khan" not in (tmp_path / "import.db").read_bytes()
+
+
+# --- the priorities round: dots are kept as ballots are ------------------------------------------
+
+PRIORITIES_PLAN = PLAN.replace("min_group_size: 1", "min_group_size: 1\npriorities: {dots: 5}")
+
+
+def test_roster_dots_cannot_be_put_back_in_order_nor_joined_to_the_seats_ratings(tmp_path):
+    matches: dict[str, int] = {}
+    for n in range(TRIALS):
+        plan = parse_plan(PRIORITIES_PLAN)
+        path = tmp_path / f"dots-{n}.db"
+        keyed = random.Random(n).sample(range(1, 6), 5)  # seat i places keyed[i] dots, in seat order
+        with Store(path) as store:
+            live = LiveSession(store, store.start_session(plan, PRIORITIES_PLAN))
+            live.start()
+            for seat in range(5):
+                live.vote(seat, 3)
+            live.open_priorities()
+            for seat, dots in enumerate(keyed):
+                live.set_seat_dots(seat, live.principle.id, dots)
+        conn = sqlite3.connect(path)
+        assert [c[1] for c in conn.execute("PRAGMA table_info(dots)")] == [
+            "session_id", "principle_id", "group_id", "participant_id", "dots", "mode"]  # no time, no name
+        with pytest.raises(sqlite3.OperationalError):
+            conn.execute("SELECT rowid FROM dots")
+        others = {r[0] for r in conn.execute("SELECT participant_id FROM ballots UNION SELECT id FROM participants")}
+        assert not {r[0] for r in conn.execute("SELECT participant_id FROM dots")} & others
+        for name, rows in orderings(conn, "dots").items():
+            matches[name] = matches.get(name, 0) + ([r[4] for r in rows] == keyed)
+        conn.close()
+    # "dots ASC/DESC" sorts the numbers themselves, which were keyed in a random order.
+    assert max(matches.values()) <= 3, sorted(matches.items(), key=lambda kv: -kv[1])[:3]
+
+
+def test_phone_dots_keep_no_time_and_no_link_to_the_phones_ballots_or_device(tmp_path):
+    from workshop.web.guard import ballot_id, participant_id
+
+    plan = parse_plan(PRIORITIES_PLAN)
+    with Store(tmp_path / "phones.db") as store:
+        live = LiveSession(store, store.start_session(plan, PRIORITIES_PLAN))
+        live.start()
+        tokens = [f"token-{i}" for i in range(5)]
+        for i, token in enumerate(tokens):
+            live.add_phone("vcs", participant_id(token))
+            live.record_phone_ballot(live.principle.id, "vcs", 1 + i, ballot_id(token, live.id, live.principle.id))
+        live.open_priorities()
+        for i, token in enumerate(tokens):  # the phone server derives a dots id of its own per phone
+            live.record_phone_dots(f"dots-of-{ballot_id(token, live.id, 'priorities')}", "vcs", {live.principle.id: 1 + i % 5})
+    conn = sqlite3.connect(tmp_path / "phones.db")
+    devices = {r[0] for r in conn.execute("SELECT id FROM participants")}
+    ballots = {r[0] for r in conn.execute("SELECT participant_id FROM ballots")}
+    dots = {r[0] for r in conn.execute("SELECT participant_id FROM dots")}
+    assert len(dots) == 5 and not dots & (ballots | devices)
+    assert b"token-" not in (tmp_path / "phones.db").read_bytes()
+    conn.close()

@@ -370,10 +370,11 @@ BAD_QUESTIONS = {
     "question-unknown-group.csv": (3, "question 'predict:police' names an unknown group 'police'"),
     "question-predicts-own-group.csv": (2, "'council' cannot predict its own rating; a side predicts how the "
                                            "other rates: predict:vcs"),
-    "question-unknown.csv": (2, "unknown question 'guess'; use rating, or predict:<group> for how that group "
-                                "will rate the principle"),
-    "question-dots.csv": (2, "question 'dots' (a priorities row) is not supported yet; take these rows out "
-                             "and import the ratings"),
+    "question-unknown.csv": (2, "unknown question 'guess'; use rating, predict:<group> for how that group "
+                                "will rate the principle, or dots for a priorities row"),
+    # This plan has no priorities round (tests/test_priorities.py imports dots into one that has).
+    "question-dots.csv": (2, "a priorities row, but this plan has no priorities round; add "
+                             "'priorities: {dots: 3}' to the plan, or take the dots rows out"),
     "question-twice.csv": (1, "the column 'question' appears twice (columns 5 and 6); keep one of them"),
 }
 

@@ -22,7 +22,7 @@ BAD = HERE / "data" / "bad_plans"
 GOOD = HERE / "data" / "good_plans"
 
 PLAN_KEYS = ("title, date, place, locality, facilitator, groups, anonymous, min_group_size, scale, principles, "
-             "extra_principles, facts, roster, modes, time_box, time_boxes, comments, perception")
+             "extra_principles, facts, roster, modes, time_box, time_boxes, comments, perception, priorities")
 THEMES = ("independence-and-voice, involvement-in-decisions, funding-and-grants, commissioning-and-procurement, "
           "capacity-and-infrastructure, communities-and-co-production, collaboration-and-culture, "
           "accountability-and-delivery")
@@ -70,6 +70,27 @@ BAD_PLANS: dict[str, list[tuple[int | None, str, str]]] = {
         (3, "groups: council and vcs", "groups must be a list, like [council, vcs], not 'council and vcs'"),
         (4, "anonymous: maybe", "anonymous must be true or false, not 'maybe'"),
         (5, "min_group_size: three", "min_group_size must be a whole number, not 'three'"),
+    ],
+    "priorities-not-a-mapping.yaml": [
+        (5, "priorities: 3", "priorities must say how many dots each participant places, like priorities: {dots: 3}, not '3'"),
+    ],
+    "priorities-unknown-key.yaml": [
+        (6, "dot: 3", "unknown key 'dot' in priorities (did you mean 'dots'?)"),
+    ],
+    "priorities-misspelt.yaml": [
+        (5, "priority:", "unknown key 'priority' in the plan (did you mean 'priorities'?)"),
+    ],
+    "priorities-empty.yaml": [
+        (5, "priorities: {}", "priorities needs 'dots', how many each participant places, like priorities: {dots: 3}"),
+    ],
+    "priorities-zero-dots.yaml": [
+        (5, "dots: 0", "priorities dots must be from 1 to 20 (the dots each participant places), not 0"),
+    ],
+    "priorities-too-many-dots.yaml": [
+        (5, "dots: 500", "priorities dots must be from 1 to 20 (the dots each participant places), not 500"),
+    ],
+    "priorities-dots-not-a-number.yaml": [
+        (5, "dots: three", "priorities dots must be a whole number, not 'three'"),
     ],
     "perception-not-a-yes-or-no.yaml": [
         (5, "perception: sometimes", "perception must be true or false, not 'sometimes'"),
@@ -566,3 +587,38 @@ def test_new_bad_date_writes_nothing(tmp_path):
     assert_clean_failure(result)
     assert result.stderr == "error: --date 'next tuesday' must be written YYYY-MM-DD\n"
     assert not path.exists()
+
+
+# --- the priorities round -----------------------------------------------------------------
+
+PRIORITIES = ("title: Eastbury\ndate: 2026-11-18\nprinciples: {ids: [council-sustains-grant-programmes]}\n"
+              "priorities: {dots: 3}\n")
+
+
+def test_priorities_are_read_frozen_in_the_session_and_named_by_validate(tmp_path):
+    from workshop.model import Plan
+    from workshop.store import Store
+
+    plan = parse_plan(PRIORITIES)
+    assert plan.dots == 3 and plan.priorities
+    assert plan.to_dict()["priorities"] == {"dots": 3} and Plan.from_dict(plan.to_dict()) == plan
+    assert not parse_plan(PRIORITIES.replace("priorities: {dots: 3}\n", "")).priorities
+    assert "priorities" not in parse_plan(PRIORITIES.replace("priorities: {dots: 3}\n", "")).to_dict()
+    with Store(tmp_path / "w.db") as store:
+        session = store.start_session(plan, PRIORITIES)
+        assert store.session(session.id).plan.dots == 3  # the session's copy keeps its allowance
+    path = tmp_path / "plan.yaml"
+    path.write_text(PRIORITIES, encoding="utf-8")
+    result = validate(path)
+    assert result.exit_code == 0 and "priorities round (3 dots each)" in result.stdout
+    path.write_text(PRIORITIES.replace("3}", "1}"), encoding="utf-8")
+    assert "priorities round (1 dot each)" in validate(path).stdout
+
+
+def test_new_plans_mention_the_priorities_round_and_it_validates_once_switched_on(tmp_path):
+    path = tmp_path / "plan.yaml"
+    assert CliRunner().invoke(cli, ["new", str(path)]).exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert "# priorities: {dots: 3}" in text
+    path.write_text(text.replace("# priorities: {dots: 3}", "priorities: {dots: 3}"), encoding="utf-8")
+    assert load_plan(path)[0].dots == 3

@@ -309,8 +309,8 @@ def _rows_per_table(store, session_id):
 
 
 def _busy_session(store, plan):
-    # Named: its changes are kept; with the perception round: it holds predictions too.
-    s = store.start_session(dataclasses.replace(plan, anonymous=False, perception=True))
+    # Named: its changes are kept; with the perception and priorities rounds: predictions and dots too.
+    s = store.start_session(dataclasses.replace(plan, anonymous=False, perception=True, dots=3))
     pid = plan.principles[0].id
     voter = store.add_participant(s.id, "vcs", mode="phones")
     store.record_ballot(s.id, pid, "vcs", 2, participant=voter, mode="phones")
@@ -321,6 +321,8 @@ def _busy_session(store, plan):
     store.add_action(s.id, "Publish the grants timetable", principle_id=pid)
     store.set_room_size(s.id, "council", 12)
     store.add_comment(s.id, pid, "vcs", "The grants timetable came too late.")
+    store.set_priorities_state(s.id, "open")
+    store.set_dots(s.id, voter, "vcs", pid, 2, mode="phones")
     return s.id
 
 

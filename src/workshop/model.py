@@ -211,6 +211,7 @@ class Plan:
     facts: tuple[Fact, ...] = ()
     comments: bool = False  # phones may add a short comment after voting; the floor's are typed in
     perception: bool = False  # the perception round: the compared pair also predict each other's rating
+    dots: int = 0  # the priorities round: how many dots each participant places (0: the plan has no round)
 
     def time_box_for(self, principle_id: str) -> int | None:
         """Seconds allowed for discussing and voting on one principle, if the plan sets it."""
@@ -225,6 +226,11 @@ class Plan:
         """The group whose rating group_id predicts, or None when it makes no predictions."""
         pair = self.predictors
         return pair[1 - pair.index(group_id)] if group_id in pair else None
+
+    @property
+    def priorities(self) -> bool:
+        """Whether the plan has the priorities round (each participant places `dots` dots at the end)."""
+        return self.dots > 0
 
     def group(self, group_id: str) -> Group:
         for g in self.groups:
@@ -265,6 +271,8 @@ class Plan:
             **({"comments": True} if self.comments else {}),
             # Only when on: a frozen plan without the round reads exactly as it always did.
             **({"perception": True} if self.perception else {}),
+            # Only when on, as the plan file says it: priorities: {dots: 3}.
+            **({"priorities": {"dots": self.dots}} if self.dots else {}),
         }
 
     @classmethod
@@ -288,6 +296,7 @@ class Plan:
             facts=tuple(Fact.from_dict(f) for f in data.get("facts", [])),
             comments=bool(data.get("comments", False)),
             perception=bool(data.get("perception", False)),
+            dots=int((data.get("priorities") or {}).get("dots", 0)),
         )
 
 

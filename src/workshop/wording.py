@@ -254,3 +254,21 @@ def perception_cells(perception) -> tuple[str, str, str]:
     predicted = TOO_FEW if perception.suppressed else number(perception.mean)
     actual = TOO_FEW if perception.actual_suppressed else number(perception.actual)
     return predicted, actual, signed(perception_error(perception))
+
+
+def clock(seconds: int) -> str:
+    """A time box's seconds as a clock reads: '4:05', '-0:30'."""
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
+
+
+def dots_cell(dots: int | None) -> str:
+    """A group's dots on a principle as a cell reads: '4', or "too few to show" for a group placed
+    by fewer people than min_group_size."""
+    return TOO_FEW if dots is None else str(dots)
+
+
+def priority_words(priority, names: dict[str, str]) -> str:
+    """'7 dots: Council 4, VCS 3' — a principle's dots in the ranking, each group's beside the total."""
+    groups = ", ".join(f"{names[g]} {dots_cell(n)}" for g, n in priority.dots.items())
+    return f"{plural(priority.total, 'dot')}: {groups}"

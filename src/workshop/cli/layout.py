@@ -15,7 +15,7 @@ from rich.text import Text
 
 from ..analytics import GroupStats
 from ..renderables import diverging_bar, sort_results, stacked_labels
-from ..export.report import perception_sentences
+from ..export.report import perception_sentences, priority_rows
 from ..export.report import (
     TREND_LEGEND, WORDING_LEGEND, WORDING_MARK, comparison_explained, comparison_groups, comparison_pair,
     comparison_rows, gap_explained, gap_heading, pair_of, trend_gap_heading, trend_sparkline, trend_value,
@@ -231,6 +231,12 @@ def gap_view(record, sort: str = "order") -> Layout:
     if biggest:
         notes.append(Text("Largest gaps:", style="bold"))
         notes += [block(f"{n}.", Text(f"{result_gap_words(r, names)}: {r.principle.statement}")) for n, r in biggest]
+    ranked = priority_rows(record)  # the priorities round, when the plan has it and dots were placed
+    if ranked:
+        notes.append(Text("Priorities (most dots first):", style="bold"))
+        notes += [block(f"{r.rank}.", Text(f"{r.principle.statement} ({r.number}): " + ", ".join(
+            f"{g.name} {d}" for g, d in zip(plan.groups, r.dots)) + f"; {plural(r.total, 'dot')} in all"))
+            for r in ranked]
     # The columns beside the statement: number, each group (a mean over its count), the gap, the flags.
     width = 2 + CELL + CELL + len(plan.groups) * (9 + CELL) + (5 + 2 * TABLE_BAR + 1 + CELL) + 15 + CELL + 1
     return Layout(heading, width, table, blocks, notes)

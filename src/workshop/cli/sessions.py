@@ -81,6 +81,7 @@ def import_votes(ctx: Context, plan_path: str, votes: str) -> None:
     from ..inputs.ballots_csv import read_votes
     from ..inputs.problems import InputError
     from ..model import Prediction
+    from ..model_priorities import Dots
 
     plan, text = load_plan_or_fail(plan_path)
     try:
@@ -93,7 +94,10 @@ def import_votes(ctx: Context, plan_path: str, votes: str) -> None:
         except (BallotError, StoreError) as exc:
             fail(f"{votes}: {exc}; nothing was imported")
     predicted = sum(1 for b in ballots if isinstance(b, Prediction))
-    counted = plural(len(ballots) - predicted, "ballot") + (f" and {plural(predicted, 'prediction')}" if predicted else "")
+    dotted = sum(b.dots for b in ballots if isinstance(b, Dots))
+    counted = plural(len(ballots) - predicted - sum(1 for b in ballots if isinstance(b, Dots)), "ballot") \
+        + (f" and {plural(predicted, 'prediction')}" if predicted else "") \
+        + (f" and {plural(dotted, 'dot')}" if dotted else "")
     click.echo(f"imported {counted} into session {session.id}", err=True)
     names = {b.participant for b in ballots if b.participant}
     if plan.anonymous and names:

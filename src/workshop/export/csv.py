@@ -40,7 +40,20 @@ def tables(record) -> dict[str, list[list]]:
     files = {"ballots.csv": ballots, "summary.csv": summary, "notes.csv": notes, "actions.csv": actions}
     if plan.perception:
         files["perceptions.csv"] = perception_table(record)
+    if plan.priorities:
+        files["priorities.csv"] = priorities_table(record)
     return files
+
+
+def priorities_table(record) -> list[list]:
+    """priorities.csv: the ranking, one row per principle and group; dots empty and suppressed 1 for a
+    side too small to show (left out of the total)."""
+    number = {p.id: i for i, p in enumerate(record.plan.principles, 1)}
+    rows = [["rank", "number", "principle", "total", "group", "dots", "suppressed"]]
+    for p in record.priorities:
+        rows += [[p.rank, number[p.id], p.id, p.total, g, "" if n is None else n, int(n is None)]
+                 for g, n in p.dots.items()]
+    return rows
 
 
 def perception_table(record) -> list[list]:

@@ -26,7 +26,8 @@ from .report import (
     PERCEPTION_HEADING, PERCEPTION_NOTE, SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, comment_text,
     comparison_explained, comparison_groups, comparison_rows, details, gap_explained, headlines, misread, name_of,
     numbers, only_in, pair_names, pair_of, perception_sentences, principle_comments, principle_meta, session_label,
-    stats_text, trend_gap_heading, trend_gaps, trend_value, turnout,
+    stats_text, trend_gap_heading, trend_gaps, trend_value, turnout, NO_PRIORITIES, PRIORITIES_HEADING,
+    priorities_note, priority_rows,
 )
 
 
@@ -126,6 +127,8 @@ def session_html(record) -> str:
         perception={"heading": PERCEPTION_HEADING, "note": PERCEPTION_NOTE, "none": NO_MISREAD,
                     "misread": [{"number": i, "statement": r.principle.statement, "said": said}
                                 for i, r, said in misread(record)]} if plan.perception else None,
+        priorities={"heading": PRIORITIES_HEADING, "note": priorities_note(plan), "none": NO_PRIORITIES,
+                    "groups": [g.name for g in plan.groups], "rows": priority_rows(record)} if plan.priorities else None,
         notes=[{"number": nums.get(n.principle_id), "text": n.text} for n in record.notes],
         actions=[_action(a, nums) for a in record.actions],
         principles=[_principle(plan, i, r, comments) for i, r in enumerate(record.results, 1)])

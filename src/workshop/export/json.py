@@ -63,6 +63,7 @@ def session_data(record) -> dict[str, Any]:
             "anonymous": plan.anonymous,
             "min_group_size": plan.min_group_size,
             **({"perception": True} if plan.perception else {}),
+            **({"priorities": {"dots": plan.dots}} if plan.priorities else {}),
             "status": s.status,
             "created_at": s.created_at,
         },
@@ -74,6 +75,10 @@ def session_data(record) -> dict[str, Any]:
         "facts": [{"id": f.id, "question": f.question, "answer": f.answer} for f in plan.facts],
         "principles": [principle_data(r, plan.theme_title(r.principle.theme)) for r in record.results],
     }
+    if plan.priorities:
+        # Highest total first, equal totals in plan order; null for a side too small to show.
+        data["priorities"] = [{"id": p.id, "rank": p.rank, "dots": dict(p.dots), "total": p.total}
+                              for p in record.priorities]
     if plan.comments or record.comments:
         # Approved comments under their principle, each with its group only; a group too small on
         # that principle to show appears once, with no text and no count.

@@ -9,7 +9,8 @@ from . import replace_atomically
 from .report import (
     ANONYMOUS_NOTE, COMMENTS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_MISREAD, NO_NOTES, NONE_IN_BOTH,
     PERCEPTION_HEADING, PERCEPTION_NOTE, SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, WORDING_LEGEND, WORDING_MARK,
-    comparison_explained, misread, perception_sentences,
+    comparison_explained, misread, perception_sentences, NO_PRIORITIES, PRIORITIES_HEADING, priorities_note,
+    priority_rows,
     comparison_groups, comparison_rows, details, gap_explained, headlines, numbers, only_in, pair_of, principle_meta,
     comment_text, principle_comments, session_label,
     stats_text, summary_line, trend_gap_heading, trend_sparkline, trend_value, turnout, turnout_text,
@@ -53,6 +54,8 @@ def _session_markdown(record) -> str:
             out.append(f"- **{principle}** {said}.")
         out.append("")
 
+    if plan.priorities:
+        out += _priorities_markdown(record)
     if plan.perception:
         out += _perception_markdown(record)
 
@@ -102,6 +105,17 @@ def _perception_markdown(record) -> list[str]:
     out += [f"- **{i}.** {' '.join(s + '.' for s in perception_sentences(plan, r))}"
             for i, r in enumerate(record.results, 1)]
     return out + [""]
+
+
+def _priorities_markdown(record) -> list[str]:
+    """The priorities round's ranking: most dots first, every statement whole."""
+    plan = record.plan
+    out = [f"## {PRIORITIES_HEADING}", "", priorities_note(plan), ""]
+    rows = [[str(r.rank), str(r.number), r.principle.statement, *r.dots, str(r.total)] for r in priority_rows(record)]
+    if not rows:
+        return out + [NO_PRIORITIES, ""]
+    header = ["Rank", "#", "Principle", *(g.name for g in plan.groups), "Total"]
+    return out + table(header, rows, right=(0, 1, *range(3, len(header)))) + [""]
 
 
 def _on(nums: dict[str, int], principle_id: str | None) -> str:

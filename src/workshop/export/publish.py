@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import __version__
 from ..datasette_metadata import published_metadata, render
 from ..store.base import PUBLISHED_APPLICATION_ID, now
-from ..wording import TOO_FEW, for_data, result_gap_words
+from ..wording import TOO_FEW, dots_cell, for_data, result_gap_words
 from . import ExportError, _umask
 from .report import principle_comments, stats_text
 
@@ -73,6 +73,16 @@ CREATE TABLE actions (
     id INTEGER PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions (id), principle_id TEXT,
     text TEXT NOT NULL, owner TEXT NOT NULL, due TEXT NOT NULL, status TEXT NOT NULL, status_note TEXT NOT NULL
 );
+-- The priorities round's ranking (most dots first) and each group's dots; a group whose dots came
+-- from fewer than min_group_size people: dots NULL, too_few = 1, and left out of the total.
+CREATE TABLE priorities (
+    session_id TEXT NOT NULL REFERENCES sessions (id), principle_id TEXT NOT NULL, rank INTEGER NOT NULL,
+    total INTEGER NOT NULL, PRIMARY KEY (session_id, principle_id)
+) WITHOUT ROWID;
+CREATE TABLE priority_dots (
+    session_id TEXT NOT NULL REFERENCES sessions (id), principle_id TEXT NOT NULL, group_id TEXT NOT NULL,
+    shown TEXT NOT NULL, dots INTEGER, too_few INTEGER NOT NULL, PRIMARY KEY (session_id, principle_id, group_id)
+) WITHOUT ROWID;
 -- Approved comments only, with the principle and the author's group and nothing else.
 CREATE TABLE comments (
     session_id TEXT NOT NULL REFERENCES sessions (id), principle_id TEXT NOT NULL, group_id TEXT NOT NULL,
@@ -183,6 +193,11 @@ def _session(conn: sqlite3.Connection, record) -> None:
                      [(a.id, sid, a.principle_id, a.text, a.owner, a.due, a.status, a.status_note)
                       for a in record.actions])
     conn.executemany("INSERT INTO comments VALUES (?,?,?,?,?)", _approved_comments(record))
+    conn.executemany("INSERT INTO priorities VALUES (?,?,?,?)",
+                     [(sid, p.id, p.rank, p.total) for p in record.priorities])
+    conn.executemany("INSERT INTO priority_dots VALUES (?,?,?,?,?,?)",
+                     [(sid, p.id, g, dots_cell(n), n, int(n is None)) for p in record.priorities
+                      for g, n in p.dots.items()])
 
 
 def _approved_comments(record) -> list[tuple]:

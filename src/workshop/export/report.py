@@ -12,9 +12,10 @@ from ..analytics import (
 )
 from ..model import group_name
 from ..perception import MISREAD, is_misread
+from ..priorities import placed
 from ..wording import (
-    ARROW_LEGEND, DASH, GAP_LEGEND, NOT_ASKED, TOO_FEW, about, answered_by, change_gaps, number, pair_label,
-    perception_words, point_gap, result_gap_words, signed,
+    ARROW_LEGEND, DASH, GAP_LEGEND, NOT_ASKED, TOO_FEW, about, answered_by, change_gaps, dots_cell, number,
+    pair_label, perception_words, plural, point_gap, result_gap_words, signed,
 )
 
 SUMMARY_HEADINGS = {SHARED_STRENGTH: "Shared strengths", SHARED_CONCERN: "Shared concerns", BLIND_SPOT: "Blind spots"}
@@ -212,6 +213,37 @@ def misread(record) -> list[tuple[int, object, list[str]]]:
     """(number, result, sentences) for every principle flagged misread, in the plan's order."""
     return [(i, r, perception_sentences(record.plan, r)) for i, r in enumerate(record.results, 1)
             if MISREAD in r.flags]
+
+
+# --- the priorities round ---------------------------------------------------------------------
+
+PRIORITIES_HEADING = "Priorities"
+NO_PRIORITIES = "No dots were placed."
+
+
+def priorities_note(plan) -> str:
+    """What the ranking is, said the same in every report."""
+    return (f"At the end each participant placed {plural(plan.dots, 'dot')} on the principles to act on first. "
+            f"Most dots first; equal totals in the plan's order. A side whose dots came from fewer than "
+            f"{plan.min_group_size} people shows '{TOO_FEW}' and is left out of the totals.")
+
+
+@dataclass(frozen=True)
+class PriorityRow:
+    """One principle of the ranking as every report shows it (only principles that got dots)."""
+
+    rank: int
+    number: int  # the principle's number in the plan
+    principle: object  # the Principle
+    dots: tuple[str, ...]  # each group's dots in the plan's group order, or "too few to show"
+    total: int
+    values: tuple[int | None, ...] = ()  # the same as numbers, None where too few to show
+
+
+def priority_rows(record) -> list[PriorityRow]:
+    nums = numbers(record.plan)
+    return [PriorityRow(p.rank, nums[p.id], p.principle, tuple(dots_cell(n) for n in p.dots.values()), p.total,
+                        tuple(p.dots.values())) for p in placed(list(record.priorities))]
 
 
 # --- comparisons ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import xlsxwriter
 
 from ..wording import TOO_FEW, answered_by, fact_answer, pair_label, result_gap, rounded
 from .xlsx_perception import perception_sheet
+from .xlsx_priorities import priorities_sheet
 from . import replace_atomically
 from .report import comment_text, details, name_of, numbers, pair_of, principle_comments, turnout, turnout_text
 
@@ -350,6 +351,8 @@ def write(record, path: Path) -> None:
     _summary(book, record, formats)
     if record.results:
         _chart(book, record, formats)
+    if record.plan.priorities:
+        priorities_sheet(book, record, formats, _Sheet)
     if record.plan.perception:
         perception_sheet(book, record, formats, _Sheet)
     _ballots(book, record, formats)

@@ -1,5 +1,5 @@
 """VOTES.csv (participant,group,principle,score[,question]) -> ballots (and the perception round's
-predictions) for a plan, or every bad row at once."""
+predictions, and the priorities round's dots) for a plan, or every bad row at once."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ import re
 from pathlib import Path
 
 from ..model import Ballot, Plan, Prediction
+from ..model_priorities import Dots
 from .problems import InputError, Problem, did_you_mean, shown
 from .yamlread import MAX_PROBLEMS
 
 COLUMNS = ("participant", "group", "principle", "score")
-QUESTION = "question"  # optional: blank or 'rating' for a rating, 'predict:<group>' for a prediction
+QUESTION = "question"  # optional: blank or 'rating' for a rating, 'predict:<group>' for a prediction,
+# 'dots' for the priorities round: the dots one participant (or, with no participant, a group) placed
+DOTS = "dots"
+ROW_DOTS = "\0dots"  # what a dots row asks, told apart from a prediction about a group that may be called 'dots'
+MAX_WALL = 10_000  # seats in a room (inputs/plan.MAX_SEATS): a group's wall holds at most that many people's dots
 DONT_KNOW = {"dk", "don't know", "dont know", "don’t know"}
 # A score as a person or a spreadsheet writes it: ASCII digits, an optional minus, and '.0' from a
 # spreadsheet that saves every number with a decimal. Python's int() and float() also read '+4',
@@ -22,7 +27,7 @@ SCORE = re.compile(r"^(-?)([0-9]+)(?:\.0+)?$")
 DECIMAL = re.compile(r"^-?[0-9]*\.[0-9]+$")
 
 
-def read_votes(path: str | Path, plan: Plan) -> list[Ballot | Prediction]:
+def read_votes(path: str | Path, plan: Plan) -> list[Ballot | Prediction | Dots]:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -35,8 +40,9 @@ def read_votes(path: str | Path, plan: Plan) -> list[Ballot | Prediction]:
     return parse_votes(text, plan, path)
 
 
-def parse_votes(text: str, plan: Plan, path: str | Path = "votes.csv") -> list[Ballot | Prediction]:
-    """The ballots in text, and with a 'question' column the perception round's predictions too."""
+def parse_votes(text: str, plan: Plan, path: str | Path = "votes.csv") -> list[Ballot | Prediction | Dots]:
+    """The ballots in text, and with a 'question' column the perception round's predictions and the
+    priorities round's dots too."""
     where = str(path)
     problems: list[Problem] = []
     # newline="": only real line ends end a row (str.splitlines would also split on U+2028 and
@@ -63,7 +69,8 @@ def parse_votes(text: str, plan: Plan, path: str | Path = "votes.csv") -> list[B
     asked = names.index(QUESTION) if QUESTION in names else None
     groups = [g.id for g in plan.groups]
     principles = {p.id for p in plan.principles}
-    ballots: list[Ballot | Prediction] = []
+    ballots: list[Ballot | Prediction | Dots] = []
+    placed: dict[str, tuple[int, list[int]]] = {}  # participant -> dots in all, and the lines they are on
     seen: dict[tuple[str, str, str | None], int] = {}
     member_of: dict[str, tuple[str, int]] = {}
     while True:
@@ -90,8 +97,13 @@ def parse_votes(text: str, plan: Plan, path: str | Path = "votes.csv") -> list[B
             problems.append(Problem(where, line, f"unknown group '{group}'{_hint(group, groups)}"))
         if principle not in principles:
             problems.append(Problem(where, line, f"principle '{principle}' is not in this plan{_hint(principle, sorted(principles))}"))
-        score = _score(raw, plan, where, line, problems)
-        about = _question(row[asked].strip() if asked is not None else "", group, plan, where, line, problems)
+        question = row[asked].strip() if asked is not None else ""
+        if question.lower() == DOTS:
+            dots = _dots(raw, plan, bool(participant), where, line, problems)
+            about = ROW_DOTS
+        else:
+            score = _score(raw, plan, where, line, problems)
+            about = _question(question, group, plan, where, line, problems)
         if participant and group in groups:
             first = member_of.setdefault(participant.casefold(), (group, line))
             if first[0] != group:
@@ -99,11 +111,15 @@ def parse_votes(text: str, plan: Plan, path: str | Path = "votes.csv") -> list[B
                                                      f"and '{group}' here"))
             key = (participant.casefold(), principle, about)
             if key in seen:
-                what = "a ballot" if about is None else "a prediction"
+                what = "a ballot" if about is None else "dots" if about == ROW_DOTS else "a prediction"
                 problems.append(Problem(where, line, f"'{participant}' already has {what} on '{principle}' "
                                                      f"(line {seen[key]}); keep one of the two"))
             seen.setdefault(key, line)
-        if len(problems) == bad:
+        if about == ROW_DOTS and dots is not None:
+            _within_allowance(participant, group, principle, dots, plan, placed, seen, where, line, problems)
+        if len(problems) == bad and about == ROW_DOTS:
+            ballots.append(Dots(principle, group, dots, participant or None))
+        elif len(problems) == bad:
             ballots.append(Ballot(principle, group, score, participant or None, "import") if about is None else
                            Prediction(principle, group, about, score, participant or None, "import"))
     if not ballots and not problems:
@@ -149,14 +165,11 @@ def _question(raw: str, group: str, plan: Plan, where: str, line: int, problems:
     value = raw.lower()
     if value in ("", "rating"):
         return None
-    if value == "dots":
-        problems.append(Problem(where, line, "question 'dots' (a priorities row) is not supported yet; "
-                                             "take these rows out and import the ratings"))
-        return None
     kind, colon, about = (part.strip() for part in raw.partition(":"))
     if kind.lower() != "predict" or not colon:
-        problems.append(Problem(where, line, f"unknown question '{shown(raw, 30)}'; use rating, or "
-                                             "predict:<group> for how that group will rate the principle"))
+        problems.append(Problem(where, line, f"unknown question '{shown(raw, 30)}'; use rating, "
+                                             "predict:<group> for how that group will rate the principle, "
+                                             "or dots for a priorities row"))
         return None
     groups = [g.id for g in plan.groups]
     if not plan.perception:
@@ -175,6 +188,46 @@ def _question(raw: str, group: str, plan: Plan, where: str, line: int, problems:
     else:
         return about
     return "?"  # a bad question: the row is reported, and counts as neither kind
+
+
+def _dots(raw: str, plan: Plan, personal: bool, where: str, line: int, problems: list[Problem]) -> int | None:
+    """The number of dots on a priorities row: a whole number from 0 to the allowance (a participant's
+    row) or to what a room can place (a group's, counted on the wall)."""
+    if not plan.priorities:
+        problems.append(Problem(where, line, "a priorities row, but this plan has no priorities round; add "
+                                             "'priorities: {dots: 3}' to the plan, or take the dots rows out"))
+        return None
+    most = plan.dots if personal else plan.dots * MAX_WALL
+    m = SCORE.match(raw)
+    if not raw or raw.lower() in DONT_KNOW or m is None or m.group(1):
+        said = "no number" if not raw else f"'{shown(raw, 20)}'"
+        problems.append(Problem(where, line, f"dots must be a whole number from 0 to {most:,}, not {said}"))
+        return None
+    digits = m.group(2).lstrip("0") or "0"
+    value = int(digits) if len(digits) <= 9 else most + 1
+    if value > most:
+        whose = f"the {plan.dots} each participant places" if personal else \
+            f"the {most:,} a room of {MAX_WALL:,} can place"
+        problems.append(Problem(where, line, f"{shown(raw, 20)} dots is more than {whose}"))
+        return None
+    return value
+
+
+def _within_allowance(participant, group, principle, dots, plan, placed, seen, where, line, problems) -> None:
+    """A participant's dots on every principle together stay within the allowance."""
+    if not participant:
+        key = (f"\0wall:{group}", principle, ROW_DOTS)  # one row per group and principle for the wall
+        if key in seen:
+            problems.append(Problem(where, line, f"'{group}' already has its dots on '{principle}' (line "
+                                                 f"{seen[key]}); give one row per group and principle"))
+        seen.setdefault(key, line)
+        return
+    total, lines = placed.get(participant.casefold(), (0, []))
+    total, lines = total + dots, lines + [line]
+    placed[participant.casefold()] = (total, lines)
+    if total > plan.dots:
+        problems.append(Problem(where, line, f"'{participant}' places {total} dots in all (lines "
+                                             f"{', '.join(map(str, lines))}); each participant places {plan.dots}"))
 
 
 def _hint(word: str, choices: list[str]) -> str:

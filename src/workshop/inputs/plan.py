@@ -17,11 +17,12 @@ from .yamlread import Reader, kind, line_of, read_limited
 PLAN_KEYS = (
     "title", "date", "place", "locality", "facilitator", "groups", "anonymous", "min_group_size",
     "scale", "principles", "extra_principles", "facts", "roster", "modes", "time_box", "time_boxes",
-    "comments", "perception",
+    "comments", "perception", "priorities",
 )
 SCALE_KEYS = ("min", "max", "labels", "dont_know")
 GROUP_KEYS = ("id", "name")
 SEAT_KEYS = ("name", "group", "count")
+PRIORITIES_KEYS = ("dots",)
 DURATION = re.compile(r"^(?:([0-9]+)\s*h)?\s*(?:([0-9]+)\s*m(?:in)?)?\s*(?:([0-9]+)\s*s(?:ec)?)?$")
 
 # Bounds on every number a plan holds: far beyond any real workshop, small enough that whatever
@@ -31,6 +32,7 @@ MAX_MIN_GROUP_SIZE = 1_000
 SCALE_LIMIT = 100            # scale ends within -100..100 (at most Scale.MAX_POINTS points)
 MAX_GROUPS = 12
 MAX_TIME_BOX = 24 * 3600
+MAX_DOTS = 20                # dots per participant in the priorities round (three to five is usual)
 
 
 def load_plan(path: str | Path, catalogue: Catalogue | None = None) -> tuple[Plan, str]:
@@ -116,6 +118,7 @@ class _PlanReader:
         time_boxes = self.time_boxes(value.get("time_boxes"), principles)
         comments = bool(r.boolean(value["comments"], "comments")) if "comments" in value else False
         perception = r.boolean(value["perception"], "perception") if "perception" in value else False
+        dots = self.priorities(value["priorities"]) if "priorities" in value else 0
 
         if r.problems:
             return None
@@ -127,8 +130,27 @@ class _PlanReader:
             title=title, date=date, groups=groups, scale=scale, principles=principles, themes=tuple(themes),
             anonymous=anonymous, min_group_size=min_group_size, roster=roster, modes=modes,
             time_box=time_box, time_boxes=time_boxes, facts=facts, comments=comments, perception=bool(perception),
-            **texts,
+            dots=dots, **texts,
         )
+
+    def priorities(self, node: Node) -> int:
+        """The priorities round's allowance: priorities: {dots: 3}. 0 when it cannot be read (reported)."""
+        r = self.r
+        if not isinstance(node, MappingNode):
+            value = shown(node.value) if isinstance(node, ScalarNode) else kind(node)
+            r.problem(node, f"priorities must say how many dots each participant places, like "
+                            f"priorities: {{dots: 3}}, not '{value}'")
+            return 0
+        fields = r.mapping(node, "priorities", PRIORITIES_KEYS)
+        if fields is None:
+            return 0
+        if "dots" not in fields:
+            if len(fields) == len(node.value):  # else a misspelt 'dots' is reported already, with a did-you-mean
+                r.problem(node, "priorities needs 'dots', how many each participant places, like priorities: {dots: 3}")
+            return 0
+        dots = r.integer(fields["dots"][1], "priorities dots", at_least=1, at_most=MAX_DOTS,
+                         why=" (the dots each participant places)")
+        return dots or 0
 
     def groups(self, node: Node | None) -> tuple[Group, ...]:
         r = self.r
@@ -343,6 +365,8 @@ def summary(plan: Plan) -> str:
         parts.append(f"{len(plan.roster)} on the roster")
     if plan.perception:
         parts.append("perception round")
+    if plan.priorities:
+        parts.append(f"priorities round ({plan.dots} dot{'s' * (plan.dots != 1)} each)")
     if plan.facts:
         unchecked = sum(f.answer is None for f in plan.facts)
         parts.append(f"{len(plan.facts)} fact{'s' * (len(plan.facts) != 1)}"

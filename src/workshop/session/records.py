@@ -10,6 +10,7 @@ from ..analytics import (
     sort_by_change, trend_of_means,
 )
 from ..perception import with_perceptions
+from ..priorities import Priority, ranking
 from ..model import Action, Ballot, Comment, Group, Note, Plan, Principle, Scale, Session, SessionSummary
 from ..store import Store
 from ..store.connect import damaged
@@ -24,6 +25,7 @@ class SessionRecord:
     actions: list[Action]
     names: dict[str, str]  # participant id -> name; always empty for an anonymous session
     comments: tuple[Comment, ...] = ()  # the approved ones only: what a report may show
+    priorities: tuple[Priority, ...] = ()  # the priorities round's ranking; empty without the round
 
     @property
     def plan(self):
@@ -59,6 +61,8 @@ def load_record(store: Store, ref: str, *, ballots: bool = True) -> SessionRecor
         actions=store.actions(session.id),
         names={} if session.plan.anonymous else store.participant_names(session.id),
         comments=tuple(store.comments(session.id, status="approved")),
+        # Only a plan with the round reads dots (m012), and only a file with m012 can hold one.
+        priorities=tuple(ranking(session.plan, store.dot_tally(session.id))) if session.plan.priorities else (),
     )
 
 

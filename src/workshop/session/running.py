@@ -13,6 +13,7 @@ from ..store import BallotError, Store, new_id
 from ..wording import plural
 from .comments import RoomComments
 from .perception import PerceptionMixin
+from .priorities import PrioritiesMixin
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,7 @@ class SeatView:
 
 def held_up(exc: sqlite3.OperationalError, phones_writing: bool = False) -> str:
     """Why a write must wait, in the room's words: the phones' own ballots being saved, another
-    program's lock, or the disk itself.
-
-    Either way the write is kept and tried again; the app never stops over it.
+    program's lock, or the disk itself. Either way the write is kept and tried again.
     """
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
@@ -42,7 +41,7 @@ MOVES = frozenset({"move", "reveal", "reopen"})
 NOT_OPEN = "voting on that principle is not open now"
 
 
-class LiveSession(PerceptionMixin):
+class LiveSession(PerceptionMixin, PrioritiesMixin):
     """The running state of one session, persisted through the store at every step.
 
     One object per running session, with two faces: the screens call it from the keyboard and the
@@ -326,12 +325,12 @@ class LiveSession(PerceptionMixin):
 
     # --- notes and actions -----------------------------------------------------------------
 
-    def add_note(self, text: str) -> bool:
-        principle = self.principle.id
+    def add_note(self, text: str, principle_id: str | None = None) -> bool:
+        principle = principle_id or self.principle.id
         return self._write("note", lambda: self.store.add_note(self.id, text, principle))
 
-    def add_action(self, text: str, owner: str = "", due: str = "") -> bool:
-        principle = self.principle.id
+    def add_action(self, text: str, owner: str = "", due: str = "", principle_id: str | None = None) -> bool:
+        principle = principle_id or self.principle.id  # a priority's, from the ranking
         return self._write("action", lambda: self.store.add_action(self.id, text, owner=owner, due=due,
                                                                    principle_id=principle))
 
@@ -344,12 +343,12 @@ class LiveSession(PerceptionMixin):
     def delete_note(self, note_id: int) -> bool:
         return self._write("note", lambda: self.store.delete_note(note_id))
 
-    def notes(self) -> list[Note]:
-        return [n for n in self.store.notes(self.id) if n.principle_id == self.principle.id]
+    def notes(self, principle_id: str | None = None) -> list[Note]:
+        return [n for n in self.store.notes(self.id) if n.principle_id == (principle_id or self.principle.id)]
 
-    def actions(self, everywhere: bool = False) -> list[Action]:
+    def actions(self, everywhere: bool = False, principle_id: str | None = None) -> list[Action]:
         actions = self.store.actions(self.id)
-        return actions if everywhere else [a for a in actions if a.principle_id == self.principle.id]
+        return actions if everywhere else [a for a in actions if a.principle_id == (principle_id or self.principle.id)]
 
     # --- phones: what they see and what they send (web/voting.py calls these) ----------------
 

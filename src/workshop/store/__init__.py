@@ -37,9 +37,10 @@ from .base import (  # noqa: F401  (re-exported: the storage layer's public name
 from .connect import connect_checked, damaged
 from .notes import NotesMixin
 from .predictions import PredictionsMixin
+from .priorities import PrioritiesMixin
 
 
-class Store(BallotsMixin, PredictionsMixin, NotesMixin, CommentsMixin):
+class Store(BallotsMixin, PredictionsMixin, PrioritiesMixin, NotesMixin, CommentsMixin):
     """One open workshop database. Make one per thread."""
 
     def __init__(self, path: str | os.PathLike, *, create: bool = True, readonly: bool = False):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model import Ballot, Plan, Prediction, Session
+from ..model_priorities import Dots
 from .base import BallotError, SessionNotFound, new_id, now
 
 
@@ -36,8 +37,8 @@ class BallotsMixin:
                                self._session_row(session_id)["anonymous"])
         return ballot_id or pid
 
-    def import_ballots(self, plan: Plan, plan_text: str, ballots: Iterable[Ballot | Prediction]) -> Session:
-        """A new, finished session holding the given ballots (and predictions): all of them or, on any error, none.
+    def import_ballots(self, plan: Plan, plan_text: str, ballots: Iterable[Ballot | Prediction | Dots]) -> Session:
+        """A new, finished session holding the given ballots (predictions, dots): all of them or, on any error, none.
 
         Every ballot is checked and every row built first; the write lock is then held for one
         short transaction (100,000 ballots in about a second), so a workshop running beside it
@@ -51,8 +52,17 @@ class BallotsMixin:
         people: list[tuple[str, str, str | None]] = []  # (id, group, name) for a named plan
         rows: dict[tuple[str, str], tuple] = {}  # (principle, participant) -> ballot row; the last one counts
         predictions: list[Prediction] = []
+        dots: list[tuple[str, str, str | tuple[str, str], int]] = []  # participant: WALL, or (name, group)
         stamp = None if plan.anonymous else now()
         for b in ballots:
+            if isinstance(b, Dots):
+                if not plan.priorities:
+                    raise BallotError("this plan has no priorities round")
+                if b.principle_id not in principles or b.group not in groups:
+                    raise BallotError(f"dots on '{b.principle_id}' from '{b.group}' are not in this session")
+                dots.append((b.principle_id, b.group, (b.participant.casefold(), b.group) if b.participant else "",
+                             b.dots))
+                continue
             if isinstance(b, Prediction):
                 if plan.predicts_about(b.group) != b.about:
                     raise BallotError(f"group '{b.group}' makes no predictions about '{b.about}' in this plan")
@@ -103,6 +113,10 @@ class BallotsMixin:
                               [len(ordered), session.id])
             if predictions:  # each stands alone, with an id of its own, as an anonymous ballot does
                 self.add_predictions(session.id, predictions, anonymous=plan.anonymous)
+            if dots:  # a participant's dots share an id of their own, never their ballots' (the allowance holds)
+                ids: dict[tuple[str, str], str] = {}
+                self.add_dots(session.id, [(p, g, ids.setdefault(who, new_id(16)) if who else who, n)
+                                           for p, g, who, n in dots])
             self.conn.execute("UPDATE session_principles SET state = 'closed', closed_at = ? WHERE session_id = ?",
                             [now(), session.id])
             self.finish_session(session.id)

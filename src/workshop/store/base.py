@@ -20,15 +20,16 @@ STATES = ("pending", "open", "closed")
 KNOWN_MIGRATIONS = frozenset({"m001_initial", "m002_settings", "m003_session_counts", "m004_room_and_join",
                               "m005_plan_source", "m006_unlinkable_ballots", "m007_tally_index",
                               "m008_summary_too_few", "m009_predictions", "m010_comments",
-                              "m011_raw_view_named_raw"})
+                              "m011_raw_view_named_raw", "m012_priorities"})
 SCHEMA_VERSION = len(KNOWN_MIGRATIONS)
 # Migrations that change nothing workshop itself reads (an index that makes reads faster, a view
 # meant for people): a command that only reads opens a file that lacks them as it is, rather than
 # asking for 'workshop upgrade' first. The next write adds them.
 # A file from before comments (m010) is read as having none. Predictions (m009) are read only for
-# a session whose plan has the perception round, which only a file with m009 can hold.
+# a session whose plan has the perception round, which only a file with m009 can hold; dots (m012)
+# likewise only for a session whose plan has the priorities round.
 NOT_NEEDED_TO_READ = frozenset({"m007_tally_index", "m008_summary_too_few", "m009_predictions", "m010_comments",
-                                "m011_raw_view_named_raw"})
+                                "m011_raw_view_named_raw", "m012_priorities"})
 
 
 class StoreError(Exception):

@@ -31,6 +31,8 @@ COPIED = {
                        "new_score", "new_dont_know", "changed_at"),
     "predictions": ("session_id", "principle_id", "participant_id", "group_id", "about_group_id", "score",
                     "dont_know", "mode", "cast_at"),
+    "priority_rounds": ("session_id", "dots", "state"),  # before its dots: they need the round
+    "dots": ("session_id", "principle_id", "group_id", "participant_id", "dots", "mode"),
     "notes": ("session_id", "principle_id", "text", "created_at"),
     "actions": ("session_id", "principle_id", "text", "owner", "due", "status", "status_note", "created_at",
                 "updated_at"),
@@ -40,10 +42,11 @@ COPIED = {
 # A phone join code and a plan file's path belong to the laptop that ran the session: not copied.
 ADDED_LATER = {"session_groups": ("room_size",)}
 # Tables later schemas added, copied when the other file has them (an older file has nothing there).
-TABLES_ADDED_LATER = {"predictions"}
+TABLES_ADDED_LATER = {"predictions", "priority_rounds", "dots"}
 # What makes two copies of a session the same: everything a report could show.
-FINGERPRINTED = ("sessions", "session_principles", "ballots", "predictions", "notes", "actions")
-ORDER = {"ballots": "principle_id, participant_id", "predictions": "principle_id, participant_id", "notes": "created_at, text", "actions": "created_at, text",
+FINGERPRINTED = ("sessions", "session_principles", "ballots", "predictions", "dots", "notes", "actions")
+ORDER = {"ballots": "principle_id, participant_id", "predictions": "principle_id, participant_id",
+         "dots": "principle_id, group_id, participant_id", "priority_rounds": "session_id", "notes": "created_at, text", "actions": "created_at, text",
          "session_principles": "position", "session_groups": "position", "participants": "id",
          "ballot_changes": "changed_at, participant_id", "sessions": "id", "comments": "id"}
 

@@ -259,6 +259,10 @@ def m011_raw_view_named_raw(db: Database) -> None:
     )
 
 
+# m012, the priorities round's dots, in a module of its own (registered here, in order).
+from . import schema_priorities  # noqa: E402,F401
+
+
 # base.py names them too, for the read-only path that never imports sqlite-utils: the two must agree.
 if {m.name for m in migrations._migrations} != KNOWN_MIGRATIONS:
     raise RuntimeError("store/base.py KNOWN_MIGRATIONS must list every migration in store/schema.py")

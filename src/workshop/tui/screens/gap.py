@@ -26,10 +26,12 @@ from ...analytics import (
     summary,
 )
 from ...perception import MISREAD
+from ...priorities import Priority, placed
 from ...renderables import SORTS, diverging_bar, sort_results, spark
 from ...session.running import LiveSession
 from ...wording import (
-    DASH, TOO_FEW, number, owner_due, pair_label, perception_words, plural, result_gap, result_gap_words, signed,
+    DASH, TOO_FEW, number, owner_due, pair_label, perception_words, plural, priority_words, result_gap,
+    result_gap_words, signed,
 )
 from ..messages import OpenPrinciple
 from ..widgets.keybar import KeyBar
@@ -37,6 +39,7 @@ from ..widgets.line_table import LineTable
 from .export import ExportScreen
 
 STATEMENT = 44  # the narrowest statement column that still reads as prose at a glance
+TOP_PRIORITIES = 5  # the summary lists the ranking's first few; x shows all of it
 SORT_NAMES = {"order": "plan order", "gap": "biggest gap first", "theme": "theme"}
 
 
@@ -64,6 +67,7 @@ class GapScreen(Screen[int | None]):
         Binding("o", "sort", "Sort", id="gap.sort"),
         Binding("f", "filter", "Filter flag", id="gap.filter"),
         Binding("b", "pair", "Compare pair", id="gap.pair"),
+        Binding("x", "priorities", "Priorities", id="gap.priorities"),
         Binding("e", "export", "Export", id="gap.export"),
         Binding("escape", "back", "Back", id="gap.back"),
     ]
@@ -88,6 +92,8 @@ class GapScreen(Screen[int | None]):
         """Opened from a vote screen, which takes the chosen principle back (else the app opens one)."""
         self.sort = "gap" if live.session.status == "finished" else "order"
         self.flag: str | None = None
+        self.priorities: dict[str, Priority] = {}
+        """The priorities round's ranking by principle id, once shown (x opens the round)."""
         self.rows: list[int] = []
         """Each table row's principle position, in the order shown."""
 
@@ -104,8 +110,11 @@ class GapScreen(Screen[int | None]):
         self.query_one(LineTable).focus()
 
     def load(self) -> None:
-        """Results as the room may see them: a principle not yet revealed shows no numbers."""
+        """Results as the room may see them: a principle not yet revealed shows no numbers (nor the
+        priorities round's dots before its ranking is shown)."""
         self.states = self.live.states()
+        shown = self.live.readonly or self.live.priorities_state() == "closed"
+        self.priorities = {p.id: p for p in self.live.priorities()} if shown else {}
         self.results = [r if self.live.readonly or self.states[r.principle.id] == "closed" else hide(r)
                         for r in self.live.results()]
 
@@ -121,15 +130,17 @@ class GapScreen(Screen[int | None]):
         means = [max(5, max(len(w) for w in name.split()), 7 if width >= 100 else 5) for name in names]
         heads = [Text("\n".join(wrap(name, w))) for name, w in zip(names, means)]
 
+        dots = [5] if self.priorities else []  # the priorities round's dots, once its ranking is shown
+
         def statement_width(bars: bool, scores: bool, flags: int) -> int:
-            fixed = [3, *means, 14 if bars else 5] + ([11] if scores else []) + [flags]
+            fixed = [3, *means, 14 if bars else 5, *dots] + ([11] if scores else []) + [flags]
             return width - 2 - sum(w + 2 for w in fixed) - 4
 
         # Richest layout whose statement column still reads as prose; else the plainest one.
         layouts = [(True, True, 20), (False, True, 16), (False, False, 16), (False, False, 12)]
         bars, scores, flags = next((lay for lay in layouts if statement_width(*lay) >= STATEMENT), layouts[-1])
         columns = [("#", 3), ("Principle", max(16, statement_width(bars, scores, flags))),
-                   *zip(heads, means), ("Gap", 14 if bars else 5)]
+                   *zip(heads, means), ("Gap", 14 if bars else 5), *(("Dots", w) for w in dots)]
         if scores:
             columns.append(("Scores", 11))
         columns.append(("Flags", flags))
@@ -164,6 +175,9 @@ class GapScreen(Screen[int | None]):
             if self.show_bars:
                 gap_text.append(" " + diverging_bar(gap, plan.scale.range, half=4, whole_range=True))
             cells = [str(number_), statement, *(mean_cell(r, g.id) for g in plan.groups), gap_text]
+            if self.priorities:
+                cells.append(Text(str(self.priorities[r.principle.id].total)
+                                  if self.priorities[r.principle.id].total else ""))
             if self.show_distributions:
                 shown = self.live.readonly or states[r.principle.id] == "closed"
                 cells.append(Text(spark(r.groups[a], plan.scale) + " " + spark(r.groups[b], plan.scale)
@@ -206,7 +220,14 @@ class GapScreen(Screen[int | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pair":
             return len(self.live.groups) > 2
+        if action == "priorities":
+            return self.live.plan.priorities
         return True
+
+    def action_priorities(self) -> None:
+        from .priorities import open_priorities
+
+        open_priorities(self.app, self.live)
 
     def action_pair(self) -> None:
         self.live.next_pair()
@@ -249,6 +270,10 @@ class GapScreen(Screen[int | None]):
             section("Misread", [(f"{i}.", r.principle.statement + " — " + "; ".join(
                 perception_words(p, names) for p in r.perceptions.values()))
                 for i, r in enumerate(self.results, 1) if MISREAD in r.flags], "none")
+        if self.priorities:
+            top = placed(sorted(self.priorities.values(), key=lambda p: p.rank))[:TOP_PRIORITIES]
+            section("Priorities", [(f"{p.rank}.", f"{p.principle.statement} — {priority_words(p, self.live.plan.group_names)}")
+                                   for p in top], "no dots placed")
         actions = []
         for act in self.live.actions(everywhere=True):
             extra = owner_due(act.owner, act.due)

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...session.running import LiveSession
-from ...wording import duration, fact_answer, owner_due
+from ...wording import duration, fact_answer, owner_due, plural
 from ..messages import JoinChanged
 from ..widgets.join_panel import JoinPanel
 from ..widgets.keybar import KeyBar
@@ -80,6 +80,9 @@ class LobbyScreen(Screen):
             first, second = (plan.group(g).name for g in plan.predictors)
             facts.add_row("Perception", f"after rating, {first} and {second} each predict how the other side "
                                         "rates it (w on the vote screen)")
+        if plan.priorities:
+            facts.add_row("Priorities", f"at the end, each participant places {plural(plan.dots, 'dot')} on the "
+                                        "principles to act on first (x on the vote screen)")
         for i, fact in enumerate(plan.facts):
             # Recorded in the plan, never rated; one nobody has checked is a question for the room.
             line = Text(f"{fact.question} ")

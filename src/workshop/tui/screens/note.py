@@ -19,7 +19,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, RadioButton, RadioSet, Static
 
 from ...session.running import LiveSession
-from ...model import Action, Note
+from ...model import Action, Note, Principle
 from ...wording import owner_due
 from .dialogs import ConfirmScreen, TypeAhead
 
@@ -46,20 +46,26 @@ class NoteScreen(TypeAhead, ModalScreen[None]):
     ]
     AUTO_FOCUS = "#text"  # typing straight after `a` lands in the text box
 
-    def __init__(self, live: LiveSession):
+    def __init__(self, live: LiveSession, principle: Principle | None = None):
+        """principle: the one the note or action is about (a priority, from the ranking), which then
+        starts as an action; the principle on screen otherwise."""
         super().__init__()
         self.live = live
+        self.principle = principle or live.principle
+        self.as_action = principle is not None
         self.items: list[Note | Action] = []
         self.editing: Action | None = None
 
     def compose(self) -> ComposeResult:
         groups = [g.name for g in self.live.groups]
+        number = self.live.principles.index(self.principle) + 1
         with Vertical(classes="dialog wide", id="note-dialog"):
-            yield Label(f"Note or action on principle {self.live.position + 1}", classes="dialog-title")
-            yield Static(self.live.principle.statement, classes="dialog-statement")  # whole, wrapped
+            yield Label(f"{'Action' if self.as_action else 'Note or action'} on principle {number}",
+                        classes="dialog-title")
+            yield Static(self.principle.statement, classes="dialog-statement")  # whole, wrapped
             with RadioSet(id="kind"):
-                yield RadioButton("Note", value=True, id="is-note")
-                yield RadioButton("Action", id="is-action")
+                yield RadioButton("Note", value=not self.as_action, id="is-note")
+                yield RadioButton("Action", value=self.as_action, id="is-action")
             yield Input(placeholder="What was said, or what was agreed", id="text")
             with Horizontal(id="action-fields"):
                 yield Input(placeholder="Owner: a group or a name", id="owner",
@@ -91,7 +97,8 @@ class NoteScreen(TypeAhead, ModalScreen[None]):
         table = self.query_one(SavedList)
         row = table.cursor_row
         table.clear()
-        self.items = [*self.live.notes(), *self.live.actions()]
+        pid = self.principle.id
+        self.items = [*self.live.notes(pid), *self.live.actions(principle_id=pid)]
         for item in self.items:
             if isinstance(item, Action):
                 extra = owner_due(item.owner, item.due)
@@ -158,14 +165,15 @@ class NoteScreen(TypeAhead, ModalScreen[None]):
                 saved = self.live.update_action(self.editing.id, text=text, owner=owner, due=due)
                 self.notify("Action changed" if saved else WAITING)
             else:
-                saved = self.live.add_action(text, owner=owner, due=due)
+                saved = self.live.add_action(text, owner=owner, due=due, principle_id=self.principle.id)
                 self.notify("Action saved" if saved else WAITING)
         else:
-            self.notify("Note saved" if self.live.add_note(text) else WAITING)
+            self.notify("Note saved" if self.live.add_note(text, self.principle.id) else WAITING)
         self.editing = None
         for field in self.query(Input):
             field.value = ""
-        self.query_one("#is-note", RadioButton).value = True  # each entry starts as a note again
+        # Each entry starts as a note again (as an action again, for a priority).
+        self.query_one("#is-action" if self.as_action else "#is-note", RadioButton).value = True
         self.query_one("#text", Input).focus()
         self.show_saved()
 

@@ -14,7 +14,7 @@ from textual.widgets import ProgressBar, Static
 
 from ...session.running import LiveSession
 from ...session.simulator import Simulator
-from ...wording import plural
+from ...wording import clock, plural
 from ..keys import ExplainsKeys, KeyFamily
 from ..messages import BallotsCounted, JoinChanged
 from .ballot_entry import BallotEntry
@@ -25,6 +25,7 @@ from .gap import GapScreen
 from .jump import JumpScreen
 from .note import NoteScreen
 from .vote_comments import COMMENT_KEYS, CommentKeys
+from .vote_priorities import PRIORITY_KEYS, PriorityKeys
 from .qr import QRScreen
 from ..widgets.big_counts import BigCounts
 from ..widgets.cards_grid import CardsGrid
@@ -41,12 +42,7 @@ ROSTER_SCORES = KeyFamily("Roster: the selected participant votes that score", k
 ROSTER_DONT_KNOW = KeyFamily("Roster: the selected participant doesn't know", keys="d")
 
 
-def clock(seconds: int) -> str:
-    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
-    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
-
-
-class VoteScreen(CommentKeys, BallotEntry, PredictionEntry, ExplainsKeys, Screen):
+class VoteScreen(CommentKeys, PriorityKeys, BallotEntry, PredictionEntry, ExplainsKeys, Screen):
     """Voting on the principle at live.position; `r` reveals it, `u` reopens it.
 
     from_gap: opened from the gap view of a finished or reviewed session, which `g` goes back to.
@@ -64,6 +60,7 @@ class VoteScreen(CommentKeys, BallotEntry, PredictionEntry, ExplainsKeys, Screen
         # typed straight after them in one burst goes to the dialog (see dialogs.TypeAhead).
         Binding("a", "note", "Note", priority=True, id="vote.note"),
         Binding("g", "gap", "Gap view", id="vote.gap"),
+        *PRIORITY_KEYS,  # only where the plan has the priorities round: after the gap view, on the key bar
         Binding("v", "switch_entry", "Cards/roster", id="vote.switch-entry"),
         Binding("q", "qr", "QR code", id="vote.qr"),
         # Less used: on the key bar when there is room (it keeps the order above), always in help.
@@ -273,7 +270,7 @@ class VoteScreen(CommentKeys, BallotEntry, PredictionEntry, ExplainsKeys, Screen
             return not self.live.readonly
         if action == "private":
             return not revealed
-        return self.comment_action(action)
+        return self.comment_action(action) and self.priority_action(action)
 
     def settled(self) -> bool:
         """Store a count still being typed before anything else happens; False while it asks first."""
@@ -293,7 +290,7 @@ class VoteScreen(CommentKeys, BallotEntry, PredictionEntry, ExplainsKeys, Screen
                 self.notify("Not revealed yet: r to reveal, n again to move on", timeout=WARNING_SECONDS)
                 return
         if self.live.is_last:
-            self.action_gap(finished=True)
+            self.after_last()
             return
         self.live.go(self.live.position + 1)
         self.show_principle()

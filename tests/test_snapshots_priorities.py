@@ -1,0 +1,81 @@
+"""Snapshots of the priorities round's screens at 80x24 and 120x36: the grid of dots by cards and by
+roster, and the ranking with every statement whole."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from workshop.inputs.plan import parse_plan
+from workshop.store import Store
+from workshop.tui.app import WorkshopApp
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+
+PLAN = """\
+title: Westbury Priorities Check
+date: 2026-11-12
+place: Westbury Town Hall, Room 4
+locality: Westbury
+groups: [council, vcs]
+anonymous: true
+min_group_size: 3
+priorities: {dots: 3}
+principles:
+  ids:
+    - council-accepts-vcs-right-to-challenge
+    - council-sustains-grant-programmes
+    - council-and-vcs-reshape-funding-arrangements
+modes: [cards, roster]
+roster:
+  - {group: council, count: 3}
+  - {group: vcs, count: 4}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _steady_screen(monkeypatch):
+    """A blinking cursor is caught on or off at random: keep it steady. NO_COLOR would drop colours."""
+    monkeypatch.setattr(Input, "cursor_blink", False)
+    monkeypatch.setattr(TextArea, "cursor_blink", False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def make_app(db_path, tmp_path, monkeypatch) -> WorkshopApp:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sessions").mkdir()
+    return WorkshopApp(Store(db_path), plan=(parse_plan(PLAN), PLAN), sessions_dir=tmp_path.joinpath("sessions")
+                       .relative_to(tmp_path))
+
+
+async def wall(pilot) -> None:
+    """After the last principle, the wall's dots: Council 4, 2 and 3; the VCS 5 on the third, 6 being typed."""
+    await pilot.press("enter", "n", "n", "n")
+    await pilot.press("4", "enter", "2", "enter", "3", "tab", "5", "up", "up", "6")
+
+
+async def seats(pilot) -> None:
+    """The roster: Council seat 1 puts 2 dots on the first principle and 1 on the third."""
+    await pilot.press("enter", "n", "n", "n", "v")
+    await pilot.press("2", "down", "down", "1", "enter")
+    pilot.app.clear_notifications()
+
+
+async def ranking(pilot) -> None:
+    await wall(pilot)
+    await pilot.press("enter", "r")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_priorities_wall(snap_compare, db_path, tmp_path, monkeypatch, size):
+    assert snap_compare(make_app(db_path, tmp_path, monkeypatch), terminal_size=size, run_before=wall)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_priorities_seats(snap_compare, db_path, tmp_path, monkeypatch, size):
+    assert snap_compare(make_app(db_path, tmp_path, monkeypatch), terminal_size=size, run_before=seats)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_priorities_ranking(snap_compare, db_path, tmp_path, monkeypatch, size):
+    assert snap_compare(make_app(db_path, tmp_path, monkeypatch), terminal_size=size, run_before=ranking)
