@@ -208,6 +208,9 @@ class Plan:
     modes: tuple[str, ...] = ("cards",)
     time_box: int | None = None
     time_boxes: dict[str, int] = field(default_factory=dict)
+    # principle id -> the facilitator's own note: on the paired remote only, never in what the room
+    # or a reader of an export sees (to_dict leaves them out unless asked for the frozen copy)
+    facilitator_notes: dict[str, str] = field(default_factory=dict)
     facts: tuple[Fact, ...] = ()
     comments: bool = False  # phones may add a short comment after voting; the floor's are typed in
     perception: bool = False  # the perception round: the compared pair also predict each other's rating
@@ -243,7 +246,8 @@ class Plan:
                 return t.title
         return theme_id.replace("-", " ").capitalize()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, private: bool = False) -> dict[str, Any]:
+        """Plain data for exports; private: the session's frozen copy, with the facilitator's notes."""
         return {
             "title": self.title,
             "date": self.date.isoformat(),
@@ -265,6 +269,7 @@ class Plan:
             **({"comments": True} if self.comments else {}),
             # Only when on: a frozen plan without the round reads exactly as it always did.
             **({"perception": True} if self.perception else {}),
+            **({"facilitator_notes": dict(self.facilitator_notes)} if private and self.facilitator_notes else {}),
         }
 
     @classmethod
@@ -288,6 +293,7 @@ class Plan:
             facts=tuple(Fact.from_dict(f) for f in data.get("facts", [])),
             comments=bool(data.get("comments", False)),
             perception=bool(data.get("perception", False)),
+            facilitator_notes=dict(data.get("facilitator_notes", {})),
         )
 
 

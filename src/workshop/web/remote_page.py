@@ -41,6 +41,7 @@ def private_state(live: LiveSession, remote: Remote) -> dict:
         "results": {g: group_data(s) for g, s in result.groups.items()},
         "cards": {g.id: {cell_name(score): n for (group, score), n in cards.items() if group == g.id}
                   for g in live.groups},
+        "facilitator_note": live.plan.facilitator_notes.get(principle.id, ""),
     }
 
 
@@ -136,12 +137,19 @@ def control_html(live: LiveSession, remote: Remote) -> str:
 {cards}
 <div class="private results" aria-labelledby="private-title">
 <h3 id="private-title">Only on this remote</h3>
+{note_html(live)}
 <p>{plural(total, "ballot")} so far{'' if state == 'closed' else ', not shown to the room'}.</p>
 {blocks}
 </div>
 <p><a class="button-link" href="/remote">Refresh</a></p>
 {'' if cards else f'<p class="hint">This page refreshes itself every {CONTROL_REFRESH} seconds.</p>'}
 </section>"""
+
+
+def note_html(live: LiveSession) -> str:
+    """The plan's facilitator note for the principle: here and nowhere else."""
+    note = live.plan.facilitator_notes.get(live.principle.id)
+    return f'<p class="facilitator-note"><strong>Your note:</strong> {escape(note)}</p>' if note else ""
 
 
 def cards_html(live: LiveSession) -> str:
