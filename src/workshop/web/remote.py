@@ -211,7 +211,7 @@ def card_changes(plan: Plan, group: object, fields: Mapping[str, object],
         if isinstance(now, bool) or not (isinstance(now, int) or (isinstance(now, str) and now.isdigit())):
             return f"a count is a whole number from 0 to {MAX_CARDS}"
         count = int(now)
-        if count > MAX_CARDS:
+        if not 0 <= count <= MAX_CARDS:  # a negative count as JSON is a number too
             return f"a count is a whole number from 0 to {MAX_CARDS}"
         changes.append((score, count))
     return changes
