@@ -171,20 +171,23 @@ async def test_the_live_stream_tells_the_remote_of_each_change_and_ends_when_unp
         assert await asyncio.wait_for(stream.content.read(), 5) == b""  # and the stream ends
 
 
-async def test_a_remote_has_at_most_three_streams_and_participants_none(room):
+async def test_a_remote_keeps_its_three_newest_streams_and_participants_get_none(room):
     device = room.device()
     await room.pair(device)
-    open_streams = [await room.http.get(room.base + "/api/remote/events", headers=device._headers())
-                    for _ in range(3)]
+    streams = [await room.http.get(room.base + "/api/remote/events", headers=device._headers())
+               for _ in range(4)]
     try:
-        assert [s.status for s in open_streams] == [200, 200, 200]
-        async with await events(room, device) as fourth:
-            assert fourth.status == 503 and fourth.headers["Retry-After"] == "5"
+        assert [s.status for s in streams] == [200] * 4
+        for stream in streams:
+            assert (await next_event(stream)).startswith(b"data: ")
+        # The fourth page's stream ended the oldest (a page reloaded or left, most likely).
+        assert await asyncio.wait_for(streams[0].content.read(), 5) == b""
+        assert len(room.server.remote.events._open[1]) == 3
         async with room.http.post(room.base + "/api/join", json={"code": room.server.join_code, "group": "vcs"}) as r:
             token = (await r.json())["token"]
         async with room.http.get(room.base + "/api/remote/events",
                                  headers={"Authorization": f"Bearer {token}"}) as phone:
             assert phone.status == 401
     finally:
-        for stream in open_streams:
+        for stream in streams:
             stream.close()

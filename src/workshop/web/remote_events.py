@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import Counter
 
 from aiohttp import web
 
@@ -22,7 +21,14 @@ from .replies import json_error
 CHECK_SECONDS = 1.0
 PING_SECONDS = 15
 WRITE_SECONDS = 10  # a remote that stops reading is dropped
-STREAMS_PER_REMOTE = 3  # a couple of tabs; more are refused (the page then reloads by itself)
+STREAMS_PER_REMOTE = 3  # a couple of tabs; a newer page's stream ends the oldest (most likely a page left)
+
+
+class _Stream:
+    __slots__ = ("ended",)
+
+    def __init__(self) -> None:
+        self.ended = False
 
 
 class RemoteEvents:
@@ -30,7 +36,7 @@ class RemoteEvents:
 
     def __init__(self, routes):
         self.routes = routes
-        self._open: Counter[int] = Counter()  # remote number -> streams open
+        self._open: dict[int, list[_Stream]] = {}  # remote number -> its streams, oldest first
         self._waiting: set[asyncio.Future] = set()
         self.closing = False
 
@@ -60,14 +66,20 @@ class RemoteEvents:
         remote = self.routes.who(request)
         if remote is None:
             return json_error(401, "pair this device first")
-        if self._open[remote.number] >= STREAMS_PER_REMOTE:
-            return json_error(503, "this remote has too many pages open; close one", 5)
-        self._open[remote.number] += 1
+        streams = self._open.setdefault(remote.number, [])
+        stream = _Stream()
+        streams.append(stream)
+        for old in streams[:-STREAMS_PER_REMOTE]:
+            old.ended = True  # a page reloaded or left: the server may not have noticed yet
+        self.wake()
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
         sent, quiet = None, 0.0
         try:
             await response.prepare(request)
-            while not self.closing:
+            while not self.closing and not stream.ended:
+                transport = request.transport
+                if transport is None or transport.is_closing():
+                    break  # the page was left or reloaded: its slot is free within the second
                 if self.routes.who(request) != remote:  # unpaired on the laptop: the page starts again
                     await _send(response, b"event: unpaired\ndata: {}\n\n")
                     break
@@ -87,9 +99,9 @@ class RemoteEvents:
         except (ConnectionError, TimeoutError):
             pass  # the remote went away, or stopped reading
         finally:
-            self._open[remote.number] -= 1
-            if self._open[remote.number] <= 0:
-                del self._open[remote.number]
+            streams.remove(stream)
+            if not streams:
+                self._open.pop(remote.number, None)
         return response
 
 

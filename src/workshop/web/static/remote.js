@@ -55,16 +55,26 @@
     setInterval(function () { if (!typing()) { reload(); } }, 5000);
     return;
   }
-  var source = new EventSource("/api/remote/events");
-  source.onmessage = function (event) {
-    var data;
-    try { data = JSON.parse(event.data); } catch (ignore) { return; }
-    clock(data);
-    if (data.version !== shown) { changed(); }
-  };
-  source.addEventListener("unpaired", function () { source.close(); reload(); });
-  source.onerror = function () {
-    /* Refused (unpaired, too many pages) or the laptop gone: look again in a while. */
-    if (source.readyState === 2) { setTimeout(reload, 5000); }
-  };
+  function connect() {
+    var source = new EventSource("/api/remote/events");
+    source.onmessage = function (event) {
+      var data;
+      try { data = JSON.parse(event.data); } catch (ignore) { return; }
+      clock(data);
+      if (data.version !== shown) { changed(); }
+    };
+    source.addEventListener("unpaired", function () { source.close(); reload(); });
+    source.onerror = function () {
+      if (source.readyState !== 2) { return; }  /* the browser tries again by itself */
+      /* Refused: unpaired (the page starts again at once), or the laptop busy or gone (later). */
+      var xhr = new XMLHttpRequest();
+      xhr.open("GET", "/api/remote/state", true);
+      xhr.onreadystatechange = function () {
+        if (xhr.readyState !== 4) { return; }
+        if (xhr.status === 401) { reload(); } else { setTimeout(connect, 5000); }
+      };
+      xhr.send(null);
+    };
+  }
+  connect();
 }());
