@@ -156,7 +156,7 @@ def timer_html(live: LiveSession) -> str:
     if left is None:
         return ""
     return (f'<p class="timer{" over" if left < 0 else ""}" id="timer" data-left="{left}">'
-            f'⏱ <span>{escape(time_left_words(left))}</span></p>')
+            f'Time box: <span>{escape(time_left_words(left))}</span></p>')
 
 
 def control_html(live: LiveSession, remote: Remote, view: str = "", draft: dict[str, str] | None = None) -> str:
@@ -193,13 +193,13 @@ def control_html(live: LiveSession, remote: Remote, view: str = "", draft: dict[
 <form method="post" action="/remote/act" class="remote-actions">
 {''.join(buttons)}
 </form>
-{cards}
 <div class="private results" aria-labelledby="private-title">
 <h3 id="private-title">Only on this remote</h3>
 {note_html(live)}
 <p>{plural(total, "ballot")} so far{'' if state == 'closed' else ', not shown to the room'}.</p>
 {blocks}
 </div>
+{cards}
 {comments_html(live)}
 {capture_html(live, draft) if live_parts else ""}
 {jump_html(live) if live_parts else ""}
