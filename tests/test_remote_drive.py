@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-import aiohttp
-from conftest import REPO, make_app, screen_text, wait_for
-from test_remote_api import Device
-from test_remote_tui import SIZE, pair
+from conftest import REPO, screen_text, wait_for
+from test_remote_tui import paired
 
 from workshop.inputs.plan import parse_plan
 from workshop.session.capture import BAD_DUE, EMPTY
@@ -25,16 +23,10 @@ DEMO = (REPO / "sessions" / "demo.yaml").read_text(encoding="utf-8")
 async def running(db_path, extra: str = ""):
     """The demo plan (with extra lines), begun on the laptop, and a paired remote: (app, pilot, http, base, remote)."""
     text = DEMO + extra
-    app = make_app(db_path, plan=(parse_plan(text), text), phones=True, host="127.0.0.1", port=0)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.phone_server is not None)
-        base = f"http://127.0.0.1:{app.phone_server.port}"
-        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
-            remote = Device(http, base)
-            await pair(pilot, app, remote)
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, VoteScreen))
-            yield app, pilot, http, base, remote
+    async with paired(db_path, (parse_plan(text), text)) as (app, pilot, http, base, remote):
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, VoteScreen))
+        yield app, pilot, http, base, remote
 
 
 async def api(http, base, remote, path: str, body: dict) -> tuple[int, dict]:

@@ -28,48 +28,39 @@ class FloorRoutes:
             web.post("/api/remote/capture", self.api_capture),
         ]
 
-    # --- comments waiting for approval ------------------------------------------------------
-
     async def comment_form(self, request: web.Request) -> web.Response:
-        remote = self.remote.who(request)
-        if remote is None:
-            raise web.HTTPSeeOther("/remote")
-        form = await read_form(request)
-        answer = await self.remote._act(remote, "comment", _moderation(form.get("comment"), form.get("status")))
-        if not answer.ok:
-            return self.remote.control(remote, error=answer.text, status=answer.status, wait=answer.wait)
-        raise web.HTTPSeeOther("/remote")
+        """Approve or hide a comment that waits: the fields comment and status."""
+        return await self._form(request, "comment", lambda form: _moderation(form.get("comment"), form.get("status")))
 
     async def api_comment(self, request: web.Request) -> web.Response:
         """{"comment": "id", "status": "approved" or "hidden"}."""
-        remote = self.remote.who(request)
-        if remote is None:
-            return json_error(401, "pair this device first")
-        body = await json_body(request)
-        body = body if isinstance(body, dict) else {}
-        answer = await self.remote._act(remote, "comment", _moderation(body.get("comment"), body.get("status")))
-        return self.remote.json_answer(remote, answer)
-
-    # --- a note or an action -----------------------------------------------------------------
+        return await self._api(request, "comment", lambda body: _moderation(body.get("comment"), body.get("status")))
 
     async def capture_form(self, request: web.Request) -> web.Response:
-        remote = self.remote.who(request)
-        if remote is None:
-            raise web.HTTPSeeOther("/remote")
-        form = await read_form(request)
-        answer = await self.remote._act(remote, "capture", _entry(form))
-        if not answer.ok:  # what was typed is shown again, so nothing typed on the floor is lost
-            draft = {name: form.get(name) for name in CAPTURE_FIELDS if isinstance(form.get(name), str)}
-            return self.remote.control(remote, error=answer.text, status=answer.status, wait=answer.wait, draft=draft)
-        raise web.HTTPSeeOther("/remote")
+        """A note or an action: the fields principle, kind, text, owner and due."""
+        return await self._form(request, "capture", _entry, keep=CAPTURE_FIELDS)
 
     async def api_capture(self, request: web.Request) -> web.Response:
         """{"principle": "...", "kind": "note" or "action", "text": "...", "owner": "...", "due": "YYYY-MM-DD"}."""
+        return await self._api(request, "capture", _entry)
+
+    async def _form(self, request: web.Request, action: str, detail, keep: tuple[str, ...] = ()) -> web.Response:
+        remote = self.remote.who(request)
+        if remote is None:
+            raise web.HTTPSeeOther("/remote")  # unpaired (or never paired): the pairing page
+        form = await read_form(request)
+        answer = await self.remote._act(remote, action, detail(form))
+        if not answer.ok:  # what was typed is shown again, so nothing typed on the floor is lost
+            draft = {name: form.get(name) for name in keep if isinstance(form.get(name), str)}
+            return self.remote.control(remote, error=answer.text, status=answer.status, wait=answer.wait, draft=draft)
+        raise web.HTTPSeeOther("/remote")
+
+    async def _api(self, request: web.Request, action: str, detail) -> web.Response:
         remote = self.remote.who(request)
         if remote is None:
             return json_error(401, "pair this device first")
         body = await json_body(request)
-        answer = await self.remote._act(remote, "capture", _entry(body if isinstance(body, dict) else {}))
+        answer = await self.remote._act(remote, action, detail(body if isinstance(body, dict) else {}))
         return self.remote.json_answer(remote, answer)
 
 
