@@ -22,7 +22,7 @@ BAD = HERE / "data" / "bad_plans"
 GOOD = HERE / "data" / "good_plans"
 
 PLAN_KEYS = ("title, date, place, locality, facilitator, groups, anonymous, min_group_size, scale, principles, "
-             "extra_principles, facts, roster, modes, time_box, time_boxes, comments, perception, priorities")
+             "extra_principles, facts, roster, modes, time_box, time_boxes, comments, perception, priorities, facilitator_notes")
 THEMES = ("independence-and-voice, involvement-in-decisions, funding-and-grants, commissioning-and-procurement, "
           "capacity-and-infrastructure, communities-and-co-production, collaboration-and-culture, "
           "accountability-and-delivery")
@@ -163,6 +163,13 @@ BAD_PLANS: dict[str, list[tuple[int | None, str, str]]] = {
         (7, "council-contracts-have-realistic-terms: 6m",
          "time_boxes names 'council-contracts-have-realistic-terms', which the plan does not select; "
          "select it under 'principles', or remove this time box"),
+    ],
+    "facilitator-notes-typo.yaml": [
+        (6, "council-sustain-grant-programmes:",
+         "facilitator_notes names 'council-sustain-grant-programmes', which the plan does not select "
+         "(did you mean 'council-sustains-grant-programmes'?)"),
+        (7, "council-funds-services-it-hands-to-vcs: \"\"",
+         "facilitator note for 'council-funds-services-it-hands-to-vcs' must not be empty"),
     ],
     "several-problems.yaml": [
         # In line order, although extra_principles is checked before principles and roster before modes;

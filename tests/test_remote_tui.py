@@ -32,7 +32,8 @@ async def pair(pilot, app, device: Device) -> None:
 
 @asynccontextmanager
 async def paired(db_path, demo):
-    """The app with phone voting on, and a remote paired with it: (app, pilot, http, base, remote)."""
+    """The app with phone voting on for the plan (demo: the plan and its text), and a remote paired
+    with it: (app, pilot, http, base, remote)."""
     app = make_app(db_path, plan=demo, phones=True, host="127.0.0.1", port=0)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.phone_server is not None)

@@ -208,6 +208,9 @@ class Plan:
     modes: tuple[str, ...] = ("cards",)
     time_box: int | None = None
     time_boxes: dict[str, int] = field(default_factory=dict)
+    # principle id -> the facilitator's own note: on the paired remote only, never in what the room
+    # or a reader of an export sees (to_dict leaves them out unless asked for the frozen copy)
+    facilitator_notes: dict[str, str] = field(default_factory=dict)
     facts: tuple[Fact, ...] = ()
     comments: bool = False  # phones may add a short comment after voting; the floor's are typed in
     perception: bool = False  # the perception round: the compared pair also predict each other's rating
@@ -249,7 +252,8 @@ class Plan:
                 return t.title
         return theme_id.replace("-", " ").capitalize()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, private: bool = False) -> dict[str, Any]:
+        """Plain data for exports; private: the session's frozen copy, with the facilitator's notes."""
         return {
             "title": self.title,
             "date": self.date.isoformat(),
@@ -273,6 +277,7 @@ class Plan:
             **({"perception": True} if self.perception else {}),
             # Only when on, as the plan file says it: priorities: {dots: 3}.
             **({"priorities": {"dots": self.dots}} if self.dots else {}),
+            **({"facilitator_notes": dict(self.facilitator_notes)} if private and self.facilitator_notes else {}),
         }
 
     @classmethod
@@ -297,6 +302,7 @@ class Plan:
             comments=bool(data.get("comments", False)),
             perception=bool(data.get("perception", False)),
             dots=int((data.get("priorities") or {}).get("dots", 0)),
+            facilitator_notes=dict(data.get("facilitator_notes", {})),
         )
 
 

@@ -200,6 +200,17 @@ def duration(seconds: int) -> str:
     return f"{minutes} min" + (f" {rest} s" if rest else "")
 
 
+def clock(seconds: int) -> str:
+    """A time box's seconds as a clock: 4:05, -0:30."""
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
+
+
+def time_left_words(left: int) -> str:
+    """What is left of a principle's time box, as the projector and the remote say it: '4:05 left'."""
+    return f"{clock(left)} left" if left >= 0 else f"over by {clock(-left)}"
+
+
 def owner_due(owner: str | None, due: str | None, *more: str | None) -> str:
     """An action's owner and due date (and anything after them) in one phrase: 'VCS, due 2027-03-01'."""
     return ", ".join(x for x in (owner, f"due {due}" if due else None, *more) if x)
@@ -254,12 +265,6 @@ def perception_cells(perception) -> tuple[str, str, str]:
     predicted = TOO_FEW if perception.suppressed else number(perception.mean)
     actual = TOO_FEW if perception.actual_suppressed else number(perception.actual)
     return predicted, actual, signed(perception_error(perception))
-
-
-def clock(seconds: int) -> str:
-    """A time box's seconds as a clock reads: '4:05', '-0:30'."""
-    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
-    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 
 
 def dots_cell(dots: int | None) -> str:

@@ -17,7 +17,7 @@ from .yamlread import Reader, kind, line_of, read_limited
 PLAN_KEYS = (
     "title", "date", "place", "locality", "facilitator", "groups", "anonymous", "min_group_size",
     "scale", "principles", "extra_principles", "facts", "roster", "modes", "time_box", "time_boxes",
-    "comments", "perception", "priorities",
+    "comments", "perception", "priorities", "facilitator_notes",
 )
 SCALE_KEYS = ("min", "max", "labels", "dont_know")
 GROUP_KEYS = ("id", "name")
@@ -116,6 +116,7 @@ class _PlanReader:
         modes = self.modes(value.get("modes"), roster, roster_given)
         time_box = self.duration(value["time_box"], "time_box") if "time_box" in value else None
         time_boxes = self.time_boxes(value.get("time_boxes"), principles)
+        notes = self.facilitator_notes(value.get("facilitator_notes"), principles)
         comments = bool(r.boolean(value["comments"], "comments")) if "comments" in value else False
         perception = r.boolean(value["perception"], "perception") if "perception" in value else False
         dots = self.priorities(value["priorities"]) if "priorities" in value else 0
@@ -329,22 +330,39 @@ class _PlanReader:
         return seconds
 
     def time_boxes(self, node: Node | None, principles: tuple[Principle, ...]) -> dict[str, int]:
-        if node is None:
-            return {}
-        fields = self.r.mapping(node, "time_boxes")
         boxes: dict[str, int] = {}
-        ids = [p.id for p in principles]
-        for pid, (key_node, value_node) in (fields or {}).items():
-            if ids and pid not in ids:  # no ids: the selection is wrong, and reported already
-                hint = did_you_mean(pid, ids)
-                if not hint.startswith(" ("):
-                    hint = "; select it under 'principles', or remove this time box"
-                self.r.problem(key_node, f"time_boxes names '{pid}', which the plan does not select{hint}")
-                continue
+        for pid, value_node in self.per_principle(node, "time_boxes", principles, "time box"):
             seconds = self.duration(value_node, f"time box for '{pid}'")
             if seconds:
                 boxes[pid] = seconds
         return boxes
+
+    def facilitator_notes(self, node: Node | None, principles: tuple[Principle, ...]) -> dict[str, str]:
+        """The facilitator's own notes, principle id -> text: shown on the paired remote only."""
+        notes: dict[str, str] = {}
+        for pid, value_node in self.per_principle(node, "facilitator_notes", principles, "note"):
+            text = self.r.string(value_node, f"facilitator note for '{pid}'")
+            if text:
+                notes[pid] = text
+        return notes
+
+    def per_principle(self, node: Node | None, key: str, principles: tuple[Principle, ...],
+                      what: str) -> list[tuple[str, Node]]:
+        """The entries of a map keyed by principle id (time_boxes, facilitator_notes) naming selected ones."""
+        if node is None:
+            return []
+        fields = self.r.mapping(node, key)
+        ids = [p.id for p in principles]
+        entries = []
+        for pid, (key_node, value_node) in (fields or {}).items():
+            if ids and pid not in ids:  # no ids: the selection is wrong, and reported already
+                hint = did_you_mean(pid, ids)
+                if not hint.startswith(" ("):
+                    hint = f"; select it under 'principles', or remove this {what}"
+                self.r.problem(key_node, f"{key} names '{pid}', which the plan does not select{hint}")
+                continue
+            entries.append((pid, value_node))
+        return entries
 
 
 def _keys(node: MappingNode) -> list[str]:
@@ -373,4 +391,6 @@ def summary(plan: Plan) -> str:
                      + (f" ({unchecked} not checked)" if unchecked else ""))
     if plan.comments:
         parts.append("comments")
+    if plan.facilitator_notes:
+        parts.append(f"{len(plan.facilitator_notes)} facilitator note{'s' * (len(plan.facilitator_notes) != 1)}")
     return f"{plan.title} ({plan.date.isoformat()}): " + ", ".join(parts)

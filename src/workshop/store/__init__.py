@@ -157,7 +157,7 @@ class Store(BallotsMixin, PredictionsMixin, PrioritiesMixin, NotesMixin, Comment
                    created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 [sid, plan.title, plan.date.isoformat(), plan.place, plan.locality, plan.facilitator,
                  int(plan.anonymous), plan.min_group_size, plan.scale.min, plan.scale.max,
-                 int(plan.scale.dont_know), json.dumps(plan.to_dict()), plan_text, stamp, stamp],
+                 int(plan.scale.dont_know), json.dumps(plan.to_dict(private=True)), plan_text, stamp, stamp],
             )
             self.conn.executemany(
                 "INSERT INTO session_groups (session_id, position, group_id, name) VALUES (?,?,?,?)",

@@ -28,7 +28,10 @@ WRONG_CODES_PER_ADDRESS = 5  # a minute, as for wrong join codes
 WRONG_CODES_PER_PAIRING = 3  # then the request ends and the device starts again
 ACTIONS_PER_SECOND = 10  # per remote: faster than any thumb, so only a runaway script meets it
 MAX_SECRET = 200  # characters; a longer one is not one this server gave
-ACTIONS = ("next", "previous", "reveal", "reopen")
+ACTIONS = ("next", "previous", "reveal", "reopen", "gap")  # gap opens the gap view, or closes it
+# Presses that carry what they are about: handed to the app with their detail (see RemoteCommand).
+DETAILED = ("jump", "cards", "predictions", "comment", "capture")
+MODERATION = ("approved", "hidden")
 MAX_CARDS = 999  # cards in one cell: more than any room holds
 
 
@@ -181,14 +184,21 @@ def cell_name(score: int | None) -> str:
     return "dk" if score is None else str(score)
 
 
-def card_changes(plan: Plan, group: object, fields: Mapping[str, object]) -> list[tuple[int | None, int]] | str:
+def takes_predictions(plan: Plan) -> bool:
+    """Whether the vote screen has the perception round's second card grid for this plan."""
+    return plan.perception and takes_cards(plan)
+
+
+def card_changes(plan: Plan, group: object, fields: Mapping[str, object],
+                 groups: tuple[str, ...] | None = None) -> list[tuple[int | None, int]] | str:
     """The cells of one group's cards the remote changed, as (score, count); or what is wrong.
 
+    groups: the groups that may raise these cards (the predicting pair for predictions; all by default).
     fields holds, per cell, its count now ("c-4") and the count the page showed ("was-4"): only a
     cell the facilitator changed is stored, so a count the laptop stored meanwhile in another cell
     is not written over with the page's old one.
     """
-    if group not in [g.id for g in plan.groups]:
+    if group not in (groups if groups is not None else [g.id for g in plan.groups]):
         return "say which group the cards are from"
     cells = list(plan.scale.points) + ([None] if plan.scale.dont_know else [])
     changes = []
@@ -201,7 +211,7 @@ def card_changes(plan: Plan, group: object, fields: Mapping[str, object]) -> lis
         if isinstance(now, bool) or not (isinstance(now, int) or (isinstance(now, str) and now.isdigit())):
             return f"a count is a whole number from 0 to {MAX_CARDS}"
         count = int(now)
-        if count > MAX_CARDS:
+        if not 0 <= count <= MAX_CARDS:  # a negative count as JSON is a number too
             return f"a count is a whole number from 0 to {MAX_CARDS}"
         changes.append((score, count))
     return changes

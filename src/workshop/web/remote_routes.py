@@ -17,9 +17,12 @@ from ..session.running import LiveSession
 from .bodies import form as read_form, json_body
 from .guard import address_key, retry_after
 from .page import sentence
-from .remote import ACTIONS, MAX_SECRET, PAIRING_SECONDS, Remote, Remotes, card_changes, cell_name
-from .remote_page import CONTROL_REFRESH, WAITING_REFRESH, control_html, counting, private_state, remote_page, \
-    start_html, waiting_html
+from .remote import ACTIONS, DETAILED, MAX_SECRET, PAIRING_SECONDS, Remote, Remotes, card_changes, cell_name
+from .remote_events import RemoteEvents
+from .remote_floor import FloorRoutes
+from .remote_page import CONTROL_REFRESH, WAITING_REFRESH, control_html, private_state, remote_page, \
+    start_html, state_version, waiting_html
+from .remote_panels import counting
 from .replies import json_error
 from .voting import Answer
 
@@ -37,6 +40,10 @@ class RemoteRoutes:
         self.remotes = remotes
         self.drive: Callable[[str, tuple], Awaitable[str]] | None = None
         """Set by the app: runs an action as its key would, and says why not ("" when done)."""
+        self.view: Callable[[], str] = lambda: ""
+        """Set by the app: what the laptop shows ("lobby", "vote", "gap" or "other")."""
+        self.floor = FloorRoutes(self)
+        self.events = RemoteEvents(self)
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -48,7 +55,22 @@ class RemoteRoutes:
             web.get("/api/remote/state", self.api_state),
             web.post("/api/remote/action", self.api_action),
             web.post("/api/remote/cards", self.api_cards),
+            web.post("/remote/predictions", self.predictions_form),
+            web.post("/api/remote/predictions", self.api_predictions),
+            *self.floor.routes(),
+            web.get("/api/remote/events", self.events.serve, allow_head=False),
         ]
+
+    def state(self, remote: Remote) -> dict:
+        return private_state(self.live(), remote, self.view())
+
+    def control(self, remote: Remote, *, error: str = "", status: int = 200, wait: float = 0,
+                draft: dict[str, str] | None = None) -> web.Response:
+        """The remote's page; with an error, the status the refusal had (and what was typed, kept)."""
+        live = self.live()
+        page = remote_page(control_html(live, remote, self.view(), draft), error=sentence(error) if error else "",
+                           refresh=0 if counting(live) else CONTROL_REFRESH, version=state_version(self.state(remote)))
+        return _refused(page, Answer(status, error, wait))
 
     def who(self, request: web.Request) -> Remote | None:
         """The paired remote asking: only its own cookie counts (a phone's token never does)."""
@@ -59,8 +81,7 @@ class RemoteRoutes:
     async def index(self, request: web.Request) -> web.Response:
         remote = self.who(request)
         if remote is not None:
-            live = self.live()
-            return _html(remote_page(control_html(live, remote), refresh=0 if counting(live) else CONTROL_REFRESH))
+            return self.control(remote)
         pairing = self.remotes.pairing(request.cookies.get(PAIRING_COOKIE))
         if pairing is None or pairing.answer is False:
             error = "The laptop did not pair this device." if pairing is not None else ""
@@ -97,20 +118,28 @@ class RemoteRoutes:
         if remote is None:
             raise web.HTTPSeeOther("/remote")  # unpaired (or never paired): the pairing page
         form = await read_form(request)
-        answer = await self._act(remote, form.get("action"))
+        action = form.get("action")
+        answer = await self._act(remote, action, _jump(form.get("number")) if action == "jump" else ())
         if not answer.ok:
-            return _refused(remote_page(control_html(self.live(), remote), error=sentence(answer.text)), answer)
+            return self.control(remote, error=answer.text, status=answer.status, wait=answer.wait)
         raise web.HTTPSeeOther("/remote")
 
     async def cards_form(self, request: web.Request) -> web.Response:
+        return await self._cells_form(request, "cards")
+
+    async def predictions_form(self, request: web.Request) -> web.Response:
+        return await self._cells_form(request, "predictions")
+
+    async def _cells_form(self, request: web.Request, what: str) -> web.Response:
         remote = self.who(request)
         if remote is None:
             raise web.HTTPSeeOther("/remote")
         form = await read_form(request)
-        changes = card_changes(self.live().plan, form.get("group"), form)
-        answer = await self._cards(remote, form.get("principle"), form.get("group"), changes)
+        plan = self.live().plan
+        changes = card_changes(plan, form.get("group"), form, _groups(plan, what))
+        answer = await self._cards(remote, form.get("principle"), form.get("group"), changes, what)
         if not answer.ok:
-            return _refused(remote_page(control_html(self.live(), remote), error=sentence(answer.text)), answer)
+            return self.control(remote, error=answer.text, status=answer.status, wait=answer.wait)
         raise web.HTTPSeeOther("/remote")
 
     # --- the same as JSON ------------------------------------------------------------------
@@ -119,19 +148,30 @@ class RemoteRoutes:
         remote = self.who(request)
         if remote is None:
             return json_error(401, "pair this device first")
-        return web.json_response(private_state(self.live(), remote))
+        return web.json_response(self.state(remote))
 
     async def api_action(self, request: web.Request) -> web.Response:
         remote = self.who(request)
         if remote is None:
             return json_error(401, "pair this device first")
         body = await json_body(request)
-        answer = await self._act(remote, body.get("action") if isinstance(body, dict) else None)
+        body = body if isinstance(body, dict) else {}
+        action = body.get("action")
+        answer = await self._act(remote, action, _jump(body.get("number")) if action == "jump" else ())
+        return self.json_answer(remote, answer)
+
+    def json_answer(self, remote: Remote, answer: Answer) -> web.Response:
         if not answer.ok:
             return json_error(answer.status, answer.text, answer.wait)
-        return web.json_response({"ok": True, "state": private_state(self.live(), remote)})
+        return web.json_response({"ok": True, "state": self.state(remote)})
 
     async def api_cards(self, request: web.Request) -> web.Response:
+        return await self._api_cell(request, "cards")
+
+    async def api_predictions(self, request: web.Request) -> web.Response:
+        return await self._api_cell(request, "predictions")
+
+    async def _api_cell(self, request: web.Request, what: str) -> web.Response:
         """One cell: {"principle": "...", "group": "council", "score": 4 or "dk", "count": 3}."""
         remote = self.who(request)
         if remote is None:
@@ -141,27 +181,27 @@ class RemoteRoutes:
             return json_error(400, 'send {"principle": "...", "group": "...", "score": 4, "count": 3}')
         score = None if body.get("score") == "dk" else body.get("score")
         name = cell_name(score) if score is None or type(score) is int else "?"
-        changes = card_changes(self.live().plan, body.get("group"), {f"c-{name}": body.get("count")})
+        plan = self.live().plan
+        changes = card_changes(plan, body.get("group"), {f"c-{name}": body.get("count")}, _groups(plan, what))
         if not isinstance(changes, str) and not changes:
             changes = "score must be on the scale, or dk"
-        answer = await self._cards(remote, body.get("principle"), body.get("group"), changes)
-        if not answer.ok:
-            return json_error(answer.status, answer.text, answer.wait)
-        return web.json_response({"ok": True, "state": private_state(self.live(), remote)})
+        answer = await self._cards(remote, body.get("principle"), body.get("group"), changes, what)
+        return self.json_answer(remote, answer)
 
-    async def _cards(self, remote: Remote, principle: object, group: object, changes) -> Answer:
-        if isinstance(changes, str):
-            return Answer(400, changes)
-        if not isinstance(principle, str):
-            return Answer(400, "say which principle the cards are for")
-        return await self._act(remote, "cards", (principle, group, tuple(changes)))
+    async def _cards(self, remote: Remote, principle: object, group: object, changes, what: str = "cards") -> Answer:
+        if not isinstance(changes, str) and not isinstance(principle, str):
+            changes = f"say which principle the {what} are for"
+        return await self._act(remote, what, changes if isinstance(changes, str) else (principle, group, tuple(changes)))
 
-    async def _act(self, remote: Remote, action: object, detail: tuple = ()) -> Answer:
-        if action not in ACTIONS and not (action == "cards" and detail):
-            return Answer(400, "the action must be one of " + ", ".join(ACTIONS))
-        wait = self.remotes.action_wait(remote)
+    async def _act(self, remote: Remote, action: object, detail: tuple | str = ()) -> Answer:
+        """Hand a press to the app, once it is allowed; detail as text is what is wrong with it (400)."""
+        wait = self.remotes.action_wait(remote)  # every press counts, refused ones too
         if wait:
             return Answer(429, "one press at a time", wait)
+        if isinstance(detail, str):
+            return Answer(400, detail)
+        if action not in ACTIONS and not (action in DETAILED and detail):
+            return Answer(400, "the action must be one of " + ", ".join((*ACTIONS, "jump")))
         if self.drive is None:
             return Answer(503, "the laptop is not taking the remote's presses now", 1)
         try:
@@ -169,6 +209,21 @@ class RemoteRoutes:
         except TimeoutError:
             return Answer(503, "the laptop did not answer in time; look at the laptop", 1)
         return Answer(409, refused) if refused else Answer(200, "")
+
+
+def _groups(plan, what: str) -> tuple[str, ...] | None:
+    """The groups whose cards these may be: the predicting pair for the perception round's (when the
+    plan has it; else the app says there is none), every group for ratings."""
+    return plan.predictors if what == "predictions" and plan.perception else None
+
+
+def _jump(number: object) -> tuple | str:
+    """A jump's detail: (the principle's number,), or what is wrong (the app checks it is in the session)."""
+    if isinstance(number, str) and number.strip().isdigit() and len(number.strip()) < 6:
+        number = int(number.strip())
+    if type(number) is not int:
+        return "say which principle to go to: its number, from 1"
+    return (number,)
 
 
 def _html(text: str, status: int = 200) -> web.Response:

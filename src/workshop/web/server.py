@@ -136,6 +136,7 @@ class PhoneServer:
 
     async def stop(self) -> None:
         self.streams.close()
+        self.remote.events.close()
         await self.listener.stop()
         self.voting.close()
 
@@ -163,6 +164,7 @@ class PhoneServer:
         """The facilitator moved, revealed or reopened: every phone follows."""
         self.voting.changed()
         self.streams.wake()
+        self.remote.events.wake()
 
     # --- who is asking ---------------------------------------------------------------------
 
@@ -355,7 +357,7 @@ class PhoneServer:
 
     async def static(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
-        types = {"app.css": "text/css", "app.js": "application/javascript"}
+        types = {"app.css": "text/css", "app.js": "application/javascript", "remote.js": "application/javascript"}
         if name not in types:
             raise web.HTTPNotFound()
         body = (resources.files("workshop.web") / "static" / name).read_bytes()

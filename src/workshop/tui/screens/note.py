@@ -7,8 +7,6 @@ it, then e edits an action and x deletes a note or an action (after asking).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, RadioButton, RadioSet, Static
 
+from ...session.capture import EntryError, checked_entry
 from ...session.running import LiveSession
 from ...model import Action, Note, Principle
 from ...wording import owner_due
@@ -147,28 +146,23 @@ class NoteScreen(TypeAhead, ModalScreen[None]):
 
     @on(Input.Submitted)
     def action_save(self) -> None:
-        text = self.query_one("#text", Input).value.strip()
-        if not text:
-            self.notify("Type the note or action first", severity="warning")
+        try:
+            entry = checked_entry(self.query_one("#text", Input).value, self.query_one("#owner", Input).value,
+                                  self.query_one("#due", Input).value, action=self.is_action)
+        except EntryError as problem:
+            self.notify(str(problem), severity="warning" if problem.field == "text" else "error")
+            if problem.field == "due":
+                self.query_one("#due", Input).focus()
             return
-        owner = self.query_one("#owner", Input).value.strip()
-        due = self.query_one("#due", Input).value.strip()
-        if self.is_action or owner or due:
-            if due:
-                try:
-                    dt.date.fromisoformat(due)
-                except ValueError:
-                    self.notify("Due date must be YYYY-MM-DD, like 2027-03-31", severity="error")
-                    self.query_one("#due", Input).focus()
-                    return
+        if entry.is_action:
             if self.editing is not None:
-                saved = self.live.update_action(self.editing.id, text=text, owner=owner, due=due)
+                saved = self.live.update_action(self.editing.id, text=entry.text, owner=entry.owner, due=entry.due)
                 self.notify("Action changed" if saved else WAITING)
             else:
-                saved = self.live.add_action(text, owner=owner, due=due, principle_id=self.principle.id)
+                saved = self.live.add_action(entry.text, owner=entry.owner, due=entry.due, principle_id=self.principle.id)
                 self.notify("Action saved" if saved else WAITING)
         else:
-            self.notify("Note saved" if self.live.add_note(text, self.principle.id) else WAITING)
+            self.notify("Note saved" if self.live.add_note(entry.text, self.principle.id) else WAITING)
         self.editing = None
         for field in self.query(Input):
             field.value = ""

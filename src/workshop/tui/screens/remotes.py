@@ -67,7 +67,7 @@ class RemotesScreen(ModalScreen[None]):
         with Vertical(classes="dialog", id="remotes-dialog"):
             yield Static("Remotes", classes="dialog-title")
             yield Static(id="remotes-list")
-            yield Label("", id="remotes-keys", classes="dialog-keys")
+            yield Static("", id="remotes-keys", classes="dialog-keys")  # wraps: with two remotes it is long
 
     def on_mount(self) -> None:
         self.show()
@@ -82,7 +82,7 @@ class RemotesScreen(ModalScreen[None]):
                      f"To pair your own phone or tablet, open {self.address}/remote on it."]
             keys = "Escape: close"
         self.query_one("#remotes-list", Static).update("\n".join(lines))
-        self.query_one("#remotes-keys", Label).update(keys)
+        self.query_one("#remotes-keys", Static).update(keys)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

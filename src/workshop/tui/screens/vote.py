@@ -14,7 +14,7 @@ from textual.widgets import ProgressBar, Static
 
 from ...session.running import LiveSession
 from ...session.simulator import Simulator
-from ...wording import clock, plural
+from ...wording import plural, time_left_words
 from ..keys import ExplainsKeys, KeyFamily
 from ..messages import BallotsCounted, JoinChanged
 from .ballot_entry import BallotEntry
@@ -168,8 +168,7 @@ class VoteScreen(CommentKeys, PriorityKeys, BallotEntry, PredictionEntry, Explai
         left = live.time_left() if not live.revealed else None
         if left is not None:
             text.append("   ⏱ ")
-            text.append(f"{clock(left)} left" if left >= 0 else f"over by {clock(-left)}",
-                        style="bold" if left >= 0 else "bold reverse")
+            text.append(time_left_words(left), style="bold" if left >= 0 else "bold reverse")
         text.append(f"   {live.plan.title}")
         text.no_wrap, text.overflow = True, "ellipsis"
         self.query_one("#topline", Static).update(text)
@@ -358,13 +357,13 @@ class VoteScreen(CommentKeys, PriorityKeys, BallotEntry, PredictionEntry, Explai
             self.show_principle()
 
     def action_jump(self) -> None:
-        if not self.settled():
-            return
-        def jumped(number: int | None) -> None:
-            if number is not None:
-                self.go_to(number - 1)
+        if self.settled():
+            self.app.push_screen(JumpScreen(self.live.total), callback=self.jump_to)
 
-        self.app.push_screen(JumpScreen(self.live.total), callback=jumped)
+    def jump_to(self, number: int | None) -> None:
+        """The jump dialog's answer, and a remote's jump: the principle's number, from 1."""
+        if number is not None and 1 <= number <= self.live.total:
+            self.go_to(number - 1)
 
     def action_back(self) -> None:
         """Escape: back where the facilitator came from; from a live principle only after asking."""
