@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workshop.inputs.plan import parse_plan
-from workshop.model_priorities import DotTally
+from workshop.model import DotTally
 from workshop.priorities import group_ranking, placers, ranking
 from workshop.session.running import LiveSession
 from workshop.store import BallotError, Store

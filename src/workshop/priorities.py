@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Plan, Principle
-from .model_priorities import DotTally
+from .model import DotTally
 
 
 @dataclass(frozen=True)

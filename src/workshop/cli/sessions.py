@@ -81,7 +81,7 @@ def import_votes(ctx: Context, plan_path: str, votes: str) -> None:
     from ..inputs.ballots_csv import read_votes
     from ..inputs.problems import InputError
     from ..model import Prediction
-    from ..model_priorities import Dots
+    from ..model import Dots
 
     plan, text = load_plan_or_fail(plan_path)
     try:

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from ..model import Ballot, Plan, Prediction
-from ..model_priorities import Dots
+from ..model import Dots
 from .problems import InputError, Problem, did_you_mean, shown
 from .yamlread import MAX_PROBLEMS
 

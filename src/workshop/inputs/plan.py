@@ -130,8 +130,8 @@ class _PlanReader:
         return Plan(
             title=title, date=date, groups=groups, scale=scale, principles=principles, themes=tuple(themes),
             anonymous=anonymous, min_group_size=min_group_size, roster=roster, modes=modes,
-            time_box=time_box, time_boxes=time_boxes, facts=facts, comments=comments, perception=bool(perception),
-            dots=dots, **texts,
+            time_box=time_box, time_boxes=time_boxes, facilitator_notes=notes, facts=facts, comments=comments,
+            perception=bool(perception), dots=dots, **texts,
         )
 
     def priorities(self, node: Node) -> int:

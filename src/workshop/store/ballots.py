@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model import Ballot, Plan, Prediction, Session
-from ..model_priorities import Dots
+from ..model import Dots
 from .base import BallotError, SessionNotFound, new_id, now
 
 

@@ -10,7 +10,7 @@ import functools
 import json
 from collections.abc import Iterable, Mapping
 
-from ..model_priorities import DotTally
+from ..model import DotTally
 from .base import BallotError, SessionNotFound
 
 NO_ROUND = "this workshop has no priorities round"

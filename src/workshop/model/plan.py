@@ -1,15 +1,13 @@
-"""The product's vocabulary as frozen dataclasses: principles, plans, sessions, ballots, actions."""
+"""What a plan is made of: principles and their sources, themes, facts, the scale, groups, seats, the plan."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 ADDRESSED_TO = ("council", "vcs", "both")
 MODES = ("cards", "roster", "phones")
-ACTION_STATUSES = ("open", "in progress", "done", "dropped")
-COMMENT_STATUSES = ("pending", "approved", "hidden")
 
 # Names for the usual groups; any other group id is title-cased.
 KNOWN_GROUP_NAMES = {"council": "Council", "vcs": "VCS", "nhs": "NHS"}
@@ -304,102 +302,3 @@ class Plan:
             dots=int((data.get("priorities") or {}).get("dots", 0)),
             facilitator_notes=dict(data.get("facilitator_notes", {})),
         )
-
-
-@dataclass(frozen=True)
-class Ballot:
-    """One participant's answer on one principle; score None means don't know."""
-
-    principle_id: str
-    group: str
-    score: int | None
-    participant: str | None = None
-    mode: str = "cards"
-    cast_at: str = ""
-
-    @property
-    def dont_know(self) -> bool:
-        return self.score is None
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """One participant's guess at how the other group rates a principle; score None means don't know.
-
-    Kept apart from ballots: a prediction never counts towards its own group's rating."""
-
-    principle_id: str
-    group: str  # who predicts
-    about: str  # the group whose rating is predicted
-    score: int | None
-    participant: str | None = None
-    mode: str = "cards"
-
-
-@dataclass(frozen=True)
-class Note:
-    id: int
-    principle_id: str | None
-    text: str
-    created_at: str
-
-
-@dataclass(frozen=True)
-class Comment:
-    """A short comment on a principle: its text and the author's group, nothing else about who or when.
-
-    id is random (never in the order comments arrived); status is pending, approved or hidden.
-    """
-
-    id: str
-    principle_id: str
-    group: str
-    text: str
-    status: str = "pending"
-
-
-@dataclass(frozen=True)
-class Action:
-    id: int
-    session_id: str
-    principle_id: str | None
-    text: str
-    owner: str = ""
-    due: str = ""
-    status: str = "open"
-    status_note: str = ""
-    created_at: str = ""
-
-
-@dataclass(frozen=True)
-class Session:
-    """A plan being run or already run, with its frozen plan and principle wording."""
-
-    id: str
-    plan: Plan
-    status: str  # "open" or "finished"
-    position: int  # index of the principle on screen
-    created_at: str
-    updated_at: str
-    plan_text: str = ""
-
-    @property
-    def title(self) -> str:
-        return self.plan.title
-
-
-class SessionSummary(NamedTuple):
-    """One row of the session list: enough to pick a session without loading it.
-
-    A named tuple, not a dataclass: years of history make thousands of these at once.
-    """
-
-    id: str
-    title: str
-    date: str
-    locality: str
-    groups: tuple[str, ...]
-    status: str
-    principles: int
-    ballots: int
-    created_at: str
