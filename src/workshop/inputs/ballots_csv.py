@@ -178,9 +178,9 @@ def _question(raw: str, group: str, plan: Plan, where: str, line: int, problems:
     elif about not in groups:
         problems.append(Problem(where, line, f"question '{shown(raw, 30)}' names an unknown group "
                                              f"'{shown(about, 20)}'{_hint(about, groups)}"))
-    elif about == group:
+    elif about == group and plan.predicts_about(group):
         problems.append(Problem(where, line, f"'{group}' cannot predict its own rating; a side predicts how the "
-                                             f"other rates: predict:{plan.predicts_about(group) or 'OTHER'}"))
+                                             f"other rates: predict:{plan.predicts_about(group)}"))
     elif group in groups and plan.predicts_about(group) != about:
         pair = plan.predictors
         problems.append(Problem(where, line, f"only {pair[0]} and {pair[1]} predict each other's rating; "
