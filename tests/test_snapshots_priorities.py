@@ -48,15 +48,29 @@ def make_app(db_path, tmp_path, monkeypatch) -> WorkshopApp:
                        .relative_to(tmp_path))
 
 
+async def on_the_round(pilot) -> None:
+    """Wait for the round's screen to be up and drawn before typing on it."""
+    from workshop.tui.screens.priorities import PrioritiesScreen
+
+    for _ in range(250):
+        if isinstance(pilot.app.screen, PrioritiesScreen):
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
 async def wall(pilot) -> None:
     """After the last principle, the wall's dots: Council 4, 2 and 3; the VCS 5 on the third, 6 being typed."""
     await pilot.press("enter", "n", "n", "n")
+    await on_the_round(pilot)
     await pilot.press("4", "enter", "2", "enter", "3", "tab", "5", "up", "up", "6")
 
 
 async def seats(pilot) -> None:
     """The roster: Council seat 1 puts 2 dots on the first principle and 1 on the third."""
-    await pilot.press("enter", "n", "n", "n", "v")
+    await pilot.press("enter", "n", "n", "n")
+    await on_the_round(pilot)
+    await pilot.press("v")
     await pilot.press("2", "down", "down", "1", "enter")
     pilot.app.clear_notifications()
 

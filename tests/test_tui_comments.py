@@ -72,12 +72,13 @@ async def test_moderation_approves_hides_and_shows_only_approved_comments_on_the
         assert "ON SCREEN" in screen_text(app)
         await pilot.press("escape")
         assert app.screen is vote
+        await wait_for(pilot, lambda: "From the room · VCS" in screen_text(app))
         text = screen_text(app)
         assert "From the room · VCS" in text and "“Grants were cut without warning”" in text
         assert "no money left" not in text and "comments wait" not in text
         # Hidden afterwards: gone from the projector at once.
         await pilot.press("o", "down", "h", "escape")
-        assert "Grants were cut" not in screen_text(app)
+        await wait_for(pilot, lambda: "Grants were cut" not in screen_text(app))
         assert live.comments.on_projector() is None
 
 
@@ -91,6 +92,7 @@ async def test_a_small_group_comment_stays_off_the_projector(db_path):
         assert live.comments.shown_id is None
         assert "too few to show" in " ".join(str(n.message) for n in app._notifications)
         await pilot.press("escape")
+        await pilot.pause()
         assert "Only two of us here" not in screen_text(app)
 
 
@@ -130,7 +132,7 @@ async def test_a_comment_from_the_floor_in_a_roster_room_and_an_empty_one_refuse
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CommentsScreen))
         assert [(c.group, c.status) for c in live.store.comments(live.id)] == [("council", "approved")]
-        assert "Council officers want earlier notice" in screen_text(app)
+        await wait_for(pilot, lambda: "Council officers want earlier notice" in screen_text(app))
 
 
 async def test_comment_keys_show_in_help_and_palette_only_where_the_plan_takes_comments(db_path, demo):

@@ -182,6 +182,7 @@ async def test_the_gap_view_shows_the_dots_once_the_ranking_is_shown(db_path):
         assert isinstance(app.screen, GapScreen) and "Dots" not in screen_text(app)
         await pilot.press("x", "7", "r", "escape")  # the round from the gap view, 7 on P1, the ranking
         assert isinstance(app.screen, GapScreen)
+        await wait_for(pilot, lambda: "7 dots: Council 7, VCS 0" in words(app))
         text = screen_text(app)
         assert " Dots " in text and "Priorities" in text and "7 dots: Council 7, VCS 0" in words(app)
 
