@@ -313,6 +313,22 @@ def test_show_json_gives_each_principle_its_perceptions(imported, runner):
     assert data["session"]["perception"] is True
 
 
+def test_the_published_copy_gives_the_perceptions_show_gives(imported, runner, tmp_path):
+    db, sid = imported
+    data = json.loads(runner.invoke(cli, ["--db", str(db), "show", sid, "--json"]).stdout)
+    copy = tmp_path / "board.db"
+    result = runner.invoke(cli, ["--db", str(db), "publish", sid, "-o", str(copy)])
+    assert result.exit_code == 0, result.output
+    rows = sqlite3.connect(copy).execute(
+        "SELECT principle_id, group_id, about, predictions, dont_know, predicted, actual, error, too_few, shown "
+        "FROM perceptions").fetchall()
+    expected = {(p["id"], g, x["about"], x["n"], x["dont_know"], x["mean"], x["actual"], x["error"], int(x["suppressed"]))
+                for p in data["principles"] for g, x in p["perceptions"].items()}
+    assert {row[:-1] for row in rows} == expected
+    words = {(row[0], row[1]): row[-1] for row in rows}
+    assert words[(PID, "council")] == "Council expected VCS to rate this 4.3; VCS rated it 1.7"
+
+
 def test_show_json_without_the_round_is_as_it_was(runner, tmp_path, demo):
     db = tmp_path / "w.db"
     plan_path = tmp_path / "demo.yaml"
@@ -362,6 +378,12 @@ def test_suppressed_predictions_reach_no_report(runner, tmp_path):
         runner.invoke(cli, ["--db", str(db), "export", sid, "-o", str(tmp_path / name)])
         text = html.unescape((tmp_path / name).read_text(encoding="utf-8"))
         assert "Council's predictions of VCS: too few to show" in text and "to rate this 5.0" not in text
+    copy = tmp_path / "board.db"
+    assert runner.invoke(cli, ["--db", str(db), "publish", sid, "-o", str(copy)]).exit_code == 0
+    assert sqlite3.connect(copy).execute(
+        "SELECT shown, predictions, dont_know, predicted, error, too_few FROM perceptions "
+        "WHERE group_id = 'council' AND principle_id = ?", [PID]).fetchone() == ("Council's predictions of VCS: too few to show",
+                                                     None, None, None, None, 1)
 
 
 # --- VOTES.csv's question column ------------------------------------------------------------

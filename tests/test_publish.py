@@ -26,7 +26,7 @@ from test_datasette import DATASETTE, DEMO, WORKSHOP, Board, workshop
 pytestmark = pytest.mark.xdist_group("publish")
 
 PUBLISHED_TABLES = {"about", "sessions", "groups", "principles", "results", "distribution", "gaps", "facts",
-                    "notes", "actions", "comments", "priorities", "priority_dots"}
+                    "notes", "actions", "comments", "priorities", "priority_dots", "perceptions"}
 
 
 def run(db: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

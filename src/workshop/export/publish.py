@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import __version__
 from ..datasette_metadata import published_metadata, render
 from ..store.base import PUBLISHED_APPLICATION_ID, now
-from ..wording import TOO_FEW, dots_cell, for_data, result_gap_words
+from ..wording import TOO_FEW, dots_cell, for_data, perception_words, result_gap_words
 from . import ExportError, _umask
 from .report import principle_comments, stats_text
 
@@ -82,6 +82,13 @@ CREATE TABLE priorities (
 CREATE TABLE priority_dots (
     session_id TEXT NOT NULL REFERENCES sessions (id), principle_id TEXT NOT NULL, group_id TEXT NOT NULL,
     shown TEXT NOT NULL, dots INTEGER, too_few INTEGER NOT NULL, PRIMARY KEY (session_id, principle_id, group_id)
+) WITHOUT ROWID;
+-- The perception round: what each side of the compared pair predicted the other would say, beside
+-- what it did say. Predictions from fewer than min_group_size people: too_few = 1, no numbers.
+CREATE TABLE perceptions (
+    session_id TEXT NOT NULL REFERENCES sessions (id), principle_id TEXT NOT NULL, group_id TEXT NOT NULL,
+    about TEXT NOT NULL, shown TEXT NOT NULL, predictions INTEGER, dont_know INTEGER, predicted REAL,
+    actual REAL, error REAL, too_few INTEGER NOT NULL, PRIMARY KEY (session_id, principle_id, group_id)
 ) WITHOUT ROWID;
 -- Approved comments only, with the principle and the author's group and nothing else.
 CREATE TABLE comments (
@@ -228,6 +235,11 @@ def _principle(conn: sqlite3.Connection, sid: str, number: int, plan, result) ->
             conn.executemany("INSERT INTO distribution VALUES (?,?,?,?,?)",
                              [(sid, p.id, group, score, count) for score, count in sorted(stats.counts.items())])
         conn.execute("INSERT INTO results VALUES (?,?,?,?,?,?,?,?,?,?)", [sid, p.id, group, *row])
+    for group, seen in result.perceptions.items():
+        counts = (None, None) if seen.suppressed else (seen.n, seen.dont_know)
+        conn.execute("INSERT INTO perceptions VALUES (?,?,?,?,?,?,?,?,?,?,?)", [
+            sid, p.id, group, seen.about, perception_words(seen, plan.group_names), *counts, for_data(seen.mean),
+            for_data(seen.actual), for_data(seen.error), int(seen.suppressed)])
     pair = (tuple(result.pair) + (None, None))[:2]
     conn.execute("INSERT INTO gaps VALUES (?,?,?,?,?,?,?)", [
         sid, p.id, *pair, for_data(result.gap), result_gap_words(result, plan.group_names),
