@@ -38,9 +38,10 @@ class PairScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="pair-dialog"):
             yield Static(f"Pair this device? ({self.code})", classes="dialog-title")
-            yield Static("A device asks to be the facilitator's remote: it moves, reveals and reopens "
-                         "principles and sees the ballots before the room does. Pair it only if your own "
-                         "device shows this code.", classes="dialog-help")
+            yield Static("A device asks to be the facilitator's remote: it drives the session (moves, "
+                         "jumps, reveals, opens the gap view), counts cards, approves comments, adds notes "
+                         "and actions, and sees the ballots and your notes before the room does. Pair it "
+                         "only if your own device shows this code.", classes="dialog-help")
             yield Label("y: pair    n or Escape: do not pair", classes="dialog-keys")
 
     def action_answer(self, answer: bool) -> None:
