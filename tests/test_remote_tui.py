@@ -24,7 +24,7 @@ async def pair(pilot, app, device: Device) -> None:
     await pilot.pause()
     assert f"Pair this device? ({code})" in screen_text(app)
     # What pairing gives away, said before the facilitator answers.
-    assert "counts cards, approves comments, adds notes and actions" in " ".join(screen_text(app).split())
+    assert "counts cards, approves comments, adds notes and actions" in str(app.screen.query_one(".dialog-help").content)
     assert code in (await device.get("/remote"))[1]
     await wait_for(pilot, lambda: app.screen.armed)
     await pilot.press("y")
