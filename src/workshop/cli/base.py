@@ -67,6 +67,36 @@ def console():
     return Console(highlight=False, soft_wrap=False)
 
 
+def to_terminal() -> bool:
+    """Whether standard output is a terminal, by the rule Rich's console uses (TTY_COMPATIBLE, then
+    FORCE_COLOR, then the stream), decided without loading Rich: piped output that needs no
+    layout can skip it."""
+    forced = os.environ.get("TTY_COMPATIBLE", "")
+    if forced in ("0", "1"):
+        return forced == "1"
+    if os.environ.get("FORCE_COLOR") is not None:
+        return os.environ["FORCE_COLOR"] != ""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        return False
+
+
+def aligned(header: tuple[str, ...], rows: list[tuple[str, ...]], right: set[int] = frozenset()) -> list[str]:
+    """Plain lines for a pipe or a file: one a row, columns two spaces apart, each as wide as its
+    widest value, nothing wrapped or cut (grep finds a whole row; the first column is one word)."""
+    from rich.cells import cell_len  # widths as a terminal shows them; the console itself is not loaded
+
+    table = [tuple(" ".join(cell.splitlines()) for cell in row) for row in [header, *rows]]
+    widths = [max(cell_len(row[i]) for row in table) for i in range(len(header))]
+
+    def pad(i: int, cell: str) -> str:
+        room = " " * (widths[i] - cell_len(cell))
+        return room + cell if i in right else cell + room
+
+    return ["  ".join(pad(i, cell) for i, cell in enumerate(row)).rstrip() for row in table]
+
+
 def confirm(question: str, yes: bool) -> bool:
     """Ask on a terminal; --yes answers for scripts. Without a terminal and without --yes: refuse."""
     if yes:
