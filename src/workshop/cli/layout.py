@@ -10,7 +10,6 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 
 from ..analytics import GroupStats
@@ -51,7 +50,10 @@ class Layout:
             yield from self.footer
 
 
-def folding_table() -> Table:
+def folding_table():
+    """A results table (only a wide terminal gets one: Rich's tables are loaded for it alone)."""
+    from rich.table import Table
+
     # Lines between rows: a statement wraps over several, and the rows must not run together.
     return Table(expand=True, header_style="bold", show_lines=True)
 
@@ -61,6 +63,27 @@ def folding_table() -> Table:
 
 def _text(value: Text | str) -> Text:
     return value if isinstance(value, Text) else Text(value)
+
+
+def _render_lines(console: Console, part, options: ConsoleOptions) -> list[list[Segment]]:
+    """What console.render_lines(part, options, pad=False) gives. A Text (most parts: statements,
+    numbers, words) is wrapped and its lines rendered directly, the way Text renders itself, without
+    Rich's general pipeline joining the lines and splitting them again (most of a gap view's time)."""
+    if type(part) is not Text:
+        return console.render_lines(part, options, pad=False)
+    no_wrap = part.no_wrap if part.no_wrap is not None else bool(options.no_wrap)
+    lines = part.wrap(console, options.max_width, justify=part.justify or options.justify or "default",
+                      overflow=part.overflow or options.overflow or "fold",
+                      tab_size=part.tab_size or console.tab_size or 8, no_wrap=no_wrap)
+    return [_segments(console, line) for line in lines]
+
+
+def _segments(console: Console, line: Text) -> list[Segment]:
+    """One line of a Text as segments, its own style kept: Text.render applies a Text's style only
+    under its spans, and one with no spans comes out plain."""
+    if line.spans:
+        return list(line.render(console, end=""))
+    return [Segment(line.plain, console.get_style(line.style) if line.style else None)] if line.plain else []
 
 
 def _line(parts: list[Segment], width: int) -> list[Segment]:
@@ -83,7 +106,7 @@ class Figures:
         third = max(1, width - first - second - 4)
         indent = Segment(" " * (first + second + 4))
         for label, number, words in self.rows:
-            lines = console.render_lines(words, options.update(width=third), pad=False) if words.plain else [[]]
+            lines = _render_lines(console, words, options.update(width=third)) if words.plain else [[]]
             head = list(label.render(console)) + [Segment(" " * (first - cell_len(label.plain) + 2
                                                               + second - cell_len(number.plain)))]
             head += list(number.render(console)) + [Segment("  ")]
@@ -119,7 +142,7 @@ class Flow:
                 used += self.GAP
             if size > width:  # only a sparkline of very many sessions: let it wrap
                 yield from _line(row, width) if row else ()
-                for line in console.render_lines(item, options, pad=False):
+                for line in _render_lines(console, item, options):
                     yield from _line(line, width)
                 row, used = [], 0
                 continue
@@ -140,7 +163,7 @@ class Block:
         width = options.max_width
         label_width = max(3, cell_len(self.label))
         inner = options.update(width=max(1, width - label_width - 1))
-        lines = [line for part in self.parts for line in console.render_lines(part, inner, pad=False)]
+        lines = [line for part in self.parts for line in _render_lines(console, part, inner)]
         label = [Segment(" " * (label_width - cell_len(self.label))), Segment(self.label, Style(bold=True)),
                  Segment(" ")]
         margin = Segment(" " * (label_width + 1))
@@ -194,7 +217,7 @@ def gap_view(record, sort: str = "order") -> Layout:
         text.append(" " + diverging_bar(gap, span, TABLE_BAR, whole_range=True))
         return text
 
-    def table() -> Table:
+    def table():
         t = folding_table()
         t.add_column("#", justify="right", overflow="fold")
         t.add_column("Principle", ratio=1, min_width=STATEMENT_MIN, overflow="fold")
@@ -270,7 +293,7 @@ def comparison_view(comparison) -> Layout:
         m = c.groups.get(g.id)
         return DASH if m is None else move(m.before, m.after)
 
-    def table() -> Table:
+    def table():
         t = folding_table()
         t.add_column("#", justify="right", overflow="fold")
         t.add_column("Principle", ratio=1, min_width=STATEMENT_MIN, overflow="fold")
@@ -307,7 +330,7 @@ def trend_view(trend_record) -> Layout:
     def value(point) -> Text:
         return Text(trend_value(trend_record, point), style="" if point.asked else "dim")
 
-    def table() -> Table:
+    def table():
         t = folding_table()
         t.add_column("Principle", ratio=1, min_width=STATEMENT_MIN, overflow="fold")
         for label in stacked_labels(trend_record.labels):
