@@ -66,16 +66,25 @@ def _text(value: Text | str) -> Text:
 
 
 def _render_lines(console: Console, part, options: ConsoleOptions) -> list[list[Segment]]:
-    """What console.render_lines(part, options, pad=False) gives. A Text (most parts: statements,
-    numbers, words) is wrapped and its lines rendered directly, the way Text renders itself, without
-    Rich's general pipeline joining the lines and splitting them again (most of a gap view's time)."""
-    if type(part) is not Text:
-        return console.render_lines(part, options, pad=False)
-    no_wrap = part.no_wrap if part.no_wrap is not None else bool(options.no_wrap)
-    lines = part.wrap(console, options.max_width, justify=part.justify or options.justify or "default",
-                      overflow=part.overflow or options.overflow or "fold",
-                      tab_size=part.tab_size or console.tab_size or 8, no_wrap=no_wrap)
-    return [_segments(console, line) for line in lines]
+    """What console.render_lines(part, options, pad=False) gives, found directly for the parts a
+    block is made of, without Rich's general pipeline joining lines and splitting them again at
+    every level (most of a gap view's time): a Text is wrapped and its lines rendered the way Text
+    renders itself; Figures and Flow make their lines already the width they are given."""
+    if type(part) is Text:
+        justify = part.justify or options.justify or "default"
+        plain = part.plain
+        if justify == "default" and "\n" not in plain and "\t" not in plain and cell_len(plain) <= options.max_width:
+            return [_segments(console, part)]  # what wrapping a line that fits gives: the line itself
+        no_wrap = part.no_wrap if part.no_wrap is not None else bool(options.no_wrap)
+        lines = part.wrap(console, options.max_width, justify=justify,
+                          overflow=part.overflow or options.overflow or "fold",
+                          tab_size=part.tab_size or console.tab_size or 8, no_wrap=no_wrap)
+        return [_segments(console, line) for line in lines]
+    if isinstance(part, Lines):
+        lines = part.lines(console, options)
+        if not any("\n" in segment.text for line in lines for segment in line):
+            return lines
+    return console.render_lines(part, options, pad=False)
 
 
 def _segments(console: Console, line: Text) -> list[Segment]:
@@ -87,39 +96,56 @@ def _segments(console: Console, line: Text) -> list[Segment]:
 
 
 def _line(parts: list[Segment], width: int) -> list[Segment]:
-    """One output line: its segments, padded with spaces to the width, then a line break."""
+    """One output line: its segments, padded with spaces to the width (cut to it, as Rich cuts a
+    line too long for its place)."""
     used = sum(cell_len(s.text) for s in parts)
-    return parts + [Segment(" " * max(0, width - used)), Segment.line()]
+    if used > width:
+        return Segment.adjust_line_length(parts, width, pad=False)
+    return parts + [Segment(" " * (width - used))]
 
 
-class Figures:
+class Lines:
+    """A renderable drawn as whole lines of its width (lines(console, options))."""
+
+    def lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
+        raise NotImplementedError
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in self.lines(console, options):
+            yield from line
+            yield Segment.line()
+
+
+class Figures(Lines):
     """The lines under a statement: a label, a number (right-aligned, so numbers line up block to
     block) and words about it, which wrap under themselves."""
 
     def __init__(self, rows: list[tuple[Text | str, Text | str, Text | str]]):
         self.rows = [tuple(_text(cell) for cell in row) for row in rows]
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+    def lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
         width = options.max_width
         first = max((cell_len(label.plain) for label, _, _ in self.rows), default=0)
         second = max([4] + [cell_len(number.plain) for _, number, _ in self.rows])
         third = max(1, width - first - second - 4)
         indent = Segment(" " * (first + second + 4))
+        narrower = options.update(width=third)
+        out = []
         for label, number, words in self.rows:
-            lines = _render_lines(console, words, options.update(width=third)) if words.plain else [[]]
+            lines = _render_lines(console, words, narrower) if words.plain else [[]]
             head = list(label.render(console)) + [Segment(" " * (first - cell_len(label.plain) + 2
                                                               + second - cell_len(number.plain)))]
             head += list(number.render(console)) + [Segment("  ")]
-            yield from _line(head + lines[0], width)
-            for more in lines[1:]:
-                yield from _line([indent] + more, width)
+            out.append(_line(head + lines[0], width))
+            out.extend(_line([indent] + more, width) for more in lines[1:])
+        return out
 
 
 def figures(rows: list[tuple[Text | str, Text | str, Text | str]]) -> Figures:
     return Figures(rows)
 
 
-class Flow:
+class Flow(Lines):
     """Items of one width side by side, as many to a line as fit, three spaces apart; an item wider
     than the rest (a trend's sparkline) goes on a line of its own when it does not fit."""
 
@@ -128,38 +154,40 @@ class Flow:
     def __init__(self, items: list[Text]):
         self.items = items
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+    def lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
         width = options.max_width
+        out = []
         row: list[Segment] = []
         used = 0
         for item in self.items:
             size = cell_len(item.plain)
             if row and used + self.GAP + size > width:
-                yield from _line(row, width)
+                out.append(_line(row, width))
                 row, used = [], 0
             if row:
                 row.append(Segment(" " * self.GAP))
                 used += self.GAP
             if size > width:  # only a sparkline of very many sessions: let it wrap
-                yield from _line(row, width) if row else ()
-                for line in _render_lines(console, item, options):
-                    yield from _line(line, width)
+                if row:
+                    out.append(_line(row, width))
+                out.extend(_line(line, width) for line in _render_lines(console, item, options))
                 row, used = [], 0
                 continue
             row += list(item.render(console))
             used += size
         if row:
-            yield from _line(row, width)
+            out.append(_line(row, width))
+        return out
 
 
-class Block:
+class Block(Lines):
     """One principle: its number right-aligned, then the statement wrapped at the width left and what
     is under it, indented under the statement."""
 
     def __init__(self, label: str, statement: Text, *under):
         self.label, self.parts = label, (statement, *under)
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+    def lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
         width = options.max_width
         label_width = max(3, cell_len(self.label))
         inner = options.update(width=max(1, width - label_width - 1))
@@ -167,8 +195,7 @@ class Block:
         label = [Segment(" " * (label_width - cell_len(self.label))), Segment(self.label, Style(bold=True)),
                  Segment(" ")]
         margin = Segment(" " * (label_width + 1))
-        for i, line in enumerate(lines):
-            yield from _line((label if i == 0 else [margin]) + line, width)
+        return [_line((label if i == 0 else [margin]) + line, width) for i, line in enumerate(lines)]
 
 
 def block(label: str, statement: Text, *under) -> Block:
