@@ -27,6 +27,7 @@ from ..widgets.keybar import KeyBar
 from ..widgets.line_table import LineTable
 from ..workers import read_and_post
 from .history import HistoryScreen, id_width, wrapped
+from .styled import StyledOnce
 
 NARROW = 96  # below this many columns, a session's locality goes under its title
 NEWEST = 50  # sessions Home lists besides the unfinished ones; History lists every one
@@ -61,7 +62,7 @@ def read_plans(folder: Path) -> list[PlanFile]:
     return listed
 
 
-class HomeScreen(Screen):
+class HomeScreen(StyledOnce, Screen):
     BINDINGS = [
         Binding("enter", "open", "Start / resume", priority=True, id="home.open"),
         # No id: moving the focus is a key, not a command for the palette.
