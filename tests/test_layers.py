@@ -100,3 +100,16 @@ def test_the_list_piped_does_not_load_rich_console(tmp_path):
             f"print(out.exit_code, {sid!r} in out.stdout, 'rich.console' in sys.modules, 'rich.table' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "0 True False False"
+
+
+def test_results_piped_do_not_load_rich_console(tmp_path):
+    """show, compare and trend into a pipe or a file draw their blocks without Rich's console (the
+    same lines: test_cli_layout); a terminal still gets Rich."""
+    db = tmp_path / "w.db"
+    a, b = imported(db, "demo-votes.csv", "demo-votes-later.csv")
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom workshop.cli import cli\n"
+            f"outs = [CliRunner().invoke(cli, ['--db', {str(db)!r}, *args]) for args in "
+            f"(['show', {a!r}], ['compare', {a!r}, {b!r}], ['trend', 'Northshire'])]\n"
+            "print([o.exit_code for o in outs], all('Northshire' in o.stdout for o in outs), 'rich.console' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[0, 0, 0] True False"

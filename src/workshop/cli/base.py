@@ -82,19 +82,20 @@ def to_terminal() -> bool:
         return False
 
 
-def aligned(header: tuple[str, ...], rows: list[tuple[str, ...]], right: set[int] = frozenset()) -> list[str]:
-    """Plain lines for a pipe or a file: one a row, columns two spaces apart, each as wide as its
-    widest value, nothing wrapped or cut (grep finds a whole row; the first column is one word)."""
-    from rich.cells import cell_len  # widths as a terminal shows them; the console itself is not loaded
+def print_layout(layout) -> None:
+    """Results for a person (cli/layout.py): through Rich on a terminal; piped or redirected, the
+    same lines from cli/plain.py, without loading Rich's console."""
+    if not to_terminal():
+        from .plain import NeedsConsole, blocks_text, output_width
 
-    table = [tuple(" ".join(cell.splitlines()) for cell in row) for row in [header, *rows]]
-    widths = [max(cell_len(row[i]) for row in table) for i in range(len(header))]
-
-    def pad(i: int, cell: str) -> str:
-        room = " " * (widths[i] - cell_len(cell))
-        return room + cell if i in right else cell + room
-
-    return ["  ".join(pad(i, cell) for i, cell in enumerate(row)).rstrip() for row in table]
+        try:
+            text = blocks_text(layout.items(), output_width())
+        except NeedsConsole:
+            pass
+        else:
+            click.echo(text, nl=False)
+            return
+    console().print(layout)
 
 
 def confirm(question: str, yes: bool) -> bool:

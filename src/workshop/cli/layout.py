@@ -6,8 +6,9 @@ for its place folds; nothing is ever cut short with "…". Numbers read as wordi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -20,6 +21,9 @@ from ..export.report import (
     comparison_rows, gap_explained, gap_heading, pair_of, trend_gap_heading, trend_sparkline, trend_value,
 )
 from ..wording import DASH, TOO_FEW, fact_answer, move, number, plural, result_gap, result_gap_words, signed
+
+if TYPE_CHECKING:  # Rich's console is loaded for a terminal only: piped, cli/plain.py draws the blocks
+    from rich.console import Console, ConsoleOptions, RenderResult
 
 WIDE = 110  # a terminal at least this wide gets tables; narrower ones, and every pipe, get blocks
 STATEMENT_MIN = 36  # a table is used only when its statement column gets at least this much
@@ -38,13 +42,21 @@ class Layout:
         return console.is_terminal and width >= WIDE and width - self.table_width >= STATEMENT_MIN
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from self.heading
         if self.wide(console, options.max_width):
+            yield from self.heading
             yield self.table()
-        else:
-            for block in self.blocks():
+            if self.footer:
                 yield Text("")
-                yield block
+                yield from self.footer
+        else:
+            yield from self.items()
+
+    def items(self):
+        """The layout as blocks, one after another: the heading, each block after a blank line, the footer."""
+        yield from self.heading
+        for block in self.blocks():
+            yield Text("")
+            yield block
         if self.footer:
             yield Text("")
             yield from self.footer
