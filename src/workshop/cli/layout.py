@@ -77,7 +77,7 @@ def _text(value: Text | str) -> Text:
     return value if isinstance(value, Text) else Text(value)
 
 
-def _render_lines(console: Console, part, options: ConsoleOptions) -> list[list[Segment]]:
+def part_lines(console: Console, part, options: ConsoleOptions) -> list[list[Segment]]:
     """What console.render_lines(part, options, pad=False) gives, found directly for the parts a
     block is made of, without Rich's general pipeline joining lines and splitting them again at
     every level (most of a gap view's time): a Text is wrapped and its lines rendered the way Text
@@ -144,7 +144,7 @@ class Figures(Lines):
         narrower = options.update(width=third)
         out = []
         for label, number, words in self.rows:
-            lines = _render_lines(console, words, narrower) if words.plain else [[]]
+            lines = part_lines(console, words, narrower) if words.plain else [[]]
             head = list(label.render(console)) + [Segment(" " * (first - cell_len(label.plain) + 2
                                                               + second - cell_len(number.plain)))]
             head += list(number.render(console)) + [Segment("  ")]
@@ -182,7 +182,7 @@ class Flow(Lines):
             if size > width:  # only a sparkline of very many sessions: let it wrap
                 if row:
                     out.append(_line(row, width))
-                out.extend(_line(line, width) for line in _render_lines(console, item, options))
+                out.extend(_line(line, width) for line in part_lines(console, item, options))
                 row, used = [], 0
                 continue
             row += list(item.render(console))
@@ -203,7 +203,7 @@ class Block(Lines):
         width = options.max_width
         label_width = max(3, cell_len(self.label))
         inner = options.update(width=max(1, width - label_width - 1))
-        lines = [line for part in self.parts for line in _render_lines(console, part, inner)]
+        lines = [line for part in self.parts for line in part_lines(console, part, inner)]
         label = [Segment(" " * (label_width - cell_len(self.label))), Segment(self.label, Style(bold=True)),
                  Segment(" ")]
         margin = Segment(" " * (label_width + 1))

@@ -13,7 +13,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 
-from .layout import _render_lines
+from .layout import part_lines
 
 
 class NeedsConsole(Exception):
@@ -70,7 +70,7 @@ def blocks_text(items, width: int) -> str:
     console, options = PlainConsole(), Options(width)
     out = []
     for item in items:
-        for line in _render_lines(console, item, options):
+        for line in part_lines(console, item, options):
             if sum(cell_len(s.text) for s in line) > width:
                 line = Segment.adjust_line_length(line, width, pad=False)
             out.append("".join(s.text for s in line))
