@@ -44,6 +44,7 @@ bench: $(TESTS)
 	$(BIN)/python bench/history.py --sessions 200
 	$(BIN)/python bench/startup.py --repeat 5
 	$(BIN)/python bench/tui_history.py
+	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/phones.py
 	$(BIN)/python bench/contention.py --repeat 3
 	$(BIN)/python bench/attack.py

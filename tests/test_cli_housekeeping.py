@@ -258,15 +258,17 @@ def test_where_says_when_there_is_no_database_yet(runner, tmp_path):
     assert "no database there yet" in result.stderr
 
 
-@pytest.mark.parametrize("columns", ["40", "80"])
+@pytest.mark.parametrize("columns", [40, 80])
 def test_list_keeps_every_title_whole(runner, db_path, tmp_path, columns):
+    """On a terminal the list is a table that fits the width, titles wrapping in their column (piped,
+    it is a line a session: test_cli_list)."""
     plan = tmp_path / "long.yaml"
     title = "Northshire and Eastbridge Joint Partnership Health Check with the Health and Wellbeing Board"
     plan.write_text(Path(DEMO).read_text().replace("title: Northshire Partnership Health Check (demo)",
                                                     f"title: {title}"))
     sid = import_demo(runner, db_path, plan)
-    out = invoke(runner, "list", db=db_path, env={"COLUMNS": columns}).stdout
-    assert "…" not in out and max(len(line) for line in out.splitlines()) <= int(columns)
+    code, out = on_a_terminal("--db", str(db_path), "list", columns=columns)
+    assert code == 0 and "…" not in out and max(len(line) for line in out.splitlines()) <= columns
     header = next(line for line in out.splitlines() if line.startswith("┃"))
     column = [c.strip() for c in header.split("┃")].index("title")
     assert sid in out and title in column_text(out, column)

@@ -108,6 +108,29 @@ def test_trend_is_stacked_and_whole(runner, db_path, eastbury):
 
 
 @pytest.mark.parametrize("command", ["show", "compare", "trend"])
+@pytest.mark.parametrize("columns", [40, 80, 200])
+def test_piped_output_is_the_lines_rich_prints_without_loading_it(runner, db_path, eastbury, command, columns):
+    """Piped, the blocks are drawn without Rich's console (cli/plain.py): a file gets exactly the
+    lines Rich's console writes there, at any width."""
+    import io
+
+    from rich.console import Console
+
+    from workshop.cli.layout import comparison_view, gap_view, trend_view
+    from workshop.session.records import load_comparison, load_record, load_trend
+    from workshop.store import Store
+
+    args = {"show": [eastbury[0]], "compare": eastbury[:2], "trend": ["Eastbury"]}[command]
+    with Store(db_path, readonly=True) as store:
+        view = {"show": lambda: gap_view(load_record(store, eastbury[0], ballots=False)),
+                "compare": lambda: comparison_view(load_comparison(store, *eastbury[:2])),
+                "trend": lambda: trend_view(load_trend(store, "Eastbury"))}[command]()
+        rich = Console(file=io.StringIO(), width=columns, color_system=None, highlight=False, soft_wrap=False)
+        rich.print(view)
+    assert invoke(runner, db_path, command, *args, columns=str(columns)) == rich.file.getvalue()
+
+
+@pytest.mark.parametrize("command", ["show", "compare", "trend"])
 def test_a_very_narrow_screen_still_shows_every_statement_whole(runner, db_path, eastbury, command):
     args = {"show": [eastbury[0]], "compare": eastbury[:2], "trend": ["Eastbury"]}[command]
     assert_whole(invoke(runner, db_path, command, *args, columns="40"), 40)

@@ -52,3 +52,24 @@ def test_fifty_or_fewer_need_no_footer(db_path, demo_plan):
     ids = many_sessions(db_path, demo_plan, 50)
     out = listed(db_path)
     assert all(sid in out for sid in ids) and "--all" not in out
+
+
+def test_piped_the_list_is_a_line_a_session_whatever_the_width(db_path, demo_plan):
+    """`workshop list | grep Saltmarsh` finds a session's whole row: piped, no table wraps a title
+    over lines (on a terminal the table does: test_cli_housekeeping)."""
+    ids = many_sessions(db_path, demo_plan, 3)
+    with Store(db_path) as store:
+        long_title = "Northshire and Eastbridge Joint Partnership Health Check with the Health and Wellbeing Board"
+        ids.append(store.start_session(dataclasses.replace(demo_plan, title=long_title,
+                                                           date=dt.date(2021, 1, 1))).id)
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "list"], env={"COLUMNS": "40"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["id", "date", "title", "locality", "ballots", "status"]
+    assert [line.split()[0] for line in lines[1:]] == ids[::-1]  # newest first, one line each
+    newest = lines[1]
+    assert long_title in newest and "2021-01-01" in newest and newest.split()[-2:] == ["0", "open"]
+    assert not any(ch in result.stdout for ch in "┃│━─…")
+    # Columns line up: every row's title starts under the header's.
+    assert {line.index(t) for line, t in zip(lines[1:], [long_title, "Check 002", "Check 001", "Check 000"])} \
+        == {lines[0].index("title")}

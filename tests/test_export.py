@@ -15,6 +15,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import DATA
 
 from workshop.export import ExportError, export, export_comparison, export_trend
@@ -438,3 +440,17 @@ def test_chromium_renders_the_report_to_png_and_pdf(anonymous, tmp_path):
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
     pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
     assert 3 <= pages <= 12
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab -\t\n\r\x0b"))), st.floats(min_value=0, max_value=12))
+def test_a_cell_measured_on_the_short_path_gets_the_height_textwrap_gives(text, width):
+    """Row heights are found for every cell of every sheet; a cell that plainly fits is counted as
+    one line without wrapping it, which must be what wrapping it gives."""
+    from textwrap import wrap
+
+    from workshop.export.xlsx import _lines
+
+    chars = max(int(width), 1)
+    wrapped = sum(len(wrap(part, chars, break_long_words=True, break_on_hyphens=True)) or 1 for part in text.split("\n"))
+    assert _lines(text, width) == wrapped

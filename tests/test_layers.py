@@ -88,3 +88,28 @@ def test_machine_readable_output_does_not_load_the_terminal_layouts(tmp_path):
             "'rich.console' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[0, 0, 0, 0, 0] True False"
+
+
+def test_the_list_piped_does_not_load_rich_console(tmp_path):
+    """`workshop list` into a pipe or a file is a line a session: Rich's console and tables (most of
+    the command's time over 50 sessions) are loaded only for a terminal."""
+    db = tmp_path / "w.db"
+    (sid,) = imported(db, "demo-votes.csv")
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom workshop.cli import cli\n"
+            f"out = CliRunner().invoke(cli, ['--db', {str(db)!r}, 'list'])\n"
+            f"print(out.exit_code, {sid!r} in out.stdout, 'rich.console' in sys.modules, 'rich.table' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "0 True False False"
+
+
+def test_results_piped_do_not_load_rich_console(tmp_path):
+    """show, compare and trend into a pipe or a file draw their blocks without Rich's console (the
+    same lines: test_cli_layout); a terminal still gets Rich."""
+    db = tmp_path / "w.db"
+    a, b = imported(db, "demo-votes.csv", "demo-votes-later.csv")
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom workshop.cli import cli\n"
+            f"outs = [CliRunner().invoke(cli, ['--db', {str(db)!r}, *args]) for args in "
+            f"(['show', {a!r}], ['compare', {a!r}, {b!r}], ['trend', 'Northshire'])]\n"
+            "print([o.exit_code for o in outs], all('Northshire' in o.stdout for o in outs), 'rich.console' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[0, 0, 0] True False"

@@ -3,14 +3,18 @@ the actions to follow up. The command line's results layouts are in cli/layout.p
 
 from __future__ import annotations
 
-from rich.console import Group as RichGroup
-from rich.padding import Padding
-from rich.table import Table
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
 from .analytics import GroupStats, PrincipleResult
 from .model import SessionSummary
 from .wording import DASH, TOO_FEW, plural, rounded
+
+if TYPE_CHECKING:
+    from rich.table import Table
+# Rich's tables are imported by the functions that build one: a gap view piped to a file, and the
+# screens at start-up, use the bars and sorts here and no table.
 
 SORTS = ("order", "gap", "theme")
 BAR_HALF = 8
@@ -61,6 +65,8 @@ class SessionList:
         yield self.table(options.max_width)
 
     def table(self, width: int = 80) -> Table:
+        from rich.table import Table
+
         narrow = width < self.NARROW
         table = Table(header_style="bold", expand=True)
         table.add_column("id", no_wrap=True)
@@ -96,6 +102,10 @@ def source_text(source) -> Text:
 
 def principle_table(principles, *, quotes: bool = False) -> Table:
     """The catalogue: each id on a line of its own, never cut (people paste them into plans)."""
+    from rich.console import Group as RichGroup
+    from rich.padding import Padding
+    from rich.table import Table
+
     table = Table(header_style="bold", expand=True, show_lines=True)
     table.add_column("principle: id, statement, theme" + (", sources" if quotes else ""), ratio=1)
     table.add_column("about", no_wrap=True)
@@ -175,6 +185,10 @@ class ActionsTable:
         yield self.table(options.max_width)
 
     def table(self, width: int = 80) -> Table:
+        from rich.console import Group as RichGroup
+        from rich.padding import Padding
+        from rich.table import Table
+
         rows = self.rows
         localities = {session.locality for _, session in rows}
         one_place = len(localities) == 1 and bool(next(iter(localities)))

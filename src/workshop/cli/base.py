@@ -67,6 +67,37 @@ def console():
     return Console(highlight=False, soft_wrap=False)
 
 
+def to_terminal() -> bool:
+    """Whether standard output is a terminal, by the rule Rich's console uses (TTY_COMPATIBLE, then
+    FORCE_COLOR, then the stream), decided without loading Rich: piped output that needs no
+    layout can skip it."""
+    forced = os.environ.get("TTY_COMPATIBLE", "")
+    if forced in ("0", "1"):
+        return forced == "1"
+    if os.environ.get("FORCE_COLOR") is not None:
+        return os.environ["FORCE_COLOR"] != ""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        return False
+
+
+def print_layout(layout) -> None:
+    """Results for a person (cli/layout.py): through Rich on a terminal; piped or redirected, the
+    same lines from cli/plain.py, without loading Rich's console."""
+    if not to_terminal():
+        from .plain import NeedsConsole, blocks_text, output_width
+
+        try:
+            text = blocks_text(layout.items(), output_width())
+        except NeedsConsole:
+            pass
+        else:
+            click.echo(text, nl=False)
+            return
+    console().print(layout)
+
+
 def confirm(question: str, yes: bool) -> bool:
     """Ask on a terminal; --yes answers for scripts. Without a terminal and without --yes: refuse."""
     if yes:

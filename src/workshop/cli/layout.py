@@ -6,11 +6,11 @@ for its place folds; nothing is ever cut short with "…". Numbers read as wordi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 
 from ..analytics import GroupStats
@@ -21,6 +21,9 @@ from ..export.report import (
     comparison_rows, gap_explained, gap_heading, pair_of, trend_gap_heading, trend_sparkline, trend_value,
 )
 from ..wording import DASH, TOO_FEW, fact_answer, move, number, plural, result_gap, result_gap_words, signed
+
+if TYPE_CHECKING:  # Rich's console is loaded for a terminal only: piped, cli/plain.py draws the blocks
+    from rich.console import Console, ConsoleOptions, RenderResult
 
 WIDE = 110  # a terminal at least this wide gets tables; narrower ones, and every pipe, get blocks
 STATEMENT_MIN = 36  # a table is used only when its statement column gets at least this much
@@ -39,19 +42,30 @@ class Layout:
         return console.is_terminal and width >= WIDE and width - self.table_width >= STATEMENT_MIN
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from self.heading
         if self.wide(console, options.max_width):
+            yield from self.heading
             yield self.table()
-        else:
-            for block in self.blocks():
+            if self.footer:
                 yield Text("")
-                yield block
+                yield from self.footer
+        else:
+            yield from self.items()
+
+    def items(self):
+        """The layout as blocks, one after another: the heading, each block after a blank line, the footer."""
+        yield from self.heading
+        for block in self.blocks():
+            yield Text("")
+            yield block
         if self.footer:
             yield Text("")
             yield from self.footer
 
 
-def folding_table() -> Table:
+def folding_table():
+    """A results table (only a wide terminal gets one: Rich's tables are loaded for it alone)."""
+    from rich.table import Table
+
     # Lines between rows: a statement wraps over several, and the rows must not run together.
     return Table(expand=True, header_style="bold", show_lines=True)
 
@@ -63,40 +77,87 @@ def _text(value: Text | str) -> Text:
     return value if isinstance(value, Text) else Text(value)
 
 
+def part_lines(console: Console, part, options: ConsoleOptions) -> list[list[Segment]]:
+    """What console.render_lines(part, options, pad=False) gives, found directly for the parts a
+    block is made of, without Rich's general pipeline joining lines and splitting them again at
+    every level (most of a gap view's time): a Text is wrapped and its lines rendered the way Text
+    renders itself; Figures and Flow make their lines already the width they are given."""
+    if type(part) is Text:
+        justify = part.justify or options.justify or "default"
+        plain = part.plain
+        if justify == "default" and "\n" not in plain and "\t" not in plain and cell_len(plain) <= options.max_width:
+            return [_segments(console, part)]  # what wrapping a line that fits gives: the line itself
+        no_wrap = part.no_wrap if part.no_wrap is not None else bool(options.no_wrap)
+        lines = part.wrap(console, options.max_width, justify=justify,
+                          overflow=part.overflow or options.overflow or "fold",
+                          tab_size=part.tab_size or console.tab_size or 8, no_wrap=no_wrap)
+        return [_segments(console, line) for line in lines]
+    if isinstance(part, Lines):
+        lines = part.lines(console, options)
+        if not any("\n" in segment.text for line in lines for segment in line):
+            return lines
+    return console.render_lines(part, options, pad=False)
+
+
+def _segments(console: Console, line: Text) -> list[Segment]:
+    """One line of a Text as segments, its own style kept: Text.render applies a Text's style only
+    under its spans, and one with no spans comes out plain."""
+    if line.spans:
+        return list(line.render(console, end=""))
+    return [Segment(line.plain, console.get_style(line.style) if line.style else None)] if line.plain else []
+
+
 def _line(parts: list[Segment], width: int) -> list[Segment]:
-    """One output line: its segments, padded with spaces to the width, then a line break."""
+    """One output line: its segments, padded with spaces to the width (cut to it, as Rich cuts a
+    line too long for its place)."""
     used = sum(cell_len(s.text) for s in parts)
-    return parts + [Segment(" " * max(0, width - used)), Segment.line()]
+    if used > width:
+        return Segment.adjust_line_length(parts, width, pad=False)
+    return parts + [Segment(" " * (width - used))]
 
 
-class Figures:
+class Lines:
+    """A renderable drawn as whole lines of its width (lines(console, options))."""
+
+    def lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
+        raise NotImplementedError
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in self.lines(console, options):
+            yield from line
+            yield Segment.line()
+
+
+class Figures(Lines):
     """The lines under a statement: a label, a number (right-aligned, so numbers line up block to
     block) and words about it, which wrap under themselves."""
 
     def __init__(self, rows: list[tuple[Text | str, Text | str, Text | str]]):
         self.rows = [tuple(_text(cell) for cell in row) for row in rows]
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+    def lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
         width = options.max_width
         first = max((cell_len(label.plain) for label, _, _ in self.rows), default=0)
         second = max([4] + [cell_len(number.plain) for _, number, _ in self.rows])
         third = max(1, width - first - second - 4)
         indent = Segment(" " * (first + second + 4))
+        narrower = options.update(width=third)
+        out = []
         for label, number, words in self.rows:
-            lines = console.render_lines(words, options.update(width=third), pad=False) if words.plain else [[]]
+            lines = part_lines(console, words, narrower) if words.plain else [[]]
             head = list(label.render(console)) + [Segment(" " * (first - cell_len(label.plain) + 2
                                                               + second - cell_len(number.plain)))]
             head += list(number.render(console)) + [Segment("  ")]
-            yield from _line(head + lines[0], width)
-            for more in lines[1:]:
-                yield from _line([indent] + more, width)
+            out.append(_line(head + lines[0], width))
+            out.extend(_line([indent] + more, width) for more in lines[1:])
+        return out
 
 
 def figures(rows: list[tuple[Text | str, Text | str, Text | str]]) -> Figures:
     return Figures(rows)
 
 
-class Flow:
+class Flow(Lines):
     """Items of one width side by side, as many to a line as fit, three spaces apart; an item wider
     than the rest (a trend's sparkline) goes on a line of its own when it does not fit."""
 
@@ -105,47 +166,48 @@ class Flow:
     def __init__(self, items: list[Text]):
         self.items = items
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+    def lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
         width = options.max_width
+        out = []
         row: list[Segment] = []
         used = 0
         for item in self.items:
             size = cell_len(item.plain)
             if row and used + self.GAP + size > width:
-                yield from _line(row, width)
+                out.append(_line(row, width))
                 row, used = [], 0
             if row:
                 row.append(Segment(" " * self.GAP))
                 used += self.GAP
             if size > width:  # only a sparkline of very many sessions: let it wrap
-                yield from _line(row, width) if row else ()
-                for line in console.render_lines(item, options, pad=False):
-                    yield from _line(line, width)
+                if row:
+                    out.append(_line(row, width))
+                out.extend(_line(line, width) for line in part_lines(console, item, options))
                 row, used = [], 0
                 continue
             row += list(item.render(console))
             used += size
         if row:
-            yield from _line(row, width)
+            out.append(_line(row, width))
+        return out
 
 
-class Block:
+class Block(Lines):
     """One principle: its number right-aligned, then the statement wrapped at the width left and what
     is under it, indented under the statement."""
 
     def __init__(self, label: str, statement: Text, *under):
         self.label, self.parts = label, (statement, *under)
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+    def lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
         width = options.max_width
         label_width = max(3, cell_len(self.label))
         inner = options.update(width=max(1, width - label_width - 1))
-        lines = [line for part in self.parts for line in console.render_lines(part, inner, pad=False)]
+        lines = [line for part in self.parts for line in part_lines(console, part, inner)]
         label = [Segment(" " * (label_width - cell_len(self.label))), Segment(self.label, Style(bold=True)),
                  Segment(" ")]
         margin = Segment(" " * (label_width + 1))
-        for i, line in enumerate(lines):
-            yield from _line((label if i == 0 else [margin]) + line, width)
+        return [_line((label if i == 0 else [margin]) + line, width) for i, line in enumerate(lines)]
 
 
 def block(label: str, statement: Text, *under) -> Block:
@@ -194,7 +256,7 @@ def gap_view(record, sort: str = "order") -> Layout:
         text.append(" " + diverging_bar(gap, span, TABLE_BAR, whole_range=True))
         return text
 
-    def table() -> Table:
+    def table():
         t = folding_table()
         t.add_column("#", justify="right", overflow="fold")
         t.add_column("Principle", ratio=1, min_width=STATEMENT_MIN, overflow="fold")
@@ -270,7 +332,7 @@ def comparison_view(comparison) -> Layout:
         m = c.groups.get(g.id)
         return DASH if m is None else move(m.before, m.after)
 
-    def table() -> Table:
+    def table():
         t = folding_table()
         t.add_column("#", justify="right", overflow="fold")
         t.add_column("Principle", ratio=1, min_width=STATEMENT_MIN, overflow="fold")
@@ -307,7 +369,7 @@ def trend_view(trend_record) -> Layout:
     def value(point) -> Text:
         return Text(trend_value(trend_record, point), style="" if point.asked else "dim")
 
-    def table() -> Table:
+    def table():
         t = folding_table()
         t.add_column("Principle", ratio=1, min_width=STATEMENT_MIN, overflow="fold")
         for label in stacked_labels(trend_record.labels):

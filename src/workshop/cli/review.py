@@ -8,7 +8,7 @@ import click
 
 from ..export import REPORT_FORMATS
 from ..wording import plural
-from .base import Context, cli, console, fail, unknown_locality, with_db, write_report
+from .base import Context, cli, fail, print_layout, unknown_locality, with_db, write_report
 
 
 def check_report_options(fmt: str | None, output: str | None) -> None:
@@ -53,7 +53,7 @@ def compare(ctx: Context, first: str, second: str, as_json: bool, fmt: str | Non
     else:
         from .layout import comparison_view
 
-        console().print(comparison_view(comparison))
+        print_layout(comparison_view(comparison))
 
 
 @cli.command()
@@ -85,4 +85,4 @@ def trend(ctx: Context, locality: str, as_json: bool, fmt: str | None, output: s
         if len(record.sessions) < 3:
             click.echo(f"note: {locality} has {plural(len(record.sessions), 'session')}; a trend needs three or "
                        "more to say much", err=True)
-        console().print(trend_view(record))
+        print_layout(trend_view(record))

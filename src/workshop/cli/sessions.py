@@ -11,7 +11,7 @@ import click
 from ..export import FORMATS
 from ..wording import plural
 from .base import Context, cli, console, fail, fail_problems, load_plan_or_fail, load_record_or_fail, \
-    unknown_locality, with_db, write_report
+    print_layout, to_terminal, unknown_locality, with_db, write_report
 
 # The format an export's file name asks for; a folder (or a name with no extension) gets CSV files.
 EXTENSIONS = {".html": "html", ".htm": "html", ".md": "md", ".xlsx": "xlsx", ".json": "json", ".zip": "csv"}
@@ -39,9 +39,15 @@ def list_sessions(ctx: Context, as_json: bool, locality: str | None, everything:
         click.echo(json.dumps([s._asdict() | {"groups": list(s.groups)} for s in sessions], indent=2,
                               ensure_ascii=False))
     elif sessions:
-        from ..renderables import session_list
+        if to_terminal():
+            from ..renderables import session_list
 
-        console().print(session_list(sessions))
+            console().print(session_list(sessions))
+        else:  # a line a session, for grep and files; Rich's console and tables are not loaded
+            from .plain import aligned
+
+            click.echo("\n".join(aligned(("id", "date", "title", "locality", "ballots", "status"), [
+                (s.id, s.date, s.title, s.locality, str(s.ballots), s.status) for s in sessions], right={4})))
         if total > len(sessions):
             click.echo(f"the newest {len(sessions)} of {plural(total, 'session')}; "
                        "'workshop list --all' lists every one")
@@ -68,7 +74,7 @@ def show(ctx: Context, session: str, as_json: bool, sort: str) -> None:
     else:
         from .layout import gap_view
 
-        console().print(gap_view(record, sort))
+        print_layout(gap_view(record, sort))
 
 
 @cli.command(name="import")

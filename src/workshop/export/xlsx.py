@@ -10,7 +10,6 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
-from textwrap import wrap
 
 import xlsxwriter
 
@@ -59,6 +58,10 @@ PORTRAIT_PIXELS = 700  # the width of an A4 portrait page inside the margins, at
 def _lines(text: str, width: float) -> int:
     """How many lines text takes wrapped in a column of this width."""
     chars = max(int(width), 1)
+    if len(text) <= chars and "\n" not in text and "\t" not in text:
+        return 1  # what wrap() finds, without it: most cells (every ballot's) are one short line
+    from textwrap import wrap
+
     return sum(len(wrap(part, chars, break_long_words=True, break_on_hyphens=True)) or 1
                for part in text.split("\n"))
 
@@ -96,7 +99,7 @@ class _Sheet:
         return self.row
 
     def _measure(self, row: int, col: int, shown: str) -> None:
-        longest = max((len(line) for line in shown.split("\n")), default=0)
+        longest = max(map(len, shown.split("\n"))) if "\n" in shown else len(shown)
         self.widths[col] = min(max(self.widths[col], longest + PADDING + INDENT), self.widest[col] + INDENT)
         self.cells.append((row, col, shown))
 

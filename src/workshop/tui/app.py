@@ -26,7 +26,6 @@ from .messages import BallotsCounted, ExportWritten, JoinChanged, OpenPrinciple,
 from .screens.dialogs import ErrorScreen
 from .screens.gap import GapScreen
 from .screens.help import HelpScreen
-from .screens.lobby import LobbyScreen
 from .screens.problems import ProblemsScreen
 from .screens.vote import VoteScreen
 from .workers import read_and_post
@@ -95,6 +94,27 @@ class WorkshopApp(RemoteControl, App):
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = store.setting("theme", DEFAULT_THEME) or DEFAULT_THEME
+
+    def push_screen(self, screen, *args, **kwargs):
+        """Push a screen with the size classes (-narrow/-wide, -short/-tall) it would get on its first
+        resize already set: given then, they restyle the whole screen a second time just after its
+        first styling (a third of the work before a resumed session's first frame)."""
+        if isinstance(screen, Screen):
+            screen.update_classes(self.size_classes(screen), update=False)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def size_classes(self, screen: Screen) -> dict[str, bool]:
+        """The breakpoint classes Textual gives screen at the app's size: of each list, the class of the
+        largest breakpoint the size reaches."""
+        classes: dict[str, bool] = {}
+        for size, own, app in ((self.size.width, screen.HORIZONTAL_BREAKPOINTS, self.HORIZONTAL_BREAKPOINTS),
+                               (self.size.height, screen.VERTICAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS)):
+            points = (app if own is None else own) or []
+            classes.update((name, False) for _, name in points)
+            reached = [(at, name) for at, name in points if size >= at]
+            if reached:
+                classes[max(reached)[1]] = True
+        return classes
 
     def reading_store(self) -> Store:
         """A read-only connection of its own, for a worker thread (a connection belongs to one thread)."""
@@ -166,6 +186,8 @@ class WorkshopApp(RemoteControl, App):
             self.store.set_plan_source(session.id, str(Path(path).resolve()), digest(text))
         # An anonymous session stores no roster names; for this run the screen still shows them.
         live = LiveSession(self.store, dataclasses.replace(session, plan=plan))
+        from .screens.lobby import LobbyScreen  # a resumed session's first frame never needs it
+
         self.push_screen(LobbyScreen(live, simulate=self.simulate))
         self.start_phones(live)
 
@@ -323,6 +345,8 @@ class WorkshopApp(RemoteControl, App):
         """Quit: a count still being typed is stored first; a lobby never begun leaves no session."""
         if isinstance(self.screen, VoteScreen) and not self.screen.settled():
             return  # it asks first: the answer decides, then quit again
+        from .screens.lobby import LobbyScreen
+
         if isinstance(self.screen, LobbyScreen) and self.store.discard_if_empty(self.screen.live.id):
             pass  # opened and quit before anything happened: no empty session in the history
         self.exit()

@@ -37,6 +37,7 @@ from ..messages import OpenPrinciple
 from ..widgets.keybar import KeyBar
 from ..widgets.line_table import LineTable
 from .export import ExportScreen
+from .styled import StyledOnce
 
 STATEMENT = 44  # the narrowest statement column that still reads as prose at a glance
 TOP_PRIORITIES = 5  # the summary lists the ranking's first few; x shows all of it
@@ -58,7 +59,7 @@ def hide(result: PrincipleResult) -> PrincipleResult:
     return dataclasses.replace(result, groups=groups, gap=None, flags=(), perceptions={})
 
 
-class GapScreen(Screen[int | None]):
+class GapScreen(StyledOnce, Screen[int | None]):
     """Over a vote screen (over_vote) it dismisses with a principle's position (Enter) or None (Escape);
     on its own (a finished or reviewed session) Enter asks the app for a vote screen on top of it."""
 

@@ -25,6 +25,7 @@ from .compare import CompareScreen
 from .dialogs import ConfirmScreen
 from .export import ExportScreen
 from .trend import TrendScreen
+from .styled import StyledOnce
 
 GROUPS_MAX = 24  # a longer list of groups wraps in its column
 SLICE = 100  # rows built per frame: more than a screen holds
@@ -63,7 +64,7 @@ def matching(sessions: list[SessionSummary], words: str, haystacks: dict[str, st
     return shown
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(StyledOnce, Screen):
     AUTO_FOCUS = "#history"  # the list, where on_mount puts it: not the filter first (a restyle each)
     BINDINGS = [
         Binding("enter", "open", "Open", priority=True, id="history.open"),

@@ -17,15 +17,17 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from ...model import SessionSummary
 from ...wording import plural
 from ...inputs.plan import load_plan
 from ...inputs.problems import InputError
 from ..widgets.keybar import KeyBar
+from ..widgets.line_table import LineTable
 from ..workers import read_and_post
 from .history import HistoryScreen, id_width, wrapped
+from .styled import StyledOnce
 
 NARROW = 96  # below this many columns, a session's locality goes under its title
 NEWEST = 50  # sessions Home lists besides the unfinished ones; History lists every one
@@ -60,7 +62,7 @@ def read_plans(folder: Path) -> list[PlanFile]:
     return listed
 
 
-class HomeScreen(Screen):
+class HomeScreen(StyledOnce, Screen):
     BINDINGS = [
         Binding("enter", "open", "Start / resume", priority=True, id="home.open"),
         # No id: moving the focus is a key, not a command for the palette.
@@ -91,14 +93,17 @@ class HomeScreen(Screen):
         """Below NARROW columns a session's locality goes under its title."""
         self.plan_title_width = self.title_width = 12
         """The title columns' widths: what the other columns leave."""
+        self.plan_columns: list[tuple[str, int]] = []
+        self.session_columns: list[tuple[str, int]] = []
+        """Each table's column labels and widths (the sessions' once the first read arrives)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home-body"):
             yield Static(Text("workshop · partnership health check", style="bold"), id="home-title")
             yield Static(f"Plans in {self.sessions_dir}/ — Enter starts a new session", classes="section")
-            yield DataTable(cursor_type="row", id="plans")
+            yield LineTable(id="plans")
             yield Static(SESSIONS_HEADING, classes="section", id="sessions-heading")
-            yield DataTable(cursor_type="row", id="sessions")
+            yield LineTable(id="sessions")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -106,19 +111,17 @@ class HomeScreen(Screen):
         # Titles wrap, never cut; a narrow screen puts the locality under the title, and keeps the id.
         width = self.app.size.width - 4
         self.narrow = width < NARROW
-        plans = self.query_one("#plans", DataTable)
         self.plan_title_width = max(12, width - 22 - 10 - 3 - 8)
-        plans.add_column("Plan file", width=22)
-        plans.add_column("Title", width=self.plan_title_width)
-        plans.add_column("Date", width=10)
-        plans.add_column("#", width=3)
+        self.plan_columns = [("Plan file", 22), ("Title", self.plan_title_width), ("Date", 10), ("#", 3)]
+        plans = self.query_one("#plans", LineTable)
+        plans.show(self.plan_columns, [])
         plans.loading = True
 
     def on_screen_resume(self) -> None:
         # Back on Home the cursors start at the top, as they always have; the tables fill in when read,
         # and a row chosen meanwhile stays chosen (keys never land on a row that moved under them).
-        for table in self.query(DataTable):
-            table.move_cursor(row=0, animate=False)
+        for table in self.query(LineTable):
+            table.cursor_row = 0
         self.load()
 
     @work(thread=True, exclusive=True, group="home")
@@ -139,7 +142,7 @@ class HomeScreen(Screen):
         # Coming back to an unfinished workshop is the likelier wish than starting another.
         if first:
             wanted = "#sessions" if any(s.status == "open" for s in message.sessions) else "#plans"
-            self.query_one(wanted, DataTable).focus()
+            self.query_one(wanted, LineTable).focus()
 
     def add_session_columns(self, listed: list[SessionSummary]) -> None:
         width = self.app.size.width - 4
@@ -148,67 +151,60 @@ class HomeScreen(Screen):
             columns.insert(1, ("Locality", 12))
         self.title_width = max(12, width - sum(w + 2 for _, w in columns) - 2)
         columns.insert(1, ("Title", self.title_width))
-        sessions = self.query_one("#sessions", DataTable)
-        for label, w in columns:
-            sessions.add_column(label, width=w)
+        self.session_columns = columns
 
     def show_plans(self, files: list[PlanFile]) -> None:
-        plans = self.query_one("#plans", DataTable)
+        plans = self.query_one("#plans", LineTable)
         plans.loading = False
-        chosen = self.chosen(plans)
-        plans.clear()
+        chosen = self.chosen(plans, self.plans)
         self.plans = [f.path for f in files]
+        rows = []
         for f in files:
             name = wrapped(f.path.name, 22)
             if f.problems:
                 problem = wrapped(f"⚠ {f.problems} problem(s): Enter shows them", self.plan_title_width,
                                   style="bold")
-                plans.add_row(name, problem, "", "", height=lines(name, problem), key=str(f.path))
+                rows.append(([name, problem, "", ""], lines(name, problem)))
             else:
                 title = wrapped(f.title, self.plan_title_width)
-                plans.add_row(name, title, f.date.isoformat(), str(f.principles), height=lines(name, title),
-                              key=str(f.path))
-        self.choose(plans, chosen)
+                rows.append(([name, title, f.date.isoformat(), str(f.principles)], lines(name, title)))
+        plans.show(self.plan_columns, rows, cursor=self.choose(self.plans, chosen))
 
     def show_sessions(self, listed: list[SessionSummary]) -> None:
-        sessions = self.query_one("#sessions", DataTable)
-        chosen = self.chosen(sessions)
-        sessions.clear()
+        sessions = self.query_one("#sessions", LineTable)
+        chosen = self.chosen(sessions, self.session_ids)
         self.listed = listed
         self.session_ids = [s.id for s in listed]
+        rows = []
         for s in listed:
             title = wrapped(s.title, self.title_width)
             if self.narrow and s.locality:
                 title.append("\n")
                 title.append_text(wrapped(s.locality, self.title_width, style="dim"))
             locality = [] if self.narrow else [wrapped(s.locality, 12)]
-            sessions.add_row(s.date, title, *locality, str(s.ballots), s.status, s.id,
-                             height=lines(title, *locality), key=s.id)
-        self.choose(sessions, chosen)
+            rows.append(([s.date, title, *locality, str(s.ballots), s.status, s.id], lines(title, *locality)))
+        sessions.show(self.session_columns, rows, cursor=self.choose(self.session_ids, chosen))
 
     @staticmethod
-    def chosen(table: DataTable) -> str | None:
-        """The key of the row under the cursor, if the table has rows."""
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    def chosen(table: LineTable, keys: list) -> str | Path | None:
+        """What the row under the cursor lists (a plan's path, a session's id), if the table has rows."""
+        return keys[table.cursor_row] if table.row_count and table.cursor_row < len(keys) else None
 
     @staticmethod
-    def choose(table: DataTable, key: str | None) -> None:
-        """The cursor back on the row with key, wherever it is now; the top if it is gone."""
-        if key is not None and key in table.rows:
-            table.move_cursor(row=table.get_row_index(key), animate=False)
+    def choose(keys: list, key) -> int:
+        """The row listing key now, wherever it moved; the top if it is gone."""
+        return keys.index(key) if key is not None and key in keys else 0
 
     def action_open(self) -> None:
         table = self.focused
-        if not isinstance(table, DataTable) or not table.row_count:
+        if not isinstance(table, LineTable) or not table.row_count:
             return
         if table.id == "plans":
             self.app.start_plan(self.plans[table.cursor_row])
         else:
             self.app.resume_session(self.session_ids[table.cursor_row])
 
-    @on(DataTable.RowSelected)
+    @on(LineTable.RowSelected)
     def selected(self) -> None:
         self.action_open()
 

@@ -16,12 +16,13 @@ from ...wording import duration, fact_answer, owner_due, plural
 from ..messages import JoinChanged
 from ..widgets.join_panel import JoinPanel
 from ..widgets.keybar import KeyBar
+from .styled import StyledOnce
 
 MODE_WORDS = {"cards": "coloured cards, counted by the facilitator", "roster": "names on screen",
               "phones": "your own phone"}
 
 
-class LobbyScreen(Screen):
+class LobbyScreen(StyledOnce, Screen):
     BINDINGS = [
         # Enter is not priority: keys typed before it in a burst go first.
         Binding("enter", "begin", "Begin", id="lobby.begin"),

@@ -27,6 +27,7 @@ from .note import NoteScreen
 from .vote_comments import COMMENT_KEYS, CommentKeys
 from .vote_priorities import PRIORITY_KEYS, PriorityKeys
 from .qr import QRScreen
+from .styled import StyledOnce
 from ..widgets.big_counts import BigCounts
 from ..widgets.cards_grid import CardsGrid
 from ..widgets.join_panel import JoinPanel
@@ -42,7 +43,7 @@ ROSTER_SCORES = KeyFamily("Roster: the selected participant votes that score", k
 ROSTER_DONT_KNOW = KeyFamily("Roster: the selected participant doesn't know", keys="d")
 
 
-class VoteScreen(CommentKeys, PriorityKeys, BallotEntry, PredictionEntry, ExplainsKeys, Screen):
+class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionEntry, ExplainsKeys, Screen):
     """Voting on the principle at live.position; `r` reveals it, `u` reopens it.
 
     from_gap: opened from the gap view of a finished or reviewed session, which `g` goes back to.
