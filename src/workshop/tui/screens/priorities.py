@@ -19,6 +19,7 @@ from ...session.running import LiveSession
 from ...store import BallotError
 from ...wording import plural
 from ..keys import ExplainsKeys
+from ..messages import BallotsCounted
 from ..widgets.dots_grid import DotsGrid
 from ..widgets.keybar import KeyBar
 from .dialogs import ConfirmScreen, ask_room_sizes
@@ -104,6 +105,8 @@ class PrioritiesScreen(ExplainsKeys, Screen):
         text.append("   ".join(f"{g.name} {placed[g.id]}" + (f" of {sizes[g.id] * live.dots_allowance}"
                                                               if sizes[g.id] is not None else "") for g in live.groups))
         text.append("   ·   where they went stays hidden until the ranking (r)", style="dim")
+        if "phones" in live.plan.modes or live.phones_dotted():
+            text.append(f"\nPhones with dots placed: {live.phones_dotted()} of {live.phones_joined()} joined")
         if self.entry == "roster":
             done = live.dotted_seats()
             text.append(f"\nSeats with dots: {len(done)} of {len(live.plan.roster)}")
@@ -117,6 +120,10 @@ class PrioritiesScreen(ExplainsKeys, Screen):
         if waiting:
             text.append(f"\n{waiting}: {live.hold_up}; retrying", style="bold reverse")
         self.query_one("#priorities-counts", Static).update(text)
+
+    def on_ballots_counted(self, _: BallotsCounted) -> None:
+        """Phones' dots are committed: how far the room has got moves (where they went stays hidden)."""
+        self.show_counts()
 
     def cursor_seat(self) -> int | None:
         """The roster seat whose column the cursor is in."""
