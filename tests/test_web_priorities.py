@@ -181,14 +181,14 @@ async def test_the_page_shows_every_statement_whole_then_the_ranking(room):
     assert "Which principles should we act on first?" in page and "3 of 3 dots left" in page
     for p in room.live.plan.principles:  # every statement, whole
         assert f">{p.statement.replace(chr(39), '&#x27;')}</h3>" in page
-    assert page.count(">Add a dot<") == len(room.principles) and page.count(" disabled>Take a dot off<") == len(
+    assert page.count(">Add a dot<") == len(room.principles) and page.count(" disabled>Remove a dot<") == len(
         room.principles)
     p1, p2 = room.principles[:2]
     await place(room, council, p1, 2)
     await place(room, vcs, p2, 1)
     async with room.http.get(f"{room.base}/", headers=auth) as r:
         page = await r.text()
-    assert "<b>2 dots</b>" in page and "1 of 3 dots left" in page and f'value="{p1}:3"' in page
+    assert ">2 dots<span" in page and "1 of 3 dots left" in page and f'value="{p1}:3"' in page
     # Nothing about anyone else's dots while the round is open.
     state = await room.state(council)
     assert "ranking" not in state["priorities"] and "1 dot<" not in page
@@ -278,3 +278,67 @@ async def test_the_buttons_work_as_form_posts(room):
         async with stranger.post(f"{room.base}/dots", data={"set": f"{p1}:1"}, allow_redirects=False) as r:
             assert r.status == 303 and r.headers["Location"] == "/"
     assert stored(room) == [(p2, "council", 2, "phones")]
+
+
+# --- the facilitator's screens, driven by keys while phones tap -----------------------------------
+
+P1, P2 = "council-sustains-grant-programmes", "council-and-vcs-reshape-funding-arrangements"
+PHONES_PLAN = f"""
+title: Eastbury check
+date: 2026-12-03
+groups: [council, vcs]
+anonymous: true
+min_group_size: 1
+priorities: {{dots: 3}}
+principles: {{ids: [{P1}, {P2}]}}
+modes: [cards, phones]
+"""
+
+
+async def test_phones_dots_reach_the_round_screen_the_ranking_and_the_file(db_path):
+    from conftest import SIZE, make_app, screen_text, wait_for
+
+    from workshop.inputs.plan import parse_plan
+    from workshop.tui.screens.priorities import PrioritiesScreen
+    from workshop.tui.screens.ranking import RankingScreen
+
+    app = make_app(db_path, plan=(parse_plan(PHONES_PLAN), PHONES_PLAN), phones=True, host="127.0.0.1", port=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.phone_server is not None)
+        server = app.phone_server
+        base = f"http://127.0.0.1:{server.port}"
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+            tokens = {}
+            for group in ("council", "vcs"):
+                async with http.post(f"{base}/api/join", json={"code": server.join_code, "group": group}) as r:
+                    tokens[group] = (await r.json())["token"]
+
+            async def tap(group: str, principle: str, dots: int) -> int:
+                async with http.post(f"{base}/api/dots", json={"principle": principle, "dots": dots},
+                                     headers={"Authorization": f"Bearer {tokens[group]}"}) as r:
+                    return r.status
+
+            await pilot.press("enter", "n", "n")  # both principles passed: n after the last opens the round
+            assert isinstance(app.screen, PrioritiesScreen)
+            await wait_for(pilot, lambda: "Phones with dots placed: 0 of 2 joined" in screen_text(app))
+            assert await tap("council", P1, 2) == 200 and await tap("council", P2, 1) == 200
+            assert await tap("vcs", P2, 3) == 200
+            assert await tap("vcs", P1, 1) == 409  # past its allowance: nothing kept
+            # The screen counts them once committed, and still says nothing of where they went.
+            await wait_for(pilot, lambda: "Phones with dots placed: 2 of 2 joined" in screen_text(app))
+            assert "Dots placed: Council 3   VCS 3" in screen_text(app)
+            await pilot.press("r")
+            assert isinstance(app.screen, RankingScreen)
+            lines = screen_text(app).splitlines()
+            [top] = [line for line in lines if "The VCS, the council" in line]
+            assert [w for w in top.split() if w.isdigit()] == ["1", "1", "3", "4"]
+            [second] = [line for line in lines if "The council keeps giving" in line]
+            assert [w for w in second.split() if w.isdigit()] == ["2", "2", "0", "2"]
+            assert await tap("council", P1, 3) == 409  # the ranking is shown: the round is closed
+            async with http.get(f"{base}/", headers={"Authorization": f"Bearer {tokens['vcs']}"}) as r:
+                page = await r.text()
+            assert "The priorities round is closed" in page and "<b>3 dots</b>:" in page
+        sid = app.screen.live.id
+    with Store(db_path) as check:
+        assert check.dot_tally(sid).dots == {(P1, "council"): 2, (P2, "council"): 1, (P2, "vcs"): 3}
+    assert rows(db_path, "SELECT DISTINCT mode FROM dots") == [("phones",)]

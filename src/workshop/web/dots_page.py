@@ -36,12 +36,12 @@ def dots_html(plan: Plan, placement: Mapping[str, int]) -> str:
         items.append(
             f'<li class="dot-item{" dotted" if n else ""}" id="d-{number}">'
             f'<h3 id="s-{number}">{escape(p.statement)}</h3>'
-            f'<p class="dot-count" id="c-{number}"><b>{dots_words(n)}</b>{pips}<span class="sr"> on principle {number}</span></p>'
+            f'<p class="dot-count"><b id="c-{number}">{dots_words(n)}<span class="sr"> on principle {number}</span></b>{pips}</p>'
             f'<div class="dot-buttons">'
             f'<button type="submit" name="set" value="{escape(p.id)}:{n + 1}" id="add-{number}" '
             f'aria-describedby="s-{number} c-{number}">Add a dot<span class="sr"> to principle {number}</span></button>'
             f'<button type="submit" name="set" value="{escape(p.id)}:{max(n - 1, 0)}" id="off-{number}" class="off" '
-            f'aria-describedby="s-{number} c-{number}"{off}>Take a dot off<span class="sr"> principle {number}</span></button>'
+            f'aria-describedby="s-{number} c-{number}"{off}>Remove a dot<span class="sr"> from principle {number}</span></button>'
             f'</div></li>')
     left = left_words(plan, placement)
     return f"""<section class="dots" data-key="dots:open:{escape(placement_key(placement))}"
@@ -62,9 +62,8 @@ never whose dots they are.</p>
 
 def ranking_html(plan: Plan, placement: Mapping[str, int], ranked: list[Priority], version: int) -> str:
     """The round closed: the room's ranking as the projector shows it, and this phone's own dots."""
-    statements = {p.id: p.statement for p in plan.principles}
-    mine = "".join(f"<li><b>{dots_words(n)}</b>: {escape(statements[p])}</li>"
-                   for p, n in sorted(placement.items(), key=lambda kv: -kv[1]) if p in statements)
+    ordered = sorted((p for p in plan.principles if placement.get(p.id)), key=lambda p: -placement[p.id])
+    mine = "".join(f"<li><b>{dots_words(placement[p.id])}</b>: {escape(p.statement)}</li>" for p in ordered)
     own = (f'<p>Your dots:</p><ul class="my-dots">{mine}</ul>' if mine else "<p>You placed no dots.</p>")
     rows = "".join(f'<li><h4>Rank {p.rank}: {escape(p.principle.statement)}</h4>'
                    f'<p>{escape(priority_words(p, plan.group_names))}</p></li>' for p in ranked)
