@@ -4,6 +4,7 @@ live update when the facilitator opens it. A real server on 127.0.0.1, a real da
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import sqlite3
@@ -18,6 +19,7 @@ from workshop.inputs.plan import load_plan
 from workshop.session.running import LiveSession
 from workshop.store import Store
 from workshop.web import batcher, prioritising
+from workshop.web import bodies as bodies_module
 from workshop.web.guard import ballot_id, dots_id, participant_id
 from workshop.web.server import MAX_BODY, PhoneServer
 
@@ -135,6 +137,29 @@ async def test_every_status_of_the_dots_endpoint(room):
     assert status == 403 and body == {"error": "requests from other sites are refused"}
     async with room.http.get(f"{room.base}/api/dots") as r:
         assert r.status == 405 and "error" in await r.json()
+
+
+async def test_a_body_that_trickles_or_runs_past_the_limit_is_refused(room, monkeypatch):
+    monkeypatch.setattr(bodies_module, "BODY_SECONDS", 0.5)
+    room.live.start()
+    token = await room.join("vcs")
+    room.live.open_priorities()
+    reader, writer = await asyncio.open_connection("127.0.0.1", room.server.port)
+    writer.write(b"POST /api/dots HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token.encode()
+                 + b"\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"princ")
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 3)
+    assert answer.startswith(b"HTTP/1.1 408") and b'"error"' in answer
+    writer.close()
+
+    async def chunks():  # no Content-Length: refused once the body passes the limit
+        yield b'{"principle": "' + b"x" * MAX_BODY
+        yield b'", "dots": 1}'
+
+    async with room.http.post(f"{room.base}/api/dots", data=chunks(), headers={
+            "Authorization": f"Bearer {token}", "Content-Type": "application/json"}) as r:
+        assert r.status == 413 and "error" in await r.json()
+    assert stored(room) == []
 
 
 async def test_the_round_closing_as_a_tap_is_written_refuses_it(room):

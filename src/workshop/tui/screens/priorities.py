@@ -1,8 +1,9 @@
 """The priorities round: each participant's dots on the principles to act on first, typed in.
 
 Cards (a wall of dots): one row per principle, one column per group, the dots each group stuck
-there. Roster: one column per seat. The dots are committed before the screen counts them, and
-masked until the ranking is shown (r).
+there. Roster: one column per seat. Phones place their own dots on their page; the screen counts
+them as they are committed (how many, never where). The dots are committed before the screen
+counts them, and masked until the ranking is shown (r).
 """
 
 from __future__ import annotations
