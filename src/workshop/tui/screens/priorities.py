@@ -107,7 +107,8 @@ class PrioritiesScreen(ExplainsKeys, Screen):
                                                               if sizes[g.id] is not None else "") for g in live.groups))
         text.append("   ·   where they went stays hidden until the ranking (r)", style="dim")
         if "phones" in live.plan.modes or live.phones_dotted():
-            text.append(f"\nPhones with dots placed: {live.phones_dotted()} of {live.phones_joined()} joined")
+            text.append(f"\nPhones with dots placed: {live.phones_dotted()} of {live.phones_joined()} joined"
+                        "   ·   each phone places its own dots on its page")
         if self.entry == "roster":
             done = live.dotted_seats()
             text.append(f"\nSeats with dots: {len(done)} of {len(live.plan.roster)}")
