@@ -131,3 +131,19 @@ async def test_the_dots_work_without_javascript(room, browser):  # noqa: F811
     await page.get_by_role("link", name="See what is on screen now").click()
     await expect(page.get_by_role("heading", level=2, name="The priorities round is closed")).to_be_visible()
     await context.close()
+
+
+@needs_browser
+async def test_the_round_is_accessible_in_the_dark_too(room, browser):  # noqa: F811
+    context = await browser.new_context(color_scheme="dark", **PHONE)
+    page = await context.new_page()
+    await join(page, room, "VCS")
+    room.live.open_priorities()
+    await expect(page.locator("#dots-left")).to_have_text("3 of 3 dots left", timeout=2000)
+    await page.get_by_role("button", name="Add a dot to principle 4").tap()
+    await expect(page.locator("#dots-left")).to_have_text("2 of 3 dots left")
+    await check_accessible(page)  # contrast, labels, headings, 44 px targets: disabled buttons included
+    room.live.close_priorities()
+    await expect(page.get_by_role("heading", level=3, name="The room's priorities")).to_be_visible(timeout=2000)
+    await check_accessible(page)
+    await context.close()

@@ -61,6 +61,23 @@ def stored(room: Room) -> list[tuple]:
     return rows(room.db_path, "SELECT principle_id, group_id, dots, mode FROM dots ORDER BY principle_id")
 
 
+@pytest.mark.parametrize("raw, count", [
+    (0, 0), (2, 2), ("3", 3), (" 1 ", 1), (-1, None), ("-1", None), (1.0, None), (True, None), (False, None),
+    (None, None), ("", None), ("two", None), ("12345", None), ([1], None),
+])
+def test_a_number_of_dots_is_a_whole_number_zero_or_more(raw, count):
+    assert prioritising.parse_count(raw) == count
+
+
+@pytest.mark.parametrize("allowance, others, words", [
+    (3, 3, "you have placed all 3 dots: take one off another principle first"),
+    (3, 1, "each participant places 3 dots: you can put at most 2 on this principle"),
+    (1, 0, "each participant places 1 dot: you can put at most 1 on this principle"),
+])
+def test_a_tap_past_the_allowance_says_what_is_left(allowance, others, words):
+    assert prioritising.over_allowance(allowance, others) == words
+
+
 async def test_a_phone_places_moves_and_takes_off_its_dots(room):
     room.live.start()
     token = await room.join("vcs")
