@@ -102,6 +102,16 @@ async def test_a_phone_places_moves_and_takes_off_its_dots(room):
     assert room.live.dots_placed() == {"council": 0, "vcs": 2} and room.live.phones_dotted() == 1
 
 
+async def test_phones_with_the_same_dots_each_read_only_their_own_answer(room):
+    room.live.start()
+    council, vcs = await room.join("council"), await room.join("vcs")
+    assert (await room.ballot(council, 5))[0] == 200 and (await room.ballot(vcs, 1))[0] == 200
+    room.live.open_priorities()
+    for token in (council, vcs):
+        assert (await place(room, token, room.principles[3], 3))[0] == 200
+    assert (await room.state(council))["my_ballot"] == 5 and (await room.state(vcs))["my_ballot"] == 1
+
+
 async def test_every_status_of_the_dots_endpoint(room):
     room.live.start()
     council, vcs = await room.join("council"), await room.join("vcs")

@@ -42,16 +42,19 @@ class Shown:
             self._event.clear()
 
     def _mine(self, token: str | None) -> tuple:
-        """What sets this phone's view apart: (answer, commented, side predicted about, prediction), or
-        in the priorities round (its phase, its own dots)."""
-        phase = self.prioritising.phase()
-        if phase and token:
-            return phase, tuple(sorted(self.prioritising.placement(token).items()))
+        """What sets this phone's view apart: (answer, commented, side predicted about, prediction),
+        and in the priorities round (its phase, its own dots) before them: two phones with the same
+        dots may have answered the principle differently, and each state carries its own answer."""
         _, principle, _ = self.voting.live.shown_to_phones()
         if principle is None or not token:
-            return "", False, None, ""
-        return (self.voting.answer(token, principle.id), self.commented(token, principle.id),
-                *self.voting.predicting(token, principle.id))
+            answers = ("", False, None, "")
+        else:
+            answers = (self.voting.answer(token, principle.id), self.commented(token, principle.id),
+                       *self.voting.predicting(token, principle.id))
+        phase = self.prioritising.phase()
+        if phase and token:  # the state JSON still carries the phone's own answer on the principle
+            return phase, tuple(sorted(self.prioritising.placement(token).items())), *answers
+        return answers
 
     def _view(self, mine: tuple):
         return self.voting.shown_view(*mine)
@@ -76,7 +79,7 @@ class Shown:
         mine = self._mine(token)
         if mine not in self._state:
             if mine[0] in ROUND:  # the principle on screen as ever, and the round beside it
-                data = dict(self.voting.state(token))
+                data = dict(self.voting.state_data(self._view(mine[2:])))
                 data["priorities"] = self.prioritising.state_data(mine[0], dict(mine[1]))
                 self._state[mine] = data
             else:
