@@ -57,6 +57,7 @@ class Prioritising:
         self.recent = Window(DOTS_PER_SECOND, 1.0, clock)  # by participant id, memory only
         self._placements: dict[str, dict[str, int]] = {}  # dots id -> principle id -> dots, as committed
         self._closed_on: tuple[int, str] | None = None  # (position, its state) phones saw as the round closed
+        self._ranking: tuple[int, list[Priority]] | None = None  # (Voting.version, the ranking then)
 
     @property
     def live(self):
@@ -65,7 +66,7 @@ class Prioritising:
     def forget(self) -> None:
         """Another session: its phones' placements are read afresh."""
         self._placements.clear()
-        self._closed_on = None
+        self._closed_on = self._ranking = None
 
     # --- what a phone sees -----------------------------------------------------------------
 
@@ -95,8 +96,11 @@ class Prioritising:
         return self._placements[mine]
 
     def ranking(self) -> list[Priority]:
-        """The principles that got dots, most first, as the ranking screen lists them."""
-        return placed(self.live.priorities())
+        """The principles that got dots, most first, as the ranking screen lists them: read once per
+        change (no dots are taken while it is shown), however many phones ask."""
+        if self._ranking is None or self._ranking[0] != self.voting.version:
+            self._ranking = (self.voting.version, placed(self.live.priorities()))
+        return self._ranking[1]
 
     def state_data(self, phase: str, placement: Mapping[str, int]) -> dict:
         """The "priorities" part of GET /api/state (docs/voting-api.md)."""
