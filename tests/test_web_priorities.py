@@ -12,16 +12,16 @@ import sqlite3
 import aiohttp
 import pytest
 from conftest import REPO
-from test_web_api import USER_AGENT, Clock, Room, rows
+from test_web_api import USER_AGENT, Room, rows
 from test_web_attack import HeldLock
+from test_web_perception import open_room
 
 from workshop.inputs.plan import load_plan
-from workshop.session.running import LiveSession
 from workshop.store import Store
 from workshop.web import batcher, prioritising
 from workshop.web import bodies as bodies_module
 from workshop.web.guard import ballot_id, dots_id, participant_id
-from workshop.web.server import MAX_BODY, PhoneServer
+from workshop.web.server import MAX_BODY
 
 
 def priorities_plan(dots: int = 3):
@@ -30,13 +30,10 @@ def priorities_plan(dots: int = 3):
     return dataclasses.replace(plan, dots=dots, min_group_size=1, modes=("phones",))
 
 
-async def open_room(db_path, tmp_path, plan):
-    store = Store(db_path)
-    live = LiveSession(store, store.start_session(plan))
-    clock = Clock()
-    server = PhoneServer(live, host="127.0.0.1", port=0, log_path=tmp_path / "phones.log", clock=clock)
-    await server.start()
-    return store, live, server, clock
+async def join(http: aiohttp.ClientSession, base: str, code: str, group: str) -> str:
+    """A phone's token, joined by the API."""
+    async with http.post(f"{base}/api/join", json={"code": code, "group": group}) as r:
+        return (await r.json())["token"]
 
 
 @pytest.fixture
@@ -209,8 +206,7 @@ async def test_a_plan_without_the_round_has_no_dots_endpoint(db_path, tmp_path):
         live.start()
         async with aiohttp.ClientSession() as http:
             base = f"http://127.0.0.1:{server.port}"
-            async with http.post(f"{base}/api/join", json={"code": server.join_code, "group": "vcs"}) as r:
-                token = (await r.json())["token"]
+            token = await join(http, base, server.join_code, "vcs")
             headers = {"Authorization": f"Bearer {token}"}
             async with http.post(f"{base}/api/dots", json={"principle": live.principle.id, "dots": 1},
                                  headers=headers) as r:
@@ -269,10 +265,7 @@ async def test_small_groups_are_too_few_to_show_on_the_phone(db_path, tmp_path):
         live.start()
         async with aiohttp.ClientSession() as http:
             base = f"http://127.0.0.1:{server.port}"
-            tokens = []
-            for group in ("council", "council", "council", "vcs"):
-                async with http.post(f"{base}/api/join", json={"code": server.join_code, "group": group}) as r:
-                    tokens.append((await r.json())["token"])
+            tokens = [await join(http, base, server.join_code, g) for g in ("council", "council", "council", "vcs")]
             live.open_priorities()
             for token in tokens:
                 async with http.post(f"{base}/api/dots", json={"principle": live.principle.id, "dots": 1},
@@ -360,10 +353,7 @@ async def test_phones_dots_reach_the_round_screen_the_ranking_and_the_file(db_pa
         server = app.phone_server
         base = f"http://127.0.0.1:{server.port}"
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
-            tokens = {}
-            for group in ("council", "vcs"):
-                async with http.post(f"{base}/api/join", json={"code": server.join_code, "group": group}) as r:
-                    tokens[group] = (await r.json())["token"]
+            tokens = {group: await join(http, base, server.join_code, group) for group in ("council", "vcs")}
 
             async def tap(group: str, principle: str, dots: int) -> int:
                 async with http.post(f"{base}/api/dots", json={"principle": principle, "dots": dots},
