@@ -268,7 +268,9 @@ def test_roster_dots_cannot_be_put_back_in_order_nor_joined_to_the_seats_ratings
         path = tmp_path / f"dots-{n}.db"
         keyed = random.Random(n).sample(range(1, 6), 5)  # seat i places keyed[i] dots, in seat order
         with Store(path) as store:
-            live = LiveSession(store, store.start_session(plan, PRIORITIES_PLAN))
+            session = store.start_session(plan, PRIORITIES_PLAN)
+            # The plan as written (the stored roster keeps no order): seats 0-4 are the five VCS seats.
+            live = LiveSession(store, dataclasses.replace(session, plan=plan))
             live.start()
             for seat in range(5):
                 live.vote(seat, 3)
