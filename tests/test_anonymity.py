@@ -268,7 +268,9 @@ def test_roster_dots_cannot_be_put_back_in_order_nor_joined_to_the_seats_ratings
         path = tmp_path / f"dots-{n}.db"
         keyed = random.Random(n).sample(range(1, 6), 5)  # seat i places keyed[i] dots, in seat order
         with Store(path) as store:
-            live = LiveSession(store, store.start_session(plan, PRIORITIES_PLAN))
+            session = store.start_session(plan, PRIORITIES_PLAN)
+            # The plan as written (the stored roster keeps no order): seats 0-4 are the five VCS seats.
+            live = LiveSession(store, dataclasses.replace(session, plan=plan))
             live.start()
             for seat in range(5):
                 live.vote(seat, 3)
@@ -289,24 +291,33 @@ def test_roster_dots_cannot_be_put_back_in_order_nor_joined_to_the_seats_ratings
     assert max(matches.values()) <= 3, sorted(matches.items(), key=lambda kv: -kv[1])[:3]
 
 
-def test_phone_dots_keep_no_time_and_no_link_to_the_phones_ballots_or_device(tmp_path):
-    from workshop.web.guard import ballot_id, participant_id
+def test_phone_dots_keep_no_time_and_no_link_to_the_phones_ballots_predictions_or_device(tmp_path):
+    """Phones answer all three (a rating, a prediction, dots) as the phone server stores them: the dots'
+    id is derived from the token under a key of its own, so it shares nothing with any other id."""
+    from workshop.web.guard import ballot_id, dots_id, participant_id, prediction_id
 
-    plan = parse_plan(PRIORITIES_PLAN)
+    text = PRIORITIES_PLAN.replace("min_group_size: 1", "min_group_size: 1\nperception: true")
+    plan = parse_plan(text)
     with Store(tmp_path / "phones.db") as store:
-        live = LiveSession(store, store.start_session(plan, PRIORITIES_PLAN))
+        live = LiveSession(store, store.start_session(plan, text))
         live.start()
         tokens = [f"token-{i}" for i in range(5)]
+        pid = live.principle.id
         for i, token in enumerate(tokens):
             live.add_phone("vcs", participant_id(token))
-            live.record_phone_ballot(live.principle.id, "vcs", 1 + i, ballot_id(token, live.id, live.principle.id))
+            live.record_phone_ballot(pid, "vcs", 1 + i, ballot_id(token, live.id, pid))
+            live.record_phone_prediction(pid, "vcs", 5 - i, prediction_id(token, live.id, pid))
         live.open_priorities()
-        for i, token in enumerate(tokens):  # the phone server derives a dots id of its own per phone
-            live.record_phone_dots(f"dots-of-{ballot_id(token, live.id, 'priorities')}", "vcs", {live.principle.id: 1 + i % 5})
+        for i, token in enumerate(tokens):
+            live.place_phone_dots(dots_id(token, live.id), "vcs", pid, 1 + i % 5)
     conn = sqlite3.connect(tmp_path / "phones.db")
     devices = {r[0] for r in conn.execute("SELECT id FROM participants")}
     ballots = {r[0] for r in conn.execute("SELECT participant_id FROM ballots")}
+    predictions = {r[0] for r in conn.execute("SELECT participant_id FROM predictions")}
     dots = {r[0] for r in conn.execute("SELECT participant_id FROM dots")}
-    assert len(dots) == 5 and not dots & (ballots | devices)
+    assert len(dots) == 5 and not dots & (ballots | devices | predictions)
+    # Nor any id a phone's token gives on any other principle, or its other ids put another way.
+    derived = {f(token, live.id, p.id) for token in tokens for p in plan.principles for f in (ballot_id, prediction_id)}
+    assert not dots & derived
     assert b"token-" not in (tmp_path / "phones.db").read_bytes()
     conn.close()

@@ -10,6 +10,7 @@ the test's temp dir.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from pathlib import Path
@@ -23,6 +24,7 @@ from workshop.session.running import LiveSession
 from workshop.model import Ballot
 from workshop.inputs.plan import load_plan
 from workshop.store import Store
+from workshop.web.dots_page import dots_html
 from workshop.web.page import View, join_form, page, view_html
 from workshop.web.server import PhoneServer
 
@@ -454,7 +456,8 @@ async def test_the_page_is_small_and_its_script_is_plain_es5(tmp_path):
         result = principle_result(p, ballots, room.plan)
         views = [join_form(room.plan, "ABC234"),
                  view_html(View(room.plan, p, 1, True, 3, None)),
-                 view_html(View(room.plan, p, 1, False, 3, result))]
+                 view_html(View(room.plan, p, 1, False, 3, result)),
+                 dots_html(dataclasses.replace(room.plan, dots=3), {p.id: 2})]  # the priorities round
         html = max(len(page(room.plan.title, body, message="Your answer is saved.").encode()) for body in views)
     finally:
         room.store.close()

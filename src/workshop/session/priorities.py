@@ -14,7 +14,7 @@ The round, for every face (keyboard, roster, phones):
 - Cards (a wall of dots): `wall_dots()`, `set_wall_dots(principle_id, group, count)`.
 - Roster: `seat_dots(seat)`, `set_seat_dots(seat, principle_id, count)`, `dotted_seats()`.
 - Phones: see `record_phone_dots`, `place_phone_dots` and `phone_dots`.
-- How far the room has got: `dots_placed()` (per group, no principle named).
+- How far the room has got: `dots_placed()` (per group, no principle named), `phones_dotted()`.
 - The result: `priorities()`, every principle ranked by its dots (priorities.ranking).
 """
 
@@ -188,6 +188,10 @@ class PrioritiesMixin:
         tally = self.store.dot_tally(self.id) if self.plan.priorities else None
         return {g.id: sum(n for (_, grp), n in tally.dots.items() if grp == g.id) if tally else 0
                 for g in self.groups}
+
+    def phones_dotted(self) -> int:
+        """How many phones have placed dots so far (any number of them, anywhere)."""
+        return sum(self.store.dotted_phones(self.id).values()) if self.plan.priorities else 0
 
     # --- the result ------------------------------------------------------------------------
 

@@ -169,6 +169,14 @@ class PrioritiesMixin:
             "GROUP BY group_id", [session_id]).fetchall())
         return DotTally(dots, placers, {g: n for g, n in wall.items() if n})
 
+    def dotted_phones(self, session_id: str) -> dict[str, int]:
+        """Group -> how many phones have dots placed (no principle named: how far the room has got)."""
+        if not self._has_dots:
+            return {}
+        return dict(self.conn.execute(
+            "SELECT group_id, COUNT(DISTINCT participant_id) FROM dots WHERE session_id = ? AND mode = 'phones' "
+            "GROUP BY group_id", [session_id]).fetchall())
+
     def dotted(self, session_id: str) -> set[str]:
         """The participant ids with any dots placed (to tick a roster seat)."""
         if not self._has_dots:

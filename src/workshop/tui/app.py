@@ -317,7 +317,9 @@ class WorkshopApp(RemoteControl, App):
             return
         live = server.voting.live
         waiting = tuple(live.comments.waiting().items()) if live.plan.comments else ()  # comments sent
-        counted = (live.id, live.position, tuple(live.counts().items()), waiting)
+        # The priorities round: how far the room has got with its dots (never where they went).
+        dots = (tuple(live.dots_placed().items()), live.phones_dotted()) if live.priorities_open else ()
+        counted = (live.id, live.position, tuple(live.counts().items()), waiting, dots)
         if counted != self._phones_counted:
             self._phones_counted = counted
             self.screen.post_message(BallotsCounted())

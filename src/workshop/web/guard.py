@@ -43,6 +43,13 @@ def prediction_id(token: str, session_id: str, principle_id: str) -> str:
     return hmac.new(token.encode(), f"predict:{session_id}:{principle_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def dots_id(token: str, session_id: str) -> str:
+    """A phone's id for its dots in the priorities round (one per phone and session, as its dots are
+    one placement): an HMAC under a key of its own, so the stored dots cannot be joined to the same
+    phone's ballots, predictions or participant row."""
+    return hmac.new(token.encode(), f"dots:{session_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def lan_addresses() -> list[str]:
     """Addresses phones on the room's network might reach, best guess first; sends no packet."""
     found: list[str] = []

@@ -10,7 +10,7 @@ from ..model import Plan, Principle
 from ..session.comments import MAX_COMMENT
 from ..wording import TOO_FEW, number, perception_words, plural, result_gap_words
 
-ASSET_VERSION = "5"
+ASSET_VERSION = "6"
 
 # app.js swaps the part between these markers when the facilitator moves on (and, without
 # EventSource, cuts it out of a freshly fetched page).
@@ -34,7 +34,7 @@ class View:
 
 def page(title: str, body: str, *, message: str = "", code: str = "", error: str = "") -> str:
     """A whole page. The status line is the page's one live region: what is said there is read out."""
-    kind, text = ("error", error) if error else ("ok" if message.startswith(("Your answer", "Your comment")) else "", message)
+    kind, text = ("error", error) if error else ("ok" if message.startswith(("Your answer", "Your comment", "Your dots")) else "", message)
     return f"""<!doctype html>
 <html lang="en" class="nojs">
 <head>

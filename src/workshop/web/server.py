@@ -42,6 +42,8 @@ from .remote_routes import RemoteRoutes
 from .replies import COOKIE, error, json_answer, json_error, security_headers, set_cookie
 from .page import join_form, page, view_html
 from .commenting import Commenting
+from .prioritising import Prioritising
+from .priorities_routes import PriorityRoutes
 from .shown import Shown
 from .voting import BUSY_MESSAGE, BUSY_RETRY_SECONDS, Answer, Voting
 
@@ -62,7 +64,9 @@ class PhoneServer:
         move. clock: seconds, for the rate limits (tests pass their own)."""
         self.voting = Voting(live, clock=clock, on_ballot=on_ballot)
         self.commenting = Commenting(self.voting, clock, on_comment=lambda: on_ballot and on_ballot(""))
-        self.shown = Shown(self.voting, self.commenting.commented)
+        self.prioritising = Prioritising(self.voting, clock, on_dots=lambda: on_ballot and on_ballot(""))
+        self.shown = Shown(self.voting, self.commenting.commented, self.prioritising)
+        self.priority_routes = PriorityRoutes(self.prioritising, self.device, self._page, self.shown.html)
         self._join_pages: dict[str, str] = {}  # code in the link -> the join page
         self._hosts: dict[str, bool] = {}  # Host header -> whether it names this laptop
         live.on_change = self.state_changed
@@ -126,6 +130,7 @@ class PhoneServer:
             web.post("/api/prediction", self.api_ballot),  # the perception round: the same shape
             web.get("/api/events", self.api_events, allow_head=False),
             web.get("/static/{name}", self.static),
+            *self.priority_routes.routes(),  # the priorities round: POST /api/dots, POST /dots
             *self.remote.routes(),
         ])
         app.on_response_prepare.append(security_headers)
@@ -156,6 +161,7 @@ class PhoneServer:
         live.on_change = self.state_changed
         if live.id != self.voting.live.id:
             self.commenting.forget()
+            self.prioritising.forget()
         self.voting.follow(live)
         self._join_pages.clear()
         self.streams.wake()
@@ -163,6 +169,7 @@ class PhoneServer:
     def state_changed(self) -> None:
         """The facilitator moved, revealed or reopened: every phone follows."""
         self.voting.changed()
+        self.prioritising.phase()  # notes where the room is when the priorities round closes
         self.streams.wake()
         self.remote.events.wake()
 
@@ -328,7 +335,8 @@ class PhoneServer:
             code = clean_code(request.query.get("code", ""))
             return web.Response(text=self._join_page(code), content_type="text/html")
         message = "Your answer is saved." if request.query.get("saved") else \
-            "Your comment is sent." if request.query.get("commented") else ""
+            "Your comment is sent." if request.query.get("commented") else \
+            "Your dots are saved." if request.query.get("placed") else ""
         return self._page(self.shown.html(token), message=message)
 
     def _join_page(self, code: str) -> str:

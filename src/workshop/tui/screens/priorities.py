@@ -1,8 +1,9 @@
 """The priorities round: each participant's dots on the principles to act on first, typed in.
 
 Cards (a wall of dots): one row per principle, one column per group, the dots each group stuck
-there. Roster: one column per seat. The dots are committed before the screen counts them, and
-masked until the ranking is shown (r).
+there. Roster: one column per seat. Phones place their own dots on their page; the screen counts
+them as they are committed (how many, never where). The dots are committed before the screen
+counts them, and masked until the ranking is shown (r).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ...session.running import LiveSession
 from ...store import BallotError
 from ...wording import plural
 from ..keys import ExplainsKeys
+from ..messages import BallotsCounted
 from ..widgets.dots_grid import DotsGrid
 from ..widgets.keybar import KeyBar
 from .dialogs import ConfirmScreen, ask_room_sizes
@@ -104,6 +106,9 @@ class PrioritiesScreen(ExplainsKeys, Screen):
         text.append("   ".join(f"{g.name} {placed[g.id]}" + (f" of {sizes[g.id] * live.dots_allowance}"
                                                               if sizes[g.id] is not None else "") for g in live.groups))
         text.append("   ·   where they went stays hidden until the ranking (r)", style="dim")
+        if "phones" in live.plan.modes or live.phones_dotted():
+            text.append(f"\nPhones with dots placed: {live.phones_dotted()} of {live.phones_joined()} joined"
+                        "   ·   each phone places its own dots on its page")
         if self.entry == "roster":
             done = live.dotted_seats()
             text.append(f"\nSeats with dots: {len(done)} of {len(live.plan.roster)}")
@@ -117,6 +122,10 @@ class PrioritiesScreen(ExplainsKeys, Screen):
         if waiting:
             text.append(f"\n{waiting}: {live.hold_up}; retrying", style="bold reverse")
         self.query_one("#priorities-counts", Static).update(text)
+
+    def on_ballots_counted(self, _: BallotsCounted) -> None:
+        """Phones' dots are committed: how far the room has got moves (where they went stays hidden)."""
+        self.show_counts()
 
     def cursor_seat(self) -> int | None:
         """The roster seat whose column the cursor is in."""

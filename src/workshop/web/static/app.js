@@ -166,6 +166,59 @@
     });
   }
 
+  /* The priorities round: each button sets one principle's dots ("PRINCIPLE:N"); a tap is sent at
+     once and the view fetched again, focus staying on the button tapped. Taps while one is on its
+     way are not sent: each says how many dots the principle is to have, from the view on screen. */
+  var tapping = false;
+  function bindDots() {
+    var form = doc.getElementById("dots-form");
+    if (!form) { return; }
+    var buttons = form.getElementsByTagName("button");
+    for (var i = 0; i < buttons.length; i++) { buttons[i].addEventListener("click", tap); }
+  }
+
+  function tap(event) {
+    event.preventDefault();
+    var button = event.currentTarget, value = button.value, cut = value.lastIndexOf(":");
+    if (tapping || cut < 0) { return; }
+    tapping = true;
+    var number = button.id.replace(/^\D+/, "");
+    request("POST", "/api/dots", {principle: value.slice(0, cut), dots: parseInt(value.slice(cut + 1), 10)},
+      function (code, body) {
+        if (code === 200) {
+          refreshDots(button.id, number);
+          return;
+        }
+        tapping = false;
+        if (code === 401) {
+          window.location.href = "/";
+        } else if (code === 0) {
+          say("No connection to the laptop. Check you are on the room's network, then tap again.", "error");
+        } else {
+          say(sentence(body && body.error ? body.error : "That did not work; tap again.") + ".", "error");
+        }
+      });
+  }
+
+  function textOf(id) {
+    var el = doc.getElementById(id);
+    return el ? (el.textContent || "").replace(/\s+/g, " ").replace(/^\s|\s$/g, "") : "";
+  }
+
+  function refreshDots(id, number) {
+    request("GET", "/", null, function (code, ignore, text) {
+      tapping = false;
+      var part = code === 200 ? viewPart(text) : "";
+      if (part.indexOf('id="dots-form"') < 0) { show(part); return; }  /* the round closed meanwhile */
+      view.innerHTML = part;
+      bindDots();
+      var again = doc.getElementById(id);
+      if (!again || again.disabled) { again = doc.getElementById("add-" + number); }
+      if (again) { again.focus(); }
+      say("Saved: " + textOf("c-" + number) + ". " + textOf("dots-left") + ".", "ok");
+    });
+  }
+
   function keyOf(root) {
     var section = root.querySelector("[data-key]");
     return section ? section.getAttribute("data-key") : "";
@@ -180,6 +233,7 @@
     view.innerHTML = html;
     bindVote();
     bindComment();
+    bindDots();
     var section = view.querySelector("[data-key]");
     var samePrinciple = before.split(":")[0] === after.split(":")[0];
     /* Focus goes where the news is, so a screen reader reads it and a keyboard starts from there:
@@ -232,5 +286,6 @@
 
   bindVote();
   bindComment();
+  bindDots();
   if (!doc.getElementById("join-form")) { follow(); }
 }());
