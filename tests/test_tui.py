@@ -208,9 +208,10 @@ async def test_help_theme_and_source(db_path, demo):
     app = make_app(db_path, plan=demo)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "s")
-        assert "— They must find common cause and not fall out" in screen_text(app)
+        await wait_for(pilot, lambda: "— They must find common cause and not fall out" in screen_text(app))
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
+        await wait_for(pilot, lambda: "Command palette" in screen_text(app))
         text = screen_text(app)
         assert "Reveal" in text and "Gap view" in text and "Command palette" in text
         await pilot.press("escape")
