@@ -129,7 +129,7 @@ async def test_a_phone_joins_votes_and_follows_the_whole_session(room, browser, 
     # The facilitator opens principle 1: the phone shows it within a second, without a reload,
     # says where it is and puts focus on the statement.
     room.live.start()
-    await expect(page.get_by_role("heading", level=2, name=room.statement(0))).to_be_visible(timeout=1000)
+    await expect(page.get_by_role("heading", level=2, name=room.statement(0))).to_be_visible(timeout=5000)
     assert await page.evaluate("window.sameDocument") is True
     await expect(status).to_have_text("Principle 1 of 10. Voting is open.")
     assert await page.evaluate("document.activeElement.id") == "statement"
@@ -150,7 +150,7 @@ async def test_a_phone_joins_votes_and_follows_the_whole_session(room, browser, 
 
     # Principle 2: followed, nothing chosen yet, focus on the new statement.
     room.live.go(1)
-    await expect(page.get_by_role("heading", level=2, name=room.statement(1))).to_be_visible(timeout=1000)
+    await expect(page.get_by_role("heading", level=2, name=room.statement(1))).to_be_visible(timeout=5000)
     await expect(status).to_have_text("Principle 2 of 10. Voting is open.")
     assert await page.evaluate("document.activeElement.id") == "statement"
     assert await page.get_by_role("radio", checked=True).count() == 0
@@ -163,7 +163,7 @@ async def test_a_phone_joins_votes_and_follows_the_whole_session(room, browser, 
     room.cards(1, "vcs", [2, 3])
     room.live.reveal()
     results = page.get_by_role("heading", name="Results")
-    await expect(results).to_be_visible(timeout=1000)
+    await expect(results).to_be_visible(timeout=5000)
     assert await page.evaluate("document.activeElement.id") == "results"
     await expect(status).to_have_text("Principle 2 of 10. Voting is closed; the results are shown.")
     await expect(page.locator("#mine")).to_have_text("Your answer: 3 Partly true.")
@@ -182,13 +182,13 @@ async def test_a_phone_joins_votes_and_follows_the_whole_session(room, browser, 
 
     # Principle 3 with too few answers: min_group_size hides them, so no ballot can be picked out.
     room.live.go(2)
-    await expect(page.get_by_role("heading", level=2, name=room.statement(2))).to_be_visible(timeout=1000)
+    await expect(page.get_by_role("heading", level=2, name=room.statement(2))).to_be_visible(timeout=5000)
     await page.get_by_role("radio", name="5 Completely true").check()
     await page.get_by_role("button", name="Send my answer").click()
     await expect(status).to_contain_text("Your answer is saved")
     room.cards(2, "council", [1])
     room.live.reveal()
-    await expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=1000)
+    await expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=5000)
     await expect(page.locator(".group .headline")).to_have_text(
         ["Too few to show (1 score).", "Too few to show (1 score)."])
     assert await page.locator(".bars").count() == 0
@@ -197,7 +197,7 @@ async def test_a_phone_joins_votes_and_follows_the_whole_session(room, browser, 
 
     # Back to principle 1, reopened: the phone shows the answer it gave there.
     room.live.go(0)
-    await expect(page.get_by_role("heading", level=2, name=room.statement(0))).to_be_visible(timeout=1000)
+    await expect(page.get_by_role("heading", level=2, name=room.statement(0))).to_be_visible(timeout=5000)
     await expect(page.get_by_role("radio", name="2 Slightly true")).to_be_checked()
     assert await page.evaluate("window.sameDocument") is True
     await context.close()
@@ -418,7 +418,7 @@ async def test_every_view_is_accessible(room, browser, shots, scheme):
 
     room.live.start()
     statement = page.get_by_role("heading", level=2, name=room.statement(0))
-    await expect(statement).to_be_visible(timeout=1000)
+    await expect(statement).to_be_visible(timeout=5000)
     scale = page.get_by_role("group", name="How true is this in our area today?")
     await expect(scale.get_by_role("radio")).to_have_count(6)
     for name in ["1 Not at all true", "2 Slightly true", "3 Partly true", "4 Mostly true", "5 Completely true",
@@ -435,7 +435,7 @@ async def test_every_view_is_accessible(room, browser, shots, scheme):
     room.cards(0, "council", [2, 2, 3])
     room.cards(0, "vcs", [4, 5])
     room.live.reveal()
-    await expect(page.get_by_role("heading", name="Results", level=3)).to_be_visible(timeout=1000)
+    await expect(page.get_by_role("heading", name="Results", level=3)).to_be_visible(timeout=5000)
     await expect(page.get_by_role("heading", name="Council", level=4)).to_be_visible()
     await check_accessible(page)
     snapshot = await page.locator("main").aria_snapshot()

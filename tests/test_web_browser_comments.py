@@ -51,7 +51,7 @@ async def test_a_phone_votes_then_comments(room, browser, shots):  # noqa: F811
     status = page.locator("#status")
     await join(page, room, "VCS")
     room.live.start()
-    await expect(page.get_by_role("heading", level=2, name=room.statement(0))).to_be_visible(timeout=1000)
+    await expect(page.get_by_role("heading", level=2, name=room.statement(0))).to_be_visible(timeout=5000)
     box = page.get_by_role("textbox", name="Add a comment on this principle (optional)")
     await expect(box).to_have_count(0)  # not before voting
     await page.evaluate("window.sameDocument = true")
@@ -86,7 +86,7 @@ async def test_a_phone_votes_then_comments(room, browser, shots):  # noqa: F811
 
     # The next principle: a fresh box once this phone has voted there.
     room.live.go(1)
-    await expect(page.get_by_role("heading", level=2, name=room.statement(1))).to_be_visible(timeout=1000)
+    await expect(page.get_by_role("heading", level=2, name=room.statement(1))).to_be_visible(timeout=5000)
     await expect(box).to_have_count(0)
     await context.close()
 

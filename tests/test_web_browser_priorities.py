@@ -55,7 +55,7 @@ async def test_a_phone_votes_then_places_its_dots_with_taps(room, browser, shots
     status = page.locator("#status")
     await join(page, room, "VCS")
     room.live.start()
-    await expect(page.get_by_role("heading", level=2, name=room.statement(0))).to_be_visible(timeout=2000)
+    await expect(page.get_by_role("heading", level=2, name=room.statement(0))).to_be_visible(timeout=5000)
     await page.get_by_role("radio", name="4 Mostly true").check()
     await page.get_by_role("button", name="Send my answer").click()
     await expect(status).to_have_text("Your answer is saved: 4 Mostly true.")
@@ -63,7 +63,7 @@ async def test_a_phone_votes_then_places_its_dots_with_taps(room, browser, shots
 
     room.live.open_priorities()  # the facilitator opens the round: the phone follows by itself
     await expect(page.get_by_role("heading", level=2, name="Which principles should we act on first?")).to_be_visible(
-        timeout=2000)
+        timeout=5000)
     left = page.locator("#dots-left")
     await expect(left).to_have_text("3 of 3 dots left")
     for position in range(len(room.plan.principles)):  # every statement whole, a heading each
@@ -96,7 +96,7 @@ async def test_a_phone_votes_then_places_its_dots_with_taps(room, browser, shots
     room.store.set_dots(room.sid, "someone-else", "council", room.principle(6), 2, mode="phones")
     room.live.close_priorities()  # the ranking on the projector, and on the phone
     await expect(page.get_by_role("heading", level=2, name="The priorities round is closed")).to_be_visible(
-        timeout=2000)
+        timeout=5000)
     ranked = page.locator(".ranking-list h4")
     await expect(ranked.first).to_have_text(f"Rank 1: {room.statement(6)}")
     await expect(page.locator(".ranking-list p").first).to_have_text("3 dots: Council 2, VCS 1")
@@ -139,11 +139,11 @@ async def test_the_round_is_accessible_in_the_dark_too(room, browser):  # noqa: 
     page = await context.new_page()
     await join(page, room, "VCS")
     room.live.open_priorities()
-    await expect(page.locator("#dots-left")).to_have_text("3 of 3 dots left", timeout=2000)
+    await expect(page.locator("#dots-left")).to_have_text("3 of 3 dots left", timeout=5000)
     await page.get_by_role("button", name="Add a dot to principle 4").tap()
     await expect(page.locator("#dots-left")).to_have_text("2 of 3 dots left")
     await check_accessible(page)  # contrast, labels, headings, 44 px targets: disabled buttons included
     room.live.close_priorities()
-    await expect(page.get_by_role("heading", level=3, name="The room's priorities")).to_be_visible(timeout=2000)
+    await expect(page.get_by_role("heading", level=3, name="The room's priorities")).to_be_visible(timeout=5000)
     await check_accessible(page)
     await context.close()

@@ -193,7 +193,7 @@ async def test_chromium_rates_and_predicts_on_the_same_page(db_path, tmp_path):
             await join(page, phones, "VCS")
             live.start()
             statement = live.plan.principles[0].statement
-            await expect(page.get_by_role("heading", level=2, name=statement)).to_be_visible(timeout=2000)
+            await expect(page.get_by_role("heading", level=2, name=statement)).to_be_visible(timeout=5000)
             rating = page.get_by_role("group", name="How true is this in our area today?")
             guess = page.get_by_role("group", name="How will Council rate this?")
             await rating.get_by_role("radio", name="2 Slightly true").check()
@@ -212,7 +212,7 @@ async def test_chromium_rates_and_predicts_on_the_same_page(db_path, tmp_path):
             for score in (5, 4, 4):
                 store.record_ballot(live.id, live.principle.id, "council", score)
             live.reveal()
-            await expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=2000)
+            await expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=5000)
             await expect(page.locator(".perceptions li")).to_have_text([
                 "No predictions from Council of how VCS rates this.",
                 "VCS could not say how Council rates this (1 don't know)."])
