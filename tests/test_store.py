@@ -173,6 +173,64 @@ def test_card_counts_add_and_remove_anonymous_ballots(store, demo_plan):
     assert store.db.execute("SELECT COUNT(*) FROM participants").fetchone()[0] == 0
 
 
+def test_card_counts_read_back_per_group_and_score_and_zero_clears_a_cell(store, demo_plan):
+    s = store.start_session(demo_plan)
+    pid = demo_plan.principles[0].id
+    store.set_card_count(s.id, pid, "council", 4, 3)
+    store.set_card_count(s.id, pid, "vcs", None, 2)
+    store.set_card_count(s.id, pid, "vcs", 1, 1)
+    assert store.card_counts(s.id, pid) == {("council", 4): 3, ("vcs", None): 2, ("vcs", 1): 1}
+    store.set_card_count(s.id, pid, "council", 4, 0)
+    assert store.card_counts(s.id, pid) == {("vcs", None): 2, ("vcs", 1): 1}
+    # An anonymous session's card ballots carry no time (nothing orders them).
+    assert {b.cast_at for b in store.ballots(s.id, pid)} == {""}
+
+
+def test_card_ballots_in_a_named_session_keep_their_time(store, demo_plan):
+    s = store.start_session(dataclasses.replace(demo_plan, anonymous=False))
+    pid = demo_plan.principles[0].id
+    store.set_card_count(s.id, pid, "council", 4, 2)
+    assert all(b.cast_at for b in store.ballots(s.id, pid))
+
+
+@pytest.mark.parametrize("score, count, message", [
+    (4, -1, "a count cannot be negative"),
+    (6, 1, r"score 6 is off the scale \(1 to 5\)"),
+])
+def test_bad_card_counts_are_refused_and_change_nothing(store, demo_plan, score, count, message):
+    s = store.start_session(demo_plan)
+    pid = demo_plan.principles[0].id
+    store.set_card_count(s.id, pid, "council", 4, 2)
+    with pytest.raises(BallotError, match=f"^{message}$"):
+        store.set_card_count(s.id, pid, "council", score, count)
+    assert store.card_counts(s.id, pid) == {("council", 4): 2}
+
+
+def test_tallies_of_many_sessions_read_each_once(store, demo_plan):
+    """More sessions than SQLite takes parameters at once: each session's tallies, none counted twice."""
+    first, last = store.start_session(demo_plan).id, store.start_session(demo_plan).id
+    pid = demo_plan.principles[0].id
+    store.set_card_count(first, pid, "council", 4, 3)
+    store.set_card_count(last, pid, "vcs", 2, 1)
+    ids = [first] + [f"none{i:04d}" for i in range(1100)] + [last]
+    tallies = store.tallies_of(ids)
+    assert tallies[first] == {(pid, "council"): {4: 3}} and tallies[last] == {(pid, "vcs"): {2: 1}}
+    assert tallies[first] == store.tallies(first) and len(tallies) == len(ids)
+
+
+def test_a_principle_keeps_the_time_it_first_opened(store, demo_plan):
+    s = store.start_session(demo_plan)
+    pid = demo_plan.principles[0].id
+    assert store.opened_at(s.id, pid) is None
+    store.set_principle_state(s.id, pid, "open")
+    opened = store.opened_at(s.id, pid)
+    assert opened and opened.startswith("20")
+    store.set_principle_state(s.id, pid, "closed")
+    store.set_principle_state(s.id, pid, "open")
+    assert store.opened_at(s.id, pid) == opened  # reopening keeps the time box running from the first opening
+    assert store.opened_at(s.id, "no-such-principle") is None
+
+
 @pytest.mark.parametrize("group, score, message", [
     ("vcs", 6, "off the scale"),
     ("vcs", 0, "off the scale"),
