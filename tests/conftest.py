@@ -43,13 +43,15 @@ roster:
 # under xdist the long tests start at once and the quick ones fill the end: the run lasts as long
 # as its busiest worker. A module not named here keeps its place after these.
 SLOW_FIRST = ("test_wheel.py", "test_e2e_tmux.py", "test_web_browser.py", "test_web_browser_comments.py",
-              "test_remote_browser.py", "test_remote_tui.py", "test_remote_drive.py",
+              "test_web_browser_priorities.py", "test_remote_browser.py", "test_remote_tui.py", "test_remote_drive.py",
               "test_db_fuzz.py", "test_anonymity.py",
               "test_web_attack.py", "test_publish.py", "test_export_print.py", "test_tui_live_room.py",
               "test_inputs_hardening.py", "test_tui_line_table.py", "test_tui.py", "test_snapshots.py",
               "test_tui_history.py", "test_tui_workers.py", "test_datasette.py", "test_tui_comments.py",
               "test_snapshots_comments.py", "test_tui_perception.py", "test_web_perception.py",
-              "test_snapshots_perception.py", "test_perception.py", "test_tui_action_burst.py")
+              "test_snapshots_perception.py", "test_perception.py", "test_tui_action_burst.py",
+              "test_web_priorities.py", "test_tui_priorities.py", "test_snapshots_priorities.py",
+              "test_remote_floor_api.py")
 
 
 def pytest_collection_modifyitems(items) -> None:

@@ -16,7 +16,7 @@ from workshop.tui.screens.vote import VoteScreen
 if async_playwright is not None:
     from playwright.async_api import expect
 
-pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("browser-remote")]
 SIZE = (120, 36)
 
 

@@ -35,9 +35,10 @@ except ImportError:  # pragma: no cover - depends on the machine
 
 # One browser for the module's tests (each gets a fresh context, as a new phone would): starting
 # Playwright's driver and chromium took a second and more of CPU a test. The browser belongs to the
-# event loop that started it, so the tests share the module's loop; the browser modules run on one
-# worker under xdist, which starts the browser once.
-pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("browser")]
+# event loop that started it, so the tests share the module's loop; under xdist a browser module's
+# tests run on one worker (a group of its own), so each module starts one browser and the modules
+# run side by side.
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("browser-phone")]
 
 CHROMIUM = Path(os.environ.get("WORKSHOP_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - depends on the machine
     expect = None
 
 # The browser fixture is the module's one browser, on the module's event loop (see test_web_browser).
-pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("browser-priorities")]
 
 
 class DotsRoom(Room):
