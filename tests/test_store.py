@@ -182,8 +182,8 @@ def test_card_counts_read_back_per_group_and_score_and_zero_clears_a_cell(store,
     assert store.card_counts(s.id, pid) == {("council", 4): 3, ("vcs", None): 2, ("vcs", 1): 1}
     store.set_card_count(s.id, pid, "council", 4, 0)
     assert store.card_counts(s.id, pid) == {("vcs", None): 2, ("vcs", 1): 1}
-    # An anonymous session's card ballots carry no time (nothing orders them).
-    assert {b.cast_at for b in store.ballots(s.id, pid)} == {""}
+    # An anonymous session's card ballots carry no time (nothing orders them), and say they are cards.
+    assert {(b.cast_at, b.mode) for b in store.ballots(s.id, pid)} == {("", "cards")}
 
 
 def test_card_ballots_in_a_named_session_keep_their_time(store, demo_plan):
