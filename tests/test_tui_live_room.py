@@ -151,6 +151,22 @@ async def test_room_size_and_a_count_above_it_asks_first(db_path, demo):
         assert "Council 13 of 14" in screen_text(app)
 
 
+async def test_a_count_confirmed_after_the_principle_closed_is_refused_not_a_crash(db_path, demo):
+    app = make_app(db_path, plan=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "2", "tab", "2", "enter", "enter")  # a room of two a side, then begin
+        live = app.screen.live
+        first = live.principle.id
+        await pilot.press("3", "enter")  # three council cards at 1: more than the room, so it asks
+        assert isinstance(app.screen, ConfirmScreen)
+        live.reveal()  # meanwhile the remote reveals: the principle closes
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "Not stored" in " ".join(str(n.message) for n in app._notifications))
+        assert "is closed; reopen it to take more ballots" in " ".join(str(n.message) for n in app._notifications)
+        assert cards(db_path, live.id, first) == {}
+        assert app.is_running
+
+
 async def test_three_groups_compare_by_pairs(db_path):
     plan = parse_plan(THREE_GROUPS)
     app = make_app(db_path, plan=(plan, THREE_GROUPS))

@@ -4,6 +4,7 @@ simulated room. Every ballot is committed before the screen counts it."""
 from __future__ import annotations
 
 from ...model import Plan
+from ...store import BallotError
 from ...wording import plural
 from ..widgets.roster_table import RosterTable
 from .dialogs import ConfirmScreen, ScoreScreen
@@ -36,12 +37,15 @@ class BallotEntry:
         """
         live, principle = self.live, self.live.principle.id
         if over is None:
-            write(group, score, count)
+            stored = self.refused_write(lambda: write(group, score, count))
             self.refresh_entry()
-            return True
+            return stored
+
         def answered(yes: bool | None) -> None:
+            # Asked and answered while the room moved on (a reveal from the remote, say): the
+            # principle may have closed meanwhile, and then the count is refused, not stored.
             if yes:
-                write(group, score, count, principle_id=principle)
+                self.refused_write(lambda: write(group, score, count, principle_id=principle))
             self.refresh_entry()
 
         self.app.push_screen(ConfirmScreen(
@@ -49,6 +53,15 @@ class BallotEntry:
             no="keep what was there"),
             callback=answered)
         return False
+
+    def refused_write(self, write) -> bool:
+        """Run a ballot write; a refusal (the principle closed, say) is said, never a crash."""
+        try:
+            write()
+        except BallotError as exc:
+            self.notify(f"Not stored: {exc}", severity="warning")
+            return False
+        return True
 
     def action_score(self, value: int | str) -> None:
         if self.entry != "roster" or self.live.revealed or not self.query_one(RosterTable).display:
