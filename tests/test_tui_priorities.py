@@ -155,6 +155,9 @@ async def test_roster_seats_place_their_own_dots_never_more_than_three(db_path):
         await pilot.press("r")
         text = words(app)
         assert "too few to show" in text  # one seat's dots: fewer than min_group_size people placed them
+        # Placed but hidden is not "no dots".
+        assert "Too few people placed dots to show a ranking (fewer than 3 in Council)" in text
+        assert "No dots yet" not in text and "got no dots" not in text
 
 
 async def test_only_n_p_and_j_change_principle_and_the_round_has_its_keys(db_path):

@@ -90,8 +90,14 @@ class RankingScreen(Screen):
         columns = self.columns()
         if not rows:
             empty = [""] * len(columns)
-            empty[1] = Text("No dots yet" + (f" from {live.plan.group(self.by).name}" if self.by else "")
-                            + (" (u: take dots again)" if not live.readonly else ""), style="italic")
+            hidden = [g for g in self.hidden(ranked) if self.by in (None, g.id)]
+            if hidden:
+                # Dots were placed, but by too few people to show: saying "no dots" would be untrue.
+                why = (f"Too few people placed dots to show a ranking (fewer than {live.plan.min_group_size} "
+                       f"in {', '.join(g.name for g in hidden)})")
+            else:
+                why = "No dots yet" + (f" from {live.plan.group(self.by).name}" if self.by else "")
+            empty[1] = Text(why + (" (u: take dots again)" if not live.readonly else ""), style="italic")
             rows.append((empty, None))
         self.query_one(LineTable).show(columns, rows, cursor=0)
         title = Text.assemble((" PRIORITIES ", "bold reverse"), (f"  Ranking · {live.plan.title}", "bold"))
@@ -104,16 +110,20 @@ class RankingScreen(Screen):
     def summary(self, ranked: list[Priority]) -> Text:
         live = self.live
         text = Text()
+        hidden = [g.name for g in self.hidden(ranked)]
         none = sum(1 for p in ranked if p.total == 0)
-        if none:
+        if none and not hidden:  # with a group hidden, a total of 0 may hide its dots
             text.append(f"{plural(none, 'principle')} got no dots. ", style="dim")
-        hidden = [g.name for g in live.groups if ranked and ranked[0].dots[g.id] is None]
         if hidden:
             text.append(f"{', '.join(hidden)}: {TOO_FEW} (fewer than {live.plan.min_group_size} placed dots), "
                         "and left out of the totals. ", style="italic")
         if not live.readonly:
             text.append("a on a priority: make it an action", style="bold")
         return text
+
+    def hidden(self, ranked: list[Priority]) -> list:
+        """The groups whose dots are too few to show (left out of every total)."""
+        return [g for g in self.live.groups if ranked and ranked[0].dots[g.id] is None]
 
     def selected(self) -> Priority | None:
         row = self.query_one(LineTable).cursor_row
