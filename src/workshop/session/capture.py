@@ -8,10 +8,13 @@ so the same entry is refused with the same words wherever it is typed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 EMPTY = "Type the note or action first"
 BAD_DUE = "Due date must be YYYY-MM-DD, like 2027-03-31"
+NOT_A_DAY = "Due date {due} is not a day in the calendar; check the month and the day"
+DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # as the store keeps it (Python also reads 20270331)
 MAX_ENTRY = 2000  # characters in any one field: more than a room says in one breath
 
 
@@ -48,8 +51,10 @@ def checked_entry(text: object, owner: object = "", due: object = "", *, action:
         raise EntryError(EMPTY, "text")
     is_action = bool(action or fields["owner"] or fields["due"])
     if is_action and fields["due"]:
+        if not DAY.match(fields["due"]):
+            raise EntryError(BAD_DUE, "due")
         try:
             dt.date.fromisoformat(fields["due"])
         except ValueError:
-            raise EntryError(BAD_DUE, "due") from None
+            raise EntryError(NOT_A_DAY.format(due=fields["due"]), "due") from None
     return Entry(fields["text"], fields["owner"] if is_action else "", fields["due"] if is_action else "", is_action)
