@@ -30,3 +30,17 @@ def test_what_is_refused_says_which_box_and_why(text, due, field, message):
     with pytest.raises(EntryError) as info:
         checked_entry(text, "", due)
     assert (info.value.field, str(info.value)) == (field, message)
+
+
+def test_an_owner_typed_as_a_group_is_stored_by_the_groups_name(tmp_path, demo_plan):
+    from workshop.session.running import LiveSession
+    from workshop.store import Store
+
+    with Store(tmp_path / "w.db") as store:
+        live = LiveSession(store, store.start_session(demo_plan))
+        for owner in ("council", "VCS", "vcs ", "A. Patel"):
+            live.add_action("Publish it", owner=owner.strip())
+        assert [a.owner for a in live.actions()] == ["Council", "VCS", "VCS", "A. Patel"]
+        first = live.actions()[3]
+        live.update_action(first.id, text=first.text, owner="council", due="")
+        assert live.store.actions(live.id)[3].owner == "Council"

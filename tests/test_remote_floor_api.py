@@ -92,7 +92,7 @@ BAD = [
     ("/api/remote/capture", {"principle": "p", "text": "Do it", "due": "next week"},
      "Due date must be YYYY-MM-DD, like 2027-03-31"),
     ("/api/remote/capture", {"principle": "p", "kind": "action", "text": "Do it", "due": "2027-02-30"},
-     "Due date must be YYYY-MM-DD, like 2027-03-31"),
+     "Due date 2027-02-30 is not a day in the calendar; check the month and the day"),
     ("/api/remote/capture", {"principle": "p", "kind": "task", "text": "Do it"}, "kind must be note or action"),
     ("/api/remote/capture", {"principle": "p", "text": ["Do it"]}, "the text must be text"),
     ("/api/remote/capture", {"text": "Do it"}, "say which principle the note or action is for"),

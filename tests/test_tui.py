@@ -150,8 +150,8 @@ async def test_note_and_action_are_stored_at_once(db_path, demo):
         live = app.screen.live
         [action] = live.store.actions(live.id)
         assert (action.text, action.owner, action.due, action.principle_id) == (
-            "Council to publish grant timetable", "council", "2027-03-31", demo[0].principles[0].id)
-        assert "Council to publish grant timetable (council, due 2027-03-31)" in screen_text(app)
+            "Council to publish grant timetable", "Council", "2027-03-31", demo[0].principles[0].id)
+        assert "Council to publish grant timetable (Council, due 2027-03-31)" in screen_text(app)
 
 
 async def test_home_lists_plans_and_sessions_and_starts_a_plan(db_path, demo):

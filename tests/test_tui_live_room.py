@@ -231,7 +231,7 @@ async def test_notes_and_actions_show_and_can_be_edited_and_deleted(db_path, dem
         await pilot.press("enter")
         live = app.screen.live
         [action] = live.store.actions(live.id)
-        assert (action.text, action.owner, action.due) == ("Publish the timetable by March", "council", "2027-03-31")
+        assert (action.text, action.owner, action.due) == ("Publish the timetable by March", "Council", "2027-03-31")
         app.screen.query_one("#saved").focus()
         await pilot.press("up", "x")
         assert isinstance(app.screen, ConfirmScreen)

@@ -122,7 +122,7 @@ async def test_a_top_priority_becomes_an_action_in_one_step(db_path):
         await pilot.press(*"Review", "tab", *"vcs", "enter")
         await wait_for(pilot, lambda: bool(live.actions(everywhere=True)))
         [action] = live.actions(everywhere=True)
-        assert (action.principle_id, action.text, action.owner) == (P2, "Review", "vcs")
+        assert (action.principle_id, action.text, action.owner) == (P2, "Review", "VCS")  # typed vcs: stored by the group's name
         await pilot.press("escape")
         assert isinstance(app.screen, RankingScreen)
 

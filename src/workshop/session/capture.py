@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 EMPTY = "Type the note or action first"
@@ -34,6 +35,13 @@ class Entry:
     owner: str = ""
     due: str = ""
     is_action: bool = False
+
+
+def owner_named(owner: str, groups: Mapping[str, str]) -> str:
+    """An owner typed as a group, in any case ('council', 'VCS'), as the name the room knows the
+    group by (groups: id -> name), so every report and list writes it the same way; others as typed."""
+    named = {key.casefold(): name for gid, name in groups.items() for key in (gid, name)}
+    return named.get(owner.casefold(), owner)
 
 
 def checked_entry(text: object, owner: object = "", due: object = "", *, action: bool = False) -> Entry:

@@ -11,6 +11,7 @@ from ..analytics import PrincipleResult, default_pair, pairs, principle_result, 
 from ..model import Action, Group, Note, Plan, Principle, Session
 from ..store import BallotError, Store, new_id
 from ..wording import plural
+from .capture import owner_named
 from .comments import RoomComments
 from .perception import PerceptionMixin
 from .priorities import PrioritiesMixin
@@ -330,11 +331,12 @@ class LiveSession(PerceptionMixin, PrioritiesMixin):
         return self._write("note", lambda: self.store.add_note(self.id, text, principle))
 
     def add_action(self, text: str, owner: str = "", due: str = "", principle_id: str | None = None) -> bool:
-        principle = principle_id or self.principle.id  # a priority's, from the ranking
+        principle, owner = principle_id or self.principle.id, owner_named(owner, self.plan.group_names)
         return self._write("action", lambda: self.store.add_action(self.id, text, owner=owner, due=due,
                                                                    principle_id=principle))
 
     def update_action(self, action_id: int, *, text: str, owner: str, due: str) -> bool:
+        owner = owner_named(owner, self.plan.group_names)
         return self._write("action", lambda: self.store.update_action(action_id, text=text, owner=owner, due=due))
 
     def delete_action(self, action_id: int) -> bool:
