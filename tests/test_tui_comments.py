@@ -57,8 +57,8 @@ async def test_moderation_approves_hides_and_shows_only_approved_comments_on_the
         await pilot.press("o")
         assert isinstance(app.screen, CommentsScreen)
         text = screen_text(app)
-        assert "Comments: 2, 2 waiting" in text and "freeze or blank the projector" in text
-        assert "Grants were cut without warning" in text and "We had no money left to give" in text
+        assert "Comments: 2, 2 waiting" in text and "v reads the highlighted one" in text
+        assert "Grants were cut without warning" not in text and "We had no money left to give" not in text
         # Rows: Council's first (plan order of groups). Showing a comment that waits is refused.
         await pilot.press("s")
         assert live.comments.shown_id is None
@@ -152,3 +152,34 @@ async def test_comment_keys_show_in_help_and_palette_only_where_the_plan_takes_c
         assert "Comments" not in names and "Comment from the floor" not in names
         await pilot.press("o")
         assert isinstance(app.screen, VoteScreen)
+
+
+async def test_the_list_masks_comments_that_wait_or_are_hidden_until_v_reads_the_highlighted_one(db_path):
+    # The laptop's screen is mirrored to the projector: a comment the facilitator has not approved
+    # never shows there unless they ask to read it, and only that one, only while it is highlighted.
+    app = app_on(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        live = app.screen.live
+        phone_comments(db_path, live.id, live.principle.id, ("council", "Our budget is already gone"),
+                       ("vcs", "Nobody answered our letters"))
+        await pilot.press("o")
+        text = screen_text(app)
+        assert "Our budget is already gone" not in text and "Nobody answered our letters" not in text
+        assert text.count("press v to read it") == 2 and "v reads the highlighted one" in text
+        await pilot.press("v")  # the council's, highlighted
+        text = screen_text(app)
+        assert "Our budget is already gone" in text and "Nobody answered our letters" not in text
+        await pilot.press("down")  # moving on covers it again
+        text = screen_text(app)
+        assert "Our budget is already gone" not in text and "Nobody answered our letters" not in text
+        await pilot.press("v")
+        assert "Nobody answered our letters" in screen_text(app)
+        await pilot.press("v")  # pressed again: covered
+        assert "Nobody answered our letters" not in screen_text(app)
+        await pilot.press("a")  # approved: the room may see it, so the list shows it
+        assert "Nobody answered our letters" in screen_text(app)
+        await pilot.press("up", "h")  # hidden: covered, like one that waits
+        text = screen_text(app)
+        assert "Our budget is already gone" not in text and "(hidden: press v to read it here)" in text
+        assert [c.status for c in live.store.comments(live.id)] == ["hidden", "approved"]

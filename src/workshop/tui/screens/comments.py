@@ -1,8 +1,8 @@
 """The comments list: every comment of the session, approved or hidden one by one, and the approved
 ones put on the projector for the room to discuss.
 
-The laptop's screen is often what the projector shows: pending comments are listed here only, never
-on the vote screen, and the list says so at the top.
+The laptop's screen is often what the projector shows: the text of a comment that waits or is hidden is
+covered in the list, and v reads the highlighted one until the cursor moves (the remote lists them too).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -21,7 +22,11 @@ from .floor_comment import FloorCommentScreen
 from .note import WAITING
 
 STATUS_WORDS = {"pending": "waiting", "approved": "approved", "hidden": "hidden"}
-PRIVATE = "Not for the room: freeze or blank the projector while you read comments that wait."
+PRIVATE = ("Comments that wait or are hidden are not for the room: their text is covered here. "
+           "v reads the highlighted one (the projector shows it too), or read them on your remote.")
+# What the list shows instead of a text the room has not been let see.
+COVERED = {"pending": "(waiting: press v to read it here, or read it on your remote)",
+           "hidden": "(hidden: press v to read it here)"}
 
 
 class CommentsScreen(Screen[None]):
@@ -31,10 +36,14 @@ class CommentsScreen(Screen[None]):
         Binding("a", "approve", "Approve", id="comments.approve"),
         Binding("h", "hide", "Hide", id="comments.hide"),
         Binding("s", "show", "Show on projector", id="comments.show"),
+        Binding("v", "read", "Read here", id="comments.read"),
         Binding("f", "floor", "Comment from the floor", priority=True, id="comments.floor"),
         Binding("escape", "back", "Back", id="comments.back"),
     ]
     AUTO_FOCUS = "#comment-list"
+
+    reading: reactive[str | None] = reactive(None, init=False)
+    """The id of the comment whose text v uncovered: only while it stays highlighted."""
 
     def __init__(self, live: LiveSession):
         super().__init__()
@@ -76,7 +85,7 @@ class CommentsScreen(Screen[None]):
             status = Text(STATUS_WORDS[c.status], style="bold" if c.status == "pending" else "")
             if c.id == shown:
                 status = Text("ON SCREEN", style="bold reverse")
-            table.add_row(str(number.get(c.principle_id, "")), names.get(c.group, c.group), status, Text(c.text),
+            table.add_row(str(number.get(c.principle_id, "")), names.get(c.group, c.group), status, self.shown_text(c),
                           height=None)
         waiting = sum(1 for c in comments if c.status == "pending")
         title = Text(f"Comments: {len(comments)}", style="bold")
@@ -91,6 +100,14 @@ class CommentsScreen(Screen[None]):
             table.move_cursor(row=min(row, len(self.items) - 1))
         self.refresh_bindings()
 
+    def shown_text(self, comment: Comment) -> Text:
+        if comment.status == "approved" or comment.id == self.reading:
+            return Text(comment.text)
+        return Text(COVERED[comment.status], style="italic")
+
+    def watch_reading(self) -> None:
+        self.show_comments()
+
     def selected(self) -> Comment | None:
         table = self.query_one(DataTable)
         return self.items[table.cursor_row] if self.items and table.cursor_row < len(self.items) else None
@@ -104,11 +121,16 @@ class CommentsScreen(Screen[None]):
             return (comment is not None and comment.status != "hidden") or None
         if action == "show":
             return (comment is not None and comment.status == "approved") or None
+        if action == "read":
+            return (comment is not None and comment.status != "approved") or None
         if action == "floor":
             return not self.live.readonly
         return True
 
     def on_data_table_row_highlighted(self) -> None:
+        comment = self.selected()
+        if self.reading is not None and (comment is None or comment.id != self.reading):
+            self.reading = None  # the cursor moved on: covered again
         self.refresh_bindings()
 
     def moderate(self, status: str) -> None:
@@ -143,6 +165,11 @@ class CommentsScreen(Screen[None]):
             else:
                 self.notify("On the projector once you go back (Escape)")
         self.show_comments()
+
+    def action_read(self) -> None:
+        comment = self.selected()
+        if comment is not None:
+            self.reading = None if self.reading == comment.id else comment.id
 
     def action_floor(self) -> None:
         self.app.push_screen(FloorCommentScreen(self.live), callback=lambda _: self.show_comments())
