@@ -29,7 +29,7 @@ from .screens.help import HelpScreen
 from .screens.problems import ProblemsScreen
 from .screens.vote import VoteScreen
 from .workers import read_and_post
-from .themes import DEFAULT_THEME, PROJECTOR, PROJECTOR_DARK, THEMES
+from .themes import DEFAULT_THEME, PROJECTOR, PROJECTOR_DARK, THEMES, start_theme
 
 log = logging.getLogger("workshop.tui")
 log.addHandler(logging.NullHandler())  # kept in a file when the app has a log folder (on_mount)
@@ -89,11 +89,9 @@ class WorkshopApp(RemoteControl, App):
         self.log_file = log_path.with_name("workshop.log") if log_path else None
         """Where failures are kept with their details; None keeps them only in the app's own log."""
         self._log_handler: logging.Handler | None = None
-        # The theme is chosen before the stylesheet is first read: set later (on mount), Textual
-        # reads every rule a second time for the new colours, a third of the start-up's work.
         for theme in THEMES:
             self.register_theme(theme)
-        self.theme = store.setting("theme", DEFAULT_THEME) or DEFAULT_THEME
+        start_theme(self, store.setting("theme", DEFAULT_THEME) or DEFAULT_THEME)
 
     def push_screen(self, screen, *args, **kwargs):
         """Push a screen with the size classes (-narrow/-wide, -short/-tall) it would get on its first
