@@ -225,14 +225,15 @@ class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionE
         return panel
 
     def show_results(self) -> None:
-        panel = self.results()
-        panel.display = self.live.revealed
+        panel = self.results() if self.live.revealed or self.query(ResultsPanel) else None
+        if panel is not None:
+            panel.display = self.live.revealed
         # Once revealed the bars carry the scale's words and the counts, so the scale line and the big
         # counts go: hidden inline, and handed back to the stylesheet (which hides the big counts on a
         # short screen) on reopening. No class changes, so no node on the screen is restyled.
         for hidden in (self.query_one(ScaleLine), self.query_one(BigCounts)):
             hidden.styles.display = "none" if self.live.revealed else None
-        if self.live.revealed:
+        if panel is not None and self.live.revealed:
             panel.show(self.live.result(), self.live.notes(), self.live.actions(),
                        choose_pair=len(self.live.groups) > 2)
             self.call_after_refresh(panel.scroll_visible, animate=False)
