@@ -117,7 +117,7 @@ class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionE
     def on_mount(self) -> None:
         self.live.start()
         self.show_principle()
-        self.call_after_refresh(self.results)  # hidden until the reveal: not needed for the first frame
+        self.call_after_refresh(self.prepare_results)
         self.refresh_join()
         self.set_interval(1, self.update_topline)
         self.set_interval(0.5, self.retry_pending)
@@ -223,6 +223,13 @@ class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionE
         panel.display = False
         self.query_one("#body", VerticalScroll).mount(panel)
         return panel
+
+    def prepare_results(self) -> None:
+        """Just after the first frame: the results panel, hidden, ready for the reveal (unless the
+        screen is already going)."""
+        body = self.query("#body")
+        if body and body.first().is_attached and not self._closing:
+            self.results()
 
     def show_results(self) -> None:
         panel = self.results() if self.live.revealed or self.query(ResultsPanel) else None
