@@ -160,7 +160,44 @@ db_option = click.option(
 
 class Group(click.Group):
     """The command group: a store error, or damage SQLite finds only once a command reads on, is one
-    line and exit 2, never a traceback."""
+    line and exit 2, never a traceback. A command's module is imported when the command is first
+    wanted (cli/commands.py names them): `workshop run` loads no other command's module."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from .commands import COMMANDS
+
+        return sorted(COMMANDS.keys() | self.commands.keys())
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        from .commands import COMMANDS
+
+        if name not in self.commands and name in COMMANDS:
+            import importlib
+
+            importlib.import_module(f"{__package__}.{COMMANDS[name][0]}")  # its commands join the group
+        return self.commands.get(name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as exc:  # suggest from every command, not the loaded ones
+            raise click.exceptions.NoSuchCommand(exc.command_name, possibilities=self.list_commands(ctx),
+                                                 ctx=ctx) from None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands in the help, with each one's line from cli/commands.py: the commands
+        are not loaded for it. Laid out as click.Group lays it out."""
+        from .commands import COMMANDS
+
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = []
+        for name in names:
+            command = self.commands.get(name) or click.Command(name, help=COMMANDS[name][1])
+            if not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         import sqlite3

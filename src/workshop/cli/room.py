@@ -21,6 +21,19 @@ SESSIONS_DIR = Path("sessions")
 @with_db
 def run(ctx: Context, target: str | None, simulate: bool, phones: bool, host: str, port: int) -> None:
     """Run a workshop. A PLAN file starts a new session, a SESSION id resumes one."""
+    import gc
+
+    # Start-up builds what lives as long as the app (modules, widgets, styles): the cycle collector
+    # would walk it over and over, a sixth of the time to the first frame. The app turns it back on
+    # once its first frame is drawn (WorkshopApp.after_first_frame).
+    gc.disable()
+    try:
+        start(ctx, target, simulate, phones, host, port)
+    finally:
+        gc.enable()
+
+
+def start(ctx: Context, target: str | None, simulate: bool, phones: bool, host: str, port: int) -> None:
     from ..store import StoreError
 
     plan = session_id = None

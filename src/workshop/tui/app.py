@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import logging
 import os
@@ -23,13 +24,9 @@ from ..store import Store
 from .commands import WorkshopCommands, workshop_commands
 from .remote_control import RemoteControl
 from .messages import BallotsCounted, ExportWritten, JoinChanged, OpenPrinciple, ReadFailed
-from .screens.dialogs import ErrorScreen
-from .screens.gap import GapScreen
-from .screens.help import HelpScreen
-from .screens.problems import ProblemsScreen
 from .screens.vote import VoteScreen
 from .workers import read_and_post
-from .themes import DEFAULT_THEME, PROJECTOR, PROJECTOR_DARK, THEMES
+from .themes import DEFAULT_THEME, PROJECTOR, PROJECTOR_DARK, THEMES, start_theme
 
 log = logging.getLogger("workshop.tui")
 log.addHandler(logging.NullHandler())  # kept in a file when the app has a log folder (on_mount)
@@ -89,11 +86,9 @@ class WorkshopApp(RemoteControl, App):
         self.log_file = log_path.with_name("workshop.log") if log_path else None
         """Where failures are kept with their details; None keeps them only in the app's own log."""
         self._log_handler: logging.Handler | None = None
-        # The theme is chosen before the stylesheet is first read: set later (on mount), Textual
-        # reads every rule a second time for the new colours, a third of the start-up's work.
         for theme in THEMES:
             self.register_theme(theme)
-        self.theme = store.setting("theme", DEFAULT_THEME) or DEFAULT_THEME
+        start_theme(self, store.setting("theme", DEFAULT_THEME) or DEFAULT_THEME)
 
     def push_screen(self, screen, *args, **kwargs):
         """Push a screen with the size classes (-narrow/-wide, -short/-tall) it would get on its first
@@ -151,6 +146,7 @@ class WorkshopApp(RemoteControl, App):
         self.set_interval(1.0, check)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self.after_first_frame)
         self.open_log()
         self.watch_terminal()
         # Home is built only when it is the first thing shown, or when Escape goes back to it.
@@ -160,6 +156,14 @@ class WorkshopApp(RemoteControl, App):
             self.resume_session(self.start_with_session)
         else:
             self.push_screen(self.home())
+
+    def after_first_frame(self) -> None:
+        """Started from the command line, the cycle collector is off until the first frame (cli/room.py):
+        what start-up built is kept out of its later passes (gc.freeze), so none of them walks it
+        again during a key press, and it is turned back on."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def back(self) -> None:
         """Escape from a screen: to the one below, or to Home when it is the first screen."""
@@ -176,6 +180,8 @@ class WorkshopApp(RemoteControl, App):
         try:
             plan, text = load_plan(path)
         except InputError as exc:
+            from .screens.problems import ProblemsScreen
+
             self.push_screen(ProblemsScreen(path, exc.problems))
             return
         self.begin(plan, text, path=path)
@@ -194,6 +200,8 @@ class WorkshopApp(RemoteControl, App):
     def resume_session(self, session_id: str) -> None:
         live = LiveSession(self.store, self.with_roster_names(self.store.session(session_id)))
         if live.session.status == "finished":
+            from .screens.gap import GapScreen
+
             self.push_screen(GapScreen(live))  # Enter opens a principle to carry on
         else:
             self.push_screen(VoteScreen(live, simulate=self.simulate))
@@ -217,6 +225,8 @@ class WorkshopApp(RemoteControl, App):
 
     def open_readonly(self, session_id: str) -> None:
         """A past session for review: its gap view; Enter shows a principle's results."""
+        from .screens.gap import GapScreen
+
         self.push_screen(GapScreen(LiveSession(self.store, self.store.session(session_id), readonly=True)))
 
     def on_open_principle(self, message: OpenPrinciple) -> None:
@@ -367,6 +377,8 @@ class WorkshopApp(RemoteControl, App):
         """A worker could not read or write what was asked: logged with its traceback, shown with its cause."""
         error = message.error
         log.error("%s failed", message.what, exc_info=error)
+        from .screens.dialogs import ErrorScreen
+
         self.push_screen(ErrorScreen(message.what, error, self.log_file))
 
     # --- app-wide actions ------------------------------------------------------------------
@@ -381,6 +393,8 @@ class WorkshopApp(RemoteControl, App):
         self.store.set_setting("theme", self.theme)
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

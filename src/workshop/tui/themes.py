@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.app import App
 from textual.theme import Theme
 
 PROJECTOR = Theme(
@@ -40,3 +41,20 @@ PROJECTOR_DARK = Theme(
 THEMES = (PROJECTOR, PROJECTOR_DARK)
 DEFAULT_THEME = PROJECTOR.name
 
+
+
+def start_theme(app: App, name: str) -> None:
+    """The theme a starting app opens with, chosen before its stylesheet is first read.
+
+    Setting `app.theme` has Textual read every rule again for the new colours once the app runs (a
+    tenth of the start-up's work), although nothing has been read yet: here the theme's variables
+    are given to the stylesheet instead, with the classes and the colour filter the theme's watcher
+    sets. A stored name that is no theme of the app opens the default one.
+    """
+    theme = app.get_theme(name) or app.get_theme(DEFAULT_THEME)
+    app.set_reactive(App.theme, theme.name)
+    classes = {c: False for c in app.classes if c.startswith("-theme-")}
+    classes |= {f"-theme-{theme.name}": True, "-dark-mode": theme.dark, "-light-mode": not theme.dark}
+    app.update_classes(classes, update=False)
+    app._refresh_truecolor_filter(app.ansi_theme)
+    app.stylesheet.set_variables(app.get_css_variables())

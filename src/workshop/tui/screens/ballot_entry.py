@@ -7,7 +7,6 @@ from ...model import Plan
 from ...store import BallotError
 from ...wording import plural
 from ..widgets.roster_table import RosterTable
-from .dialogs import ConfirmScreen, ScoreScreen
 from .prediction_entry import PREDICTION, RATING
 
 
@@ -48,6 +47,8 @@ class BallotEntry:
                 self.refused_write(lambda: write(group, score, count, principle_id=principle))
             self.refresh_entry()
 
+        from .dialogs import ConfirmScreen
+
         self.app.push_screen(ConfirmScreen(
             f"{over_room_words(live.plan, group, score, count, over, what)}. Store {count}?", yes=f"store {count}",
             no="keep what was there"),
@@ -64,7 +65,7 @@ class BallotEntry:
         return True
 
     def action_score(self, value: int | str) -> None:
-        if self.entry != "roster" or self.live.revealed or not self.query_one(RosterTable).display:
+        if self.entry != "roster" or self.live.revealed or not self.roster().display:
             return
         if value == "dk":
             if self.live.plan.scale.dont_know:
@@ -80,6 +81,8 @@ class BallotEntry:
         def chosen(score: int | None | str) -> None:
             if score != "cancel":
                 self.vote(score)
+
+        from .dialogs import ScoreScreen
 
         self.app.push_screen(ScoreScreen(self.live.plan.scale, masked=self.private), callback=chosen)
 

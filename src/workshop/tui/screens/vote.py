@@ -19,14 +19,8 @@ from ..keys import ExplainsKeys, KeyFamily
 from ..messages import BallotsCounted, JoinChanged
 from .ballot_entry import BallotEntry
 from .prediction_entry import RATING, PredictionEntry
-from .dialogs import ConfirmScreen, ask_room_sizes
-from .export import ExportScreen
-from .gap import GapScreen
-from .jump import JumpScreen
-from .note import NoteScreen
 from .vote_comments import COMMENT_KEYS, CommentKeys
 from .vote_priorities import PRIORITY_KEYS, PriorityKeys
-from .qr import QRScreen
 from .styled import StyledOnce
 from ..widgets.big_counts import BigCounts
 from ..widgets.cards_grid import CardsGrid
@@ -114,13 +108,16 @@ class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionE
             yield BigCounts(self.live.groups, id="big-counts")
             yield CardsGrid(self.live.groups, self.live.plan.scale, self.store_cards, id="cards")
             yield from self.compose_predictions()
-            yield RosterTable(self.live.plan, id="roster")
-            yield ResultsPanel(self.live.plan, id="results")
+            if "roster" in self.modes:  # a plan that counts only cards never shows a roster
+                yield RosterTable(self.live.plan, id="roster")
+            if self.live.revealed:
+                yield ResultsPanel(self.live.plan, id="results")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.live.start()
         self.show_principle()
+        self.call_after_refresh(self.prepare_results)
         self.refresh_join()
         self.set_interval(1, self.update_topline)
         self.set_interval(0.5, self.retry_pending)
@@ -154,8 +151,8 @@ class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionE
 
     def first_waiting_seat(self) -> None:
         """On a new principle the roster cursor starts on the first seat that has not voted on it."""
-        roster = self.query_one(RosterTable)
-        if roster.display:
+        roster = self.roster()
+        if roster is not None and roster.display:
             waiting = [s.index for s in self.live.seats() if not s.voted]
             roster.move_cursor(row=waiting[0] if waiting else 0)
 
@@ -194,13 +191,14 @@ class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionE
         self.comments_line(text)
         self.query_one("#counts", Static).update(text)
         self.query_one(BigCounts).show(counts, sizes)
-        grid, roster = self.query_one("#cards", CardsGrid), self.query_one(RosterTable)
+        grid, roster = self.query_one("#cards", CardsGrid), self.roster()
         grid.display = self.entry == "cards" and not live.revealed
-        roster.display = self.entry == "roster" and not live.revealed
+        if roster is not None:
+            roster.display = self.entry == "roster" and not live.revealed
         if grid.display:
             grid.set_counts(live.card_counts(), private=self.private)
             grid.focus()
-        if roster.display:
+        if roster is not None and roster.display:
             roster.show_seats(live.seats(), live.predicted_seats())
             roster.focus()
         self.refresh_predictions()
@@ -210,15 +208,39 @@ class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionE
         notes, actions = len(self.live.notes()), len(self.live.actions())
         return " · ".join(plural(n, word) for n, word in ((actions, "action"), (notes, "note")) if n)
 
+    def roster(self) -> RosterTable | None:
+        """The roster, where the plan enters ballots by seat (only then is it composed)."""
+        return self.query(RosterTable).first() if "roster" in self.modes else None
+
+    def results(self) -> ResultsPanel:
+        """The results panel. Composed with the screen when it opens on a revealed principle; else
+        mounted, hidden, at the end of the body just after the first frame (or at a reveal that
+        comes sooner), so the first frame does not wait for what it does not show."""
+        found = self.query(ResultsPanel)
+        if found:
+            return found.first()
+        panel = ResultsPanel(self.live.plan, id="results")
+        panel.display = False
+        self.query_one("#body", VerticalScroll).mount(panel)
+        return panel
+
+    def prepare_results(self) -> None:
+        """Just after the first frame: the results panel, hidden, ready for the reveal (unless the
+        screen is already going)."""
+        body = self.query("#body")
+        if body and body.first().is_attached and not self._closing:
+            self.results()
+
     def show_results(self) -> None:
-        panel = self.query_one(ResultsPanel)
-        panel.display = self.live.revealed
+        panel = self.results() if self.live.revealed or self.query(ResultsPanel) else None
+        if panel is not None:
+            panel.display = self.live.revealed
         # Once revealed the bars carry the scale's words and the counts, so the scale line and the big
         # counts go: hidden inline, and handed back to the stylesheet (which hides the big counts on a
         # short screen) on reopening. No class changes, so no node on the screen is restyled.
         for hidden in (self.query_one(ScaleLine), self.query_one(BigCounts)):
             hidden.styles.display = "none" if self.live.revealed else None
-        if self.live.revealed:
+        if panel is not None and self.live.revealed:
             panel.show(self.live.result(), self.live.notes(), self.live.actions(),
                        choose_pair=len(self.live.groups) > 2)
             self.call_after_refresh(panel.scroll_visible, animate=False)
@@ -315,6 +337,8 @@ class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionE
 
     def action_room(self) -> None:
         if self.settled():
+            from .dialogs import ask_room_sizes
+
             ask_room_sizes(self, self.live, self.refresh_entry)
 
     def action_reopen(self) -> None:
@@ -339,6 +363,8 @@ class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionE
     async def action_note(self) -> None:
         if self.settled():
             # Awaited: the keys typed after `a` are handled once the dialog is on screen with its focus.
+            from .note import NoteScreen
+
             await self.app.push_screen(NoteScreen(self.live), callback=lambda _: self.refresh_entry())
 
     def action_gap(self, finished: bool = False) -> None:
@@ -349,6 +375,8 @@ class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionE
         if self.from_gap:
             self.app.pop_screen()  # opened from the gap view: go back to it
             return
+        from .gap import GapScreen
+
         self.app.push_screen(GapScreen(self.live, over_vote=True), callback=self._back_from_gap)
 
     def _back_from_gap(self, position: int | None) -> None:
@@ -359,6 +387,8 @@ class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionE
 
     def action_jump(self) -> None:
         if self.settled():
+            from .jump import JumpScreen
+
             self.app.push_screen(JumpScreen(self.live.total), callback=self.jump_to)
 
     def jump_to(self, number: int | None) -> None:
@@ -378,15 +408,21 @@ class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionE
             if yes:
                 self.app.back()
 
+        from .dialogs import ConfirmScreen
+
         self.app.push_screen(ConfirmScreen(
             "Leave the live room for Home? Everything is saved; the session resumes here from Home.",
             yes="leave", no="stay"), callback=answered)
 
     def action_qr(self) -> None:
         if self.app.join_details():
+            from .qr import QRScreen
+
             self.app.push_screen(QRScreen())
 
     def action_export(self) -> None:
+        from .export import ExportScreen
+
         self.app.push_screen(ExportScreen(self.live.session))
 
     @on(RosterTable.RowSelected)

@@ -7,8 +7,6 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
-from .comments import CommentsScreen
-from .floor_comment import FloorCommentScreen
 
 COMMENT_KEYS = [
     Binding("o", "comments", "Comments", id="vote.comments"),
@@ -49,8 +47,12 @@ class CommentKeys:
 
     def action_comments(self) -> None:
         if self.settled():
+            from .comments import CommentsScreen
+
             self.app.push_screen(CommentsScreen(self.live), callback=lambda _: self.show_principle(entered=False))
 
     def action_floor_comment(self) -> None:
         if self.settled():
+            from .floor_comment import FloorCommentScreen
+
             self.app.push_screen(FloorCommentScreen(self.live), callback=lambda _: self.show_principle(entered=False))

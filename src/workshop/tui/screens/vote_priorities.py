@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from .priorities import open_priorities
-
 PRIORITY_KEYS = [Binding("x", "priorities", "Priorities", id="vote.priorities")]
 
 
@@ -21,10 +19,14 @@ class PriorityKeys:
     def after_last(self) -> None:
         """n on the last principle: the priorities round when the plan has one, else the gap view."""
         if self.live.plan.priorities and not self.live.readonly:
+            from .priorities import open_priorities
+
             open_priorities(self.app, self.live, finish=True)
         else:
             self.action_gap(finished=True)
 
     def action_priorities(self) -> None:
         if self.settled():
+            from .priorities import open_priorities
+
             open_priorities(self.app, self.live)

@@ -85,7 +85,7 @@ class CardsGrid(DataTable):
         where = self.cursor_coordinate
         self.clear(columns=True)
         self.shown = {}
-        self.add_column("Group", key="group", width=name_width)
+        self.add_column(Text("Group"), key="group", width=name_width)  # a str would go through Rich markup
         for p in self.points:
             label = ("Don't know" if cell >= 10 else "dk") if p is None else str(p)
             self.add_column(Text(label, justify="center"), key=str(p), width=cell)

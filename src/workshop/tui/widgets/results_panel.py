@@ -70,6 +70,8 @@ class ResultsPanel(Vertical):
     def __init__(self, plan: Plan, **kwargs):
         super().__init__(**kwargs)
         self.plan = plan
+        self.waiting: tuple | None = None
+        """What show() was given before the panel was composed (a reveal as it is mounted): drawn on mount."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="groups"):
@@ -82,6 +84,9 @@ class ResultsPanel(Vertical):
 
     def show(self, result: PrincipleResult, notes: list[Note] = (), actions: list[Action] = (),
              choose_pair: bool = False) -> None:
+        if not self.children:  # not composed yet
+            self.waiting = (result, notes, actions, choose_pair)
+            return
         # One scale for every group: equal counts draw equal bars side by side.
         top = max([max(list(s.counts.values()) + [s.dont_know]) for s in result.groups.values()] + [1])
         for widget in self.query(GroupResult):
@@ -108,3 +113,9 @@ class ResultsPanel(Vertical):
         notes_widget = self.query_one("#principle-notes", Static)
         notes_widget.display = bool(notes or actions)
         notes_widget.update(text)
+
+    def on_mount(self) -> None:
+        if self.waiting is not None:
+            self.show(*self.waiting)
+            self.waiting = None
+            self.call_after_refresh(self.scroll_visible, animate=False)
