@@ -40,6 +40,7 @@ async def test_cards_session_lobby_to_gap_view(db_path, demo):
         assert "Ballots in: Council 4   VCS 5" in text
         assert "mean" not in text and "lower than" not in text  # nothing revealed before r
         await pilot.press("r")
+        await wait_for(pilot, lambda: "mean 4.3" in screen_text(app))  # the results panel mounts after the first frame
         text = screen_text(app)
         assert "mean 4.3 · n 4 · 0 don't know" in text  # 4.25 rounds half away from zero
         assert "mean 1.5 · n 4 · 1 don't know" in text
