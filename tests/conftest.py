@@ -73,12 +73,12 @@ def pytest_collection_finish(session) -> None:
 def pytest_configure(config) -> None:
     # Pilot decides that the app has settled after a key when the process used almost no CPU over
     # one sleep of Textual's idle granularity (20 ms), and it sleeps that twice a key: most of a
-    # Pilot test's time was those sleeps. A 5 ms window asks the same question (has the app stopped
+    # Pilot test's time was those sleeps. A 10 ms window asks the same question (has the app stopped
     # working?) more often; Pilot still waits for every message queued on the screen first.
     # Measured: the TUI tests take a third less wall time for the same CPU.
     import textual._wait
 
-    textual._wait.SLEEP_GRANULARITY = 0.005
+    textual._wait.SLEEP_GRANULARITY = 0.01
 
 
 @pytest.fixture(autouse=True)

@@ -101,10 +101,11 @@
     button.disabled = true;
     request("POST", "/api/ballot", {principle: principle, score: score}, function (code, body, text, xhr) {
       button.disabled = false;
-      if (code === 503) {
-        /* The laptop's database is busy with another command: nothing was saved; send it again
-           by ourselves after the wait the server gave, unless the person chooses again first. */
-        say("The laptop is busy, trying again…", "");
+      if (code === 503 || code === 429) {
+        /* The laptop's database is busy with another command, or answers came faster than one
+           device may send them: nothing was saved; send the latest again by ourselves after the
+           wait the server gave, unless the person chooses again first. */
+        say(code === 503 ? "The laptop is busy, trying again…" : "Sending your answer again in a moment…", "");
         retryTimer = setTimeout(function () {
           retryTimer = null;
           if (doc.body.contains(form)) { send(form, button, principle, score, words, then); }
