@@ -20,6 +20,7 @@ from ..messages import BallotsCounted, JoinChanged
 from .ballot_entry import BallotEntry
 from .prediction_entry import RATING, PredictionEntry
 from .vote_comments import COMMENT_KEYS, CommentKeys
+from .vote_dialogs import VoteDialogs
 from .vote_priorities import PRIORITY_KEYS, PriorityKeys
 from .styled import StyledOnce
 from ..widgets.big_counts import BigCounts
@@ -37,7 +38,7 @@ ROSTER_SCORES = KeyFamily("Roster: the selected participant votes that score", k
 ROSTER_DONT_KNOW = KeyFamily("Roster: the selected participant doesn't know", keys="d")
 
 
-class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionEntry, ExplainsKeys, Screen):
+class VoteScreen(StyledOnce, VoteDialogs, CommentKeys, PriorityKeys, BallotEntry, PredictionEntry, ExplainsKeys, Screen):
     """Voting on the principle at live.position; `r` reveals it, `u` reopens it.
 
     from_gap: opened from the gap view of a finished or reviewed session, which `g` goes back to.
@@ -335,12 +336,6 @@ class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionE
         self.live.next_pair()
         self.show_results()
 
-    def action_room(self) -> None:
-        if self.settled():
-            from .dialogs import ask_room_sizes
-
-            ask_room_sizes(self, self.live, self.refresh_entry)
-
     def action_reopen(self) -> None:
         self.live.reopen()
         self.show_principle(entered=False)
@@ -359,71 +354,6 @@ class VoteScreen(StyledOnce, CommentKeys, PriorityKeys, BallotEntry, PredictionE
         self.private = not self.private
         self.refresh_entry()
         self.notify("Private entry: what is typed is masked" if self.private else "Private entry off")
-
-    async def action_note(self) -> None:
-        if self.settled():
-            # Awaited: the keys typed after `a` are handled once the dialog is on screen with its focus.
-            from .note import NoteScreen
-
-            await self.app.push_screen(NoteScreen(self.live), callback=lambda _: self.refresh_entry())
-
-    def action_gap(self, finished: bool = False) -> None:
-        if not self.settled():
-            return
-        if finished and not self.live.readonly:
-            self.live.finish()
-        if self.from_gap:
-            self.app.pop_screen()  # opened from the gap view: go back to it
-            return
-        from .gap import GapScreen
-
-        self.app.push_screen(GapScreen(self.live, over_vote=True), callback=self._back_from_gap)
-
-    def _back_from_gap(self, position: int | None) -> None:
-        if position is not None:
-            self.go_to(position)
-        else:
-            self.show_principle()
-
-    def action_jump(self) -> None:
-        if self.settled():
-            from .jump import JumpScreen
-
-            self.app.push_screen(JumpScreen(self.live.total), callback=self.jump_to)
-
-    def jump_to(self, number: int | None) -> None:
-        """The jump dialog's answer, and a remote's jump: the principle's number, from 1."""
-        if number is not None and 1 <= number <= self.live.total:
-            self.go_to(number - 1)
-
-    def action_back(self) -> None:
-        """Escape: back where the facilitator came from; from a live principle only after asking."""
-        if not self.settled():
-            return
-        if self.live.readonly or len(self.app.screen_stack) > 2:
-            self.app.back()
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.app.back()
-
-        from .dialogs import ConfirmScreen
-
-        self.app.push_screen(ConfirmScreen(
-            "Leave the live room for Home? Everything is saved; the session resumes here from Home.",
-            yes="leave", no="stay"), callback=answered)
-
-    def action_qr(self) -> None:
-        if self.app.join_details():
-            from .qr import QRScreen
-
-            self.app.push_screen(QRScreen())
-
-    def action_export(self) -> None:
-        from .export import ExportScreen
-
-        self.app.push_screen(ExportScreen(self.live.session))
 
     @on(RosterTable.RowSelected)
     def roster_enter(self) -> None:
