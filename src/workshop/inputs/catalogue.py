@@ -160,11 +160,8 @@ def _facts(r: Reader, node, texts: dict[str, str] | None) -> list[Fact]:
     facts: list[Fact] = []
     seen: set[str] = set()
     for item in r.sequence(node, "facts", like="[{id: local-compact, question: Is there a local compact?}]") or []:
-        fields = r.mapping(item, "a fact", FACT_KEYS)
+        fields = r.record(item, "a fact", FACT_KEYS, needs=("id", "question"))
         if fields is None:
-            continue
-        if "id" not in fields or "question" not in fields:
-            r.problem(item, "a fact needs an 'id' and a 'question'")
             continue
         fact_id = r.slug(fields["id"][1], "fact id")
         question = r.string(fields["question"][1], "question")
@@ -218,11 +215,8 @@ def _themes(r: Reader, node) -> list[Theme]:
     themes: list[Theme] = []
     seen: set[str] = set()
     for item in r.sequence(node, "themes") or []:
-        fields = r.mapping(item, "a theme", THEME_KEYS)
+        fields = r.record(item, "a theme", THEME_KEYS, needs=("id", "title"))
         if fields is None:
-            continue
-        if "id" not in fields or "title" not in fields:
-            r.problem(item, "a theme needs an 'id' and a 'title'")
             continue
         theme_id = r.slug(fields["id"][1], "theme id")
         title = r.string(fields["title"][1], "theme title")
@@ -305,11 +299,8 @@ def _sources(r: Reader, node, texts: dict[str, str] | None) -> list[Source] | No
         return None
     sources = []
     for item in items:
-        fields = r.mapping(item, "a source", SOURCE_KEYS)
+        fields = r.record(item, "a source", SOURCE_KEYS, needs=("text", "quote"))
         if fields is None:
-            return None
-        if "text" not in fields or "quote" not in fields:
-            r.problem(item, "a source needs a 'text' and a 'quote'")
             return None
         text = r.string(fields["text"][1], "source text")
         quote = r.string(fields["quote"][1], "source quote")

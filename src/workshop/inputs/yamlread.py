@@ -183,6 +183,15 @@ class Reader:
             entries[key] = (key_node, value_node)
         return entries
 
+    def record(self, node: Node, what: str, allowed: tuple[str, ...], needs: tuple[str, str]) -> dict[str, tuple[Node, Node]] | None:
+        """A list item that must be a mapping holding both keys of needs: its entries, or None once reported."""
+        fields = self.mapping(node, what, allowed)
+        if fields is not None and not all(key in fields for key in needs):
+            named = " and ".join(f"{'an' if key[0] in 'aeiou' else 'a'} '{key}'" for key in needs)
+            self.problem(node, f"{what} needs {named}")
+            return None
+        return fields
+
     def sequence(self, node: Node, what: str, like: str = "") -> list[Node] | None:
         """A list's items; `like` is an example shown when the node is not a list."""
         if not isinstance(node, SequenceNode):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .schema import migrations, run_script
+from .schema_sql import scale_triggers
 
 
 @migrations()
@@ -35,15 +36,5 @@ def m009_predictions(db: Database) -> None:
         ) WITHOUT ROWID;
         CREATE INDEX predictions_by_principle ON predictions (session_id, principle_id, group_id, about_group_id, score);
 
-        CREATE TRIGGER predictions_on_scale_insert BEFORE INSERT ON predictions
-        WHEN NEW.score IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM sessions s WHERE s.id = NEW.session_id
-            AND NEW.score BETWEEN s.scale_min AND s.scale_max AND NEW.score = CAST(NEW.score AS INTEGER))
-        BEGIN SELECT RAISE(ABORT, 'score off the scale'); END;
-        CREATE TRIGGER predictions_on_scale_update BEFORE UPDATE ON predictions
-        WHEN NEW.score IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM sessions s WHERE s.id = NEW.session_id
-            AND NEW.score BETWEEN s.scale_min AND s.scale_max AND NEW.score = CAST(NEW.score AS INTEGER))
-        BEGIN SELECT RAISE(ABORT, 'score off the scale'); END;
-        """
+        """ + scale_triggers("predictions")
     )

@@ -46,20 +46,19 @@ SESSION_COUNT_TRIGGERS = """
         END;
 """
 
+
+def scale_triggers(table: str) -> str:
+    """A score off the session's scale can never be stored in table, whoever writes the row."""
+    return "".join(f"""
+        CREATE TRIGGER {table}_on_scale_{event.lower()} BEFORE {event} ON {table}
+        WHEN NEW.score IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM sessions s WHERE s.id = NEW.session_id
+            AND NEW.score BETWEEN s.scale_min AND s.scale_max AND NEW.score = CAST(NEW.score AS INTEGER))
+        BEGIN SELECT RAISE(ABORT, 'score off the scale'); END;""" for event in ("INSERT", "UPDATE")) + "\n"
+
+
 # The triggers m001 made and m006 made again on the rebuilt ballots table.
-SCALE_TRIGGERS = """
-        -- A score off the session's scale can never be stored, whoever writes the row.
-        CREATE TRIGGER ballots_on_scale_insert BEFORE INSERT ON ballots
-        WHEN NEW.score IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM sessions s WHERE s.id = NEW.session_id
-            AND NEW.score BETWEEN s.scale_min AND s.scale_max AND NEW.score = CAST(NEW.score AS INTEGER))
-        BEGIN SELECT RAISE(ABORT, 'score off the scale'); END;
-        CREATE TRIGGER ballots_on_scale_update BEFORE UPDATE ON ballots
-        WHEN NEW.score IS NOT NULL AND NOT EXISTS (
-            SELECT 1 FROM sessions s WHERE s.id = NEW.session_id
-            AND NEW.score BETWEEN s.scale_min AND s.scale_max AND NEW.score = CAST(NEW.score AS INTEGER))
-        BEGIN SELECT RAISE(ABORT, 'score off the scale'); END;
-"""
+SCALE_TRIGGERS = scale_triggers("ballots")
 
 # m010: comments on principles. No time, no device, no ballot: the principle and the author's
 # group only. The random id keys a WITHOUT ROWID table, so rows are stored in the order of their

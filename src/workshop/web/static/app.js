@@ -122,14 +122,22 @@
           mine.getElementsByTagName("b")[0].textContent = words;
         }
         say("Your answer is saved: " + words + ".", "ok");
-      } else if (code === 401) {
-        window.location.href = "/";
-      } else if (code === 0) {
-        say("No connection to the laptop. Check you are on the room's network, then send again.", "error");
       } else {
-        say(sentence(body && body.error ? body.error : "That did not work; send it again.") + ".", "error");
+        failed(code, body, "send");
       }
     });
+  }
+
+  /* A request that did not go through: back to the join page when the phone's place has gone, and
+     otherwise what happened in a sentence, with what to do (again: "send" or "tap"). */
+  function failed(code, body, again) {
+    if (code === 401) {
+      window.location.href = "/";
+    } else if (code === 0) {
+      say("No connection to the laptop. Check you are on the room's network, then " + again + " again.", "error");
+    } else {
+      say(sentence(body && body.error ? body.error : "That did not work; " + again + " again.") + ".", "error");
+    }
   }
 
   /* The view as the server renders it now, then done (after this phone's own change). */
@@ -155,12 +163,8 @@
         button.disabled = false;
         if (code === 200) {
           refresh(function () { say("Your comment is sent.", "ok"); });
-        } else if (code === 401) {
-          window.location.href = "/";
-        } else if (code === 0) {
-          say("No connection to the laptop. Check you are on the room's network, then send again.", "error");
         } else {
-          say(sentence(body && body.error ? body.error : "That did not work; send it again.") + ".", "error");
+          failed(code, body, "send");
           box.focus();
         }
       });
@@ -191,13 +195,7 @@
           return;
         }
         tapping = false;
-        if (code === 401) {
-          window.location.href = "/";
-        } else if (code === 0) {
-          say("No connection to the laptop. Check you are on the room's network, then tap again.", "error");
-        } else {
-          say(sentence(body && body.error ? body.error : "That did not work; tap again.") + ".", "error");
-        }
+        failed(code, body, "tap");
       });
   }
 
