@@ -4,13 +4,8 @@ reveal with each side's own mean, its prediction of the other and the other's re
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, TextArea
 
-from workshop.inputs.plan import parse_plan
-from workshop.store import Store
-from workshop.tui.app import WorkshopApp
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+from test_snapshots import SIZES, _steady_screen, make_app, plans_dir  # noqa: F401  (fixtures)
 
 # No time_box: the vote screen's countdown reads the wall clock.
 PLAN = """\
@@ -35,21 +30,6 @@ modes: [cards]
 """
 
 
-@pytest.fixture(autouse=True)
-def _steady_screen(monkeypatch):
-    """A blinking cursor is caught on or off at random: keep it steady. NO_COLOR would drop colours."""
-    monkeypatch.setattr(Input, "cursor_blink", False)
-    monkeypatch.setattr(TextArea, "cursor_blink", False)
-    monkeypatch.delenv("NO_COLOR", raising=False)
-
-
-def make_app(db_path, tmp_path, monkeypatch) -> WorkshopApp:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "sessions").mkdir()
-    return WorkshopApp(Store(db_path), plan=(parse_plan(PLAN), PLAN), sessions_dir=tmp_path.joinpath("sessions")
-                       .relative_to(tmp_path))
-
-
 async def second_raise(pilot) -> None:
     """The rating's cards, then the second raise typed into its own grid (w switches to it)."""
     await pilot.press("enter")
@@ -67,10 +47,10 @@ async def revealed(pilot) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_second_raise(snap_compare, db_path, tmp_path, monkeypatch, size):
-    assert snap_compare(make_app(db_path, tmp_path, monkeypatch), terminal_size=size, run_before=second_raise)
+def test_second_raise(snap_compare, db_path, plans_dir, size):
+    assert snap_compare(make_app(db_path, plans_dir, PLAN), terminal_size=size, run_before=second_raise)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_perception_reveal(snap_compare, db_path, tmp_path, monkeypatch, size):
-    assert snap_compare(make_app(db_path, tmp_path, monkeypatch), terminal_size=size, run_before=revealed)
+def test_perception_reveal(snap_compare, db_path, plans_dir, size):
+    assert snap_compare(make_app(db_path, plans_dir, PLAN), terminal_size=size, run_before=revealed)

@@ -4,13 +4,8 @@ roster, and the ranking with every statement whole."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, TextArea
 
-from workshop.inputs.plan import parse_plan
-from workshop.store import Store
-from workshop.tui.app import WorkshopApp
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+from test_snapshots import SIZES, _steady_screen, make_app, plans_dir  # noqa: F401  (fixtures)
 
 PLAN = """\
 title: Westbury Priorities Check
@@ -31,21 +26,6 @@ roster:
   - {group: council, count: 3}
   - {group: vcs, count: 4}
 """
-
-
-@pytest.fixture(autouse=True)
-def _steady_screen(monkeypatch):
-    """A blinking cursor is caught on or off at random: keep it steady. NO_COLOR would drop colours."""
-    monkeypatch.setattr(Input, "cursor_blink", False)
-    monkeypatch.setattr(TextArea, "cursor_blink", False)
-    monkeypatch.delenv("NO_COLOR", raising=False)
-
-
-def make_app(db_path, tmp_path, monkeypatch) -> WorkshopApp:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "sessions").mkdir()
-    return WorkshopApp(Store(db_path), plan=(parse_plan(PLAN), PLAN), sessions_dir=tmp_path.joinpath("sessions")
-                       .relative_to(tmp_path))
 
 
 async def on_the_round(pilot) -> None:
@@ -81,15 +61,15 @@ async def ranking(pilot) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_priorities_wall(snap_compare, db_path, tmp_path, monkeypatch, size):
-    assert snap_compare(make_app(db_path, tmp_path, monkeypatch), terminal_size=size, run_before=wall)
+def test_priorities_wall(snap_compare, db_path, plans_dir, size):
+    assert snap_compare(make_app(db_path, plans_dir, PLAN), terminal_size=size, run_before=wall)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_priorities_seats(snap_compare, db_path, tmp_path, monkeypatch, size):
-    assert snap_compare(make_app(db_path, tmp_path, monkeypatch), terminal_size=size, run_before=seats)
+def test_priorities_seats(snap_compare, db_path, plans_dir, size):
+    assert snap_compare(make_app(db_path, plans_dir, PLAN), terminal_size=size, run_before=seats)
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_priorities_ranking(snap_compare, db_path, tmp_path, monkeypatch, size):
-    assert snap_compare(make_app(db_path, tmp_path, monkeypatch), terminal_size=size, run_before=ranking)
+def test_priorities_ranking(snap_compare, db_path, plans_dir, size):
+    assert snap_compare(make_app(db_path, plans_dir, PLAN), terminal_size=size, run_before=ranking)

@@ -56,8 +56,11 @@ needs_browser = pytest.mark.skipif(
 # --- the room: a real store, the demo plan, a real server, the facilitator's session ------------
 
 class Room:
-    def __init__(self, tmp_path: Path):
+    """The demo plan, with changes (`comments=True`, `dots=3` ...), started and served to phones."""
+
+    def __init__(self, tmp_path: Path, **changes):
         self.plan, text = load_plan(REPO / "sessions" / "demo.yaml")
+        self.plan = dataclasses.replace(self.plan, **changes)
         self.store = Store(tmp_path / "workshop.db")
         self.sid = self.store.start_session(self.plan, text).id
         self.live = LiveSession(self.store, self.store.session(self.sid))
@@ -76,13 +79,20 @@ class Room:
             self.store.record_ballot(self.sid, self.plan.principles[position].id, group, score)
 
 
+async def served(room: Room):
+    """The room's phone server running for one test, then stopped and its database closed."""
+    await room.server.start()
+    try:
+        yield room
+    finally:
+        await room.server.stop()
+        room.store.close()
+
+
 @pytest_asyncio.fixture(loop_scope="module")
 async def room(tmp_path):
-    room = Room(tmp_path)
-    await room.server.start()
-    yield room
-    await room.server.stop()
-    room.store.close()
+    async for room in served(Room(tmp_path)):
+        yield room
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

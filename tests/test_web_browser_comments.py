@@ -3,16 +3,12 @@ JavaScript and without; empty and oversized comments are refused on the page wit
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 import pytest_asyncio
 
 from workshop.session.comments import MAX_COMMENT
-from workshop.session.running import LiveSession
-from workshop.web.server import PhoneServer
 
-from test_web_browser import PHONE, Room, browser, check_accessible, join, needs_browser, shots  # noqa: F401
+from test_web_browser import PHONE, Room, browser, check_accessible, join, needs_browser, served, shots  # noqa: F401
 
 try:
     from playwright.async_api import expect
@@ -25,11 +21,7 @@ pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group(
 
 class CommentRoom(Room):
     def __init__(self, tmp_path):
-        super().__init__(tmp_path)
-        self.plan = dataclasses.replace(self.plan, comments=True)
-        self.sid = self.store.start_session(self.plan).id
-        self.live = LiveSession(self.store, self.store.session(self.sid))
-        self.server = PhoneServer(self.live, host="127.0.0.1", port=0)
+        super().__init__(tmp_path, comments=True)
 
     def comments(self) -> list[tuple[str, str, str]]:
         return [(c.group, c.text, c.status) for c in self.store.comments(self.sid)]
@@ -37,11 +29,8 @@ class CommentRoom(Room):
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def room(tmp_path):
-    room = CommentRoom(tmp_path)
-    await room.server.start()
-    yield room
-    await room.server.stop()
-    room.store.close()
+    async for room in served(CommentRoom(tmp_path)):
+        yield room
 
 
 @needs_browser

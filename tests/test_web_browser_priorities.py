@@ -4,15 +4,10 @@ room's ranking once the round closes; the same by form posts without JavaScript.
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 import pytest_asyncio
 
-from workshop.session.running import LiveSession
-from workshop.web.server import PhoneServer
-
-from test_web_browser import PHONE, Room, browser, check_accessible, join, needs_browser, shots  # noqa: F401
+from test_web_browser import PHONE, Room, browser, check_accessible, join, needs_browser, served, shots  # noqa: F401
 
 try:
     from playwright.async_api import expect
@@ -25,11 +20,7 @@ pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group(
 
 class DotsRoom(Room):
     def __init__(self, tmp_path):
-        super().__init__(tmp_path)
-        self.plan = dataclasses.replace(self.plan, dots=3, min_group_size=1)
-        self.sid = self.store.start_session(self.plan).id
-        self.live = LiveSession(self.store, self.store.session(self.sid))
-        self.server = PhoneServer(self.live, host="127.0.0.1", port=0)
+        super().__init__(tmp_path, dots=3, min_group_size=1)
 
     def dots(self) -> dict[tuple[str, str], int]:
         """What the database holds: (principle, group) -> dots."""
@@ -41,11 +32,8 @@ class DotsRoom(Room):
 
 @pytest_asyncio.fixture(loop_scope="module")
 async def room(tmp_path):
-    room = DotsRoom(tmp_path)
-    await room.server.start()
-    yield room
-    await room.server.stop()
-    room.store.close()
+    async for room in served(DotsRoom(tmp_path)):
+        yield room
 
 
 @needs_browser
