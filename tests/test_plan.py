@@ -369,6 +369,9 @@ INLINE_BAD = [
                  id="python-tag"),
     pytest.param("---\n", [(None, "the plan is empty; start from 'workshop new PLAN.yaml'")], id="only-a-document-marker"),
     pytest.param("# nothing yet\n", [(None, "the plan is empty; start from 'workshop new PLAN.yaml'")], id="only-comments"),
+    pytest.param("title: A\ndate: 2026-11-18\npriorities: [3]\n",
+                 [(3, "priorities must say how many dots each participant places, like priorities: {dots: 3}, "
+                      "not 'a list'")], id="priorities-as-a-list"),
     pytest.param("just some words\n", [(1, "the plan must be 'key: value' lines (title: ..., date: ...), not 'just some words'")],
                  id="plain-text"),
 ]
@@ -629,3 +632,32 @@ def test_new_plans_mention_the_priorities_round_and_it_validates_once_switched_o
     assert "# priorities: {dots: 3}" in text
     path.write_text(text.replace("# priorities: {dots: 3}", "priorities: {dots: 3}"), encoding="utf-8")
     assert load_plan(path)[0].dots == 3
+
+
+SUMMARIES = [
+    ("groups: [council, vcs]\nanonymous: true\nmodes: [cards]",
+     "2 principles, Council and VCS, scale 1-5, anonymous, cards"),
+    ("groups: [council, vcs, {id: health, name: Health}]\nanonymous: false\nmodes: [cards, phones]",
+     "2 principles, Council, VCS, Health, scale 1-5, named, cards+phones"),
+    ("groups: [council, vcs]\nanonymous: false\nscale: {min: 0, max: 10}\nmodes: [roster]\n"
+     "roster: [{name: A. Patel, group: council}, {name: S. Okafor, group: vcs}]\nperception: true\n"
+     "priorities: {dots: 1}\ncomments: true",
+     "2 principles, Council and VCS, scale 0-10, named, roster, 2 on the roster, perception round, "
+     "priorities round (1 dot each), comments"),
+    ("groups: [council, vcs]\nanonymous: true\nmodes: [cards]\npriorities: {dots: 3}\n"
+     "facilitator_notes: {council-is-frank-with-vcs: Ask about the budget letter.}",
+     "2 principles, Council and VCS, scale 1-5, anonymous, cards, priorities round (3 dots each), "
+     "1 facilitator note"),
+]
+
+
+@pytest.mark.parametrize(("lines", "described"), SUMMARIES)
+def test_validate_describes_a_plan_in_one_line(lines, described, tmp_path):
+    """What `validate` says of a good plan: its groups, scale, privacy, modes and optional rounds."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("title: Check\ndate: 2026-11-18\n"
+                    "principles: {ids: [council-is-frank-with-vcs, council-sustains-grant-programmes]}\n"
+                    + lines + "\n", encoding="utf-8")
+    result = validate(plan)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{plan}: ok: Check (2026-11-18): {described}\n"
