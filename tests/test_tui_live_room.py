@@ -400,3 +400,15 @@ async def test_a_principle_only_one_side_can_judge_says_so(db_path):
         assert "for VCS to answer" in screen_text(app)
         await pilot.press("n")
         assert "to answer" not in screen_text(app)  # both sides can judge the second
+
+
+async def test_card_counts_typed_in_one_burst_land_in_the_cells_typed(db_path, demo):
+    """Tab moves to the next cell only after the digits typed before it are stored there."""
+    app = make_app(db_path, plan=demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        sid, first = app.screen.live.id, demo[0].principles[0].id
+        burst(app, ["1", "2", "tab", "3", "tab", "1", "enter", "4", "shift+tab", "5", "enter"])
+        await wait_for(pilot, lambda: len(cards(db_path, sid, first)) == 5)
+        assert cards(db_path, sid, first) == {("council", 1): 12, ("council", 2): 3, ("council", 3): 1,
+                                              ("vcs", 3): 4, ("vcs", 2): 5}

@@ -197,3 +197,18 @@ async def test_without_the_round_there_is_no_priorities_key(db_path):
         assert " x  Priorities " not in screen_text(app)
         await pilot.press("x", "n", "n")
         assert isinstance(app.screen, GapScreen)
+
+
+async def test_the_wall_dots_typed_in_one_burst_land_in_the_cells_typed(db_path):
+    """Digits, Enter and Tab queued at once, as a fast typist sends them: each count in its own cell."""
+    from test_tui_live_room import burst
+
+    app = app_on(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_the_round(pilot)
+        live = app.screen.live
+        burst(app, ["2", "enter", "5", "tab", "7", "up", "1", "enter"])
+        await wait_for(pilot, lambda: len(live.wall_dots()) == 4)
+        with Store(db_path) as check:
+            assert check.wall_dots(live.id) == {(P1, "council"): 2, (P2, "council"): 5, (P2, "vcs"): 7,
+                                                (P1, "vcs"): 1}
