@@ -372,6 +372,22 @@ INLINE_BAD = [
     pytest.param("title: A\ndate: 2026-11-18\npriorities: [3]\n",
                  [(3, "priorities must say how many dots each participant places, like priorities: {dots: 3}, "
                       "not 'a list'")], id="priorities-as-a-list"),
+    pytest.param("title: A\ndate: 2026-11-18\nscale:\n  min: 1\n  max: 5\n  labels: [Low, High]\n",
+                 [(6, "scale labels must map scores to words, like {1: Not at all true, 5: Completely true}")],
+                 id="labels-as-a-list"),
+    # Every bad label is reported, each on its own line, and a good one after them is still read.
+    pytest.param("title: A\ndate: 2026-11-18\nscale:\n  min: 1\n  max: 5\n  labels:\n    low: Bad\n    true: Yes\n"
+                 "    9: Off\n    [1]: Odd\n    0: Below\n    3: Fine\n    3: Again\n    4: [a]\n",
+                 [(7, "scale label key 'low' must be a score (a whole number)"),
+                  (8, "scale label key 'true' must be a score (a whole number)"),
+                  (9, "scale label 9 is off the scale (1 to 5)"),
+                  (10, "scale label key 'a list' must be a score (a whole number)"),
+                  (11, "scale label 0 is off the scale (1 to 5)"),
+                  (13, "scale label 3 is given twice (first on line 12)"),
+                  (14, "label for 4 must be text, not a list")],
+                 id="every-bad-label"),
+    pytest.param("title: A\ndate: 2026-11-18\ntime_box: [3]\n",
+                 [(3, "time_box must be a length of time like 90s, 5m or 1m30s, not 'a list'")], id="time-box-as-a-list"),
     pytest.param("just some words\n", [(1, "the plan must be 'key: value' lines (title: ..., date: ...), not 'just some words'")],
                  id="plain-text"),
 ]
