@@ -248,6 +248,35 @@ def test_small_catalogue_parses():
     assert cat.get("nope") is None
 
 
+def test_a_catalogue_file_is_read_whole(tmp_path):
+    """Every field a facilitator sees comes from the file: theme titles and descriptions, the texts'
+    titles beside each quote, the facts' questions and sources, the principles in file order."""
+    path = tmp_path / "cat.yaml"
+    path.write_text(GOOD.replace("    title: Funding\n", "    title: Funding\n    description: Money for the sector\n")
+                    .replace("principles:\n", "facts:\n  - {id: compact, question: Is there a compact?, "
+                             "sources: [{text: a.txt, quote: a compact}]}\nprinciples:\n")
+                    + SECOND, encoding="utf-8")
+    cat = load_catalogue(path)
+    assert [(t.id, t.title, t.description) for t in cat.themes] == [("funding", "Funding", "Money for the sector"),
+                                                                     ("voice", "Voice", "")]
+    assert [(f.id, f.question, f.answer, [(s.text, s.quote, s.title) for s in f.sources]) for f in cat.facts] == [
+        ("compact", "Is there a compact?", None, [("a.txt", "a compact", "A text")])]
+    first = cat.get("council-funds-grants")
+    assert (first.statement, first.theme, first.addressed_to) == ("The council keeps a grants programme.", "funding",
+                                                                  "council")
+    assert [(s.text, s.quote, s.title) for s in first.sources] == [("a.txt", "keeps grants", "A text")]
+    assert [p.id for p in cat.principles] == ["council-funds-grants", "vcs-speaks-up"]
+
+
+def test_a_catalogue_that_is_not_utf8_says_how_to_save_it(tmp_path):
+    path = tmp_path / "cat.yaml"
+    path.write_bytes(GOOD.replace("Funding", "Financement \xe9").encode("latin-1"))
+    with pytest.raises(InputError) as info:
+        load_catalogue(path)
+    assert [(p.path, p.line, p.message) for p in info.value.problems] == [
+        (str(path), None, "cannot read the catalogue: it is not UTF-8 text; save it as UTF-8")]
+
+
 BAD_CATALOGUES = [
     pytest.param(GOOD + SECOND.replace("theme: voice", "theme: voices"),
                  [(17, "unknown theme 'voices' (did you mean 'voice'?)")], id="unknown-theme"),
@@ -307,6 +336,46 @@ BAD_CATALOGUES = [
     pytest.param(GOOD.replace("    addressed_to: council\n", "    addressed_to: council\n    retired: true\n") + SECOND,
                  [(9, "retired principle 'council-funds-grants' needs 'replaced_by: [new ids]' or "
                       "'became_fact: a-fact-id'")], id="retired-without-successor"),
+    # Every bad theme is reported, each on its line, not only the first.
+    pytest.param(GOOD.replace("  - id: funding\n    title: Funding\n", "  - {id: funding}\n  - {title: Money}\n"
+                              "  - {id: funding, title: [a]}\n  - {id: funding, title: Funding, colour: red}\n"),
+                 [(2, "a theme needs an 'id' and a 'title'"), (3, "a theme needs an 'id' and a 'title'"),
+                  (4, "theme title must be text, not a list"),
+                  (5, "unknown key 'colour' in a theme; expected one of: id, title, description")], id="bad-themes"),
+    pytest.param(GOOD.replace("    title: Funding\n", "    title: Funding\n    description: [a]\n"),
+                 [(4, "theme description must be text, not a list")], id="theme-description-not-text"),
+    pytest.param(GOOD + "colours: [red]\n",
+                 [(15, "unknown key 'colours' in the catalogue; expected one of: themes, texts, principles, facts")],
+                 id="unknown-top-key"),
+    pytest.param(GOOD.replace("principles:\n", "facts:\n  - {id: compact, question: Is there one?, sources: [{text: b.txt, quote: one}]}\nprinciples:\n"),
+                 [(9, "source text 'b.txt' is not declared under 'texts' (did you mean 'a.txt'?)")],
+                 id="fact-source-undeclared"),
+    pytest.param(GOOD.replace("principles:\n", "facts:\n  - {id: compact, question: Is there one?, sources: a.txt}\nprinciples:\n"),
+                 [(9, "sources must be a list, not 'a.txt'")], id="fact-sources-not-a-list"),
+    pytest.param(GOOD.replace("principles:\n", "facts:\n  - {id: compact, question: Is there one?, answer: yes}\nprinciples:\n"),
+                 [(9, "unknown key 'answer' in a fact; expected one of: id, question, sources")], id="fact-with-answer"),
+    pytest.param(GOOD.replace("principles:\n", "facts: compact\nprinciples:\n"),
+                 [(8, "facts must be a list, like [{id: local-compact, question: Is there a local compact?}], "
+                      "not 'compact'")], id="facts-not-a-list"),
+    pytest.param(GOOD.replace("principles:\n", "facts:\n  - {id: compact, question: Is there one?}\nprinciples:\n").replace("    addressed_to: council\n", "    addressed_to: council\n    needs_fact: compakt\n"),
+                 [(11, "principle 'council-funds-grants' has needs_fact 'compakt', which is not declared under 'facts' "
+                       "(did you mean 'compact'?)")], id="needs-misspelt-fact"),
+    # A problem with the second principle points at the second principle.
+    pytest.param(GOOD + SECOND.replace("    addressed_to: vcs\n", "    addressed_to: vcs\n    retired: true\n"),
+                 [(15, "retired principle 'vcs-speaks-up' needs 'replaced_by: [new ids]' or 'became_fact: a-fact-id'")],
+                 id="second-retired-without-successor"),
+    pytest.param(GOOD + SECOND.replace("    addressed_to: vcs\n",
+                                       "    addressed_to: vcs\n    retired: true\n    replaced_by: [vcs-speaks-out]\n"),
+                 [(15, "principle 'vcs-speaks-up' is replaced by 'vcs-speaks-out', which is not a principle in use")],
+                 id="replaced-by-unknown"),
+    pytest.param(GOOD.replace("texts:\n  - {file: a.txt, title: A text}\n", "texts: []\n"),
+                 [(13, "source text 'a.txt' is not declared under 'texts'; no text is declared")], id="no-text-declared"),
+    pytest.param(GOOD.replace('{text: a.txt, quote: "keeps grants"}', '{text: a.txt, quote: "keeps grants", page: 4}'),
+                 [(14, "unknown key 'page' in a source; expected one of: text, quote")], id="source-unknown-key"),
+    pytest.param(GOOD.replace('{text: a.txt, quote: "keeps grants"}', "{text: a.txt, quote: [keeps]}"),
+                 [(14, "source quote must be text, not a list")], id="quote-not-text"),
+    pytest.param(GOOD.replace('    sources:\n      - {text: a.txt, quote: "keeps grants"}\n', "    sources: a.txt\n"),
+                 [(13, "sources must be a list, not 'a.txt'")], id="sources-not-a-list"),
     # Several problems: all of them, in line order.
     pytest.param(GOOD.replace("addressed_to: council", "addressed_to: everyone")
                  + SECOND.replace("theme: voice", "theme: noise").replace("vcs-speaks-up", "council-funds-grants"),
