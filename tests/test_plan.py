@@ -388,6 +388,22 @@ INLINE_BAD = [
                  id="every-bad-label"),
     pytest.param("title: A\ndate: 2026-11-18\ntime_box: [3]\n",
                  [(3, "time_box must be a length of time like 90s, 5m or 1m30s, not 'a list'")], id="time-box-as-a-list"),
+    pytest.param("title: null\ndate: 2026-11-18\n", [(1, "title must be text, not empty")], id="null-title"),
+    pytest.param('title: "A \\udfff"\ndate: 2026-11-18\n',
+                 [(1, "this text holds '\\udfff', half of a pair of characters that cannot stand alone; "
+                      "write the character itself, or remove that escape")], id="lone-low-surrogate"),
+    pytest.param("title: A\ndate: 2026-11-18\nlocality: *place\n",
+                 [(3, "'*place' repeats an anchor ('&'); write the value out in full, or put text starting with '*' "
+                      "in quotes")], id="undefined-alias"),
+    pytest.param("title: &t A\ndate: 2026-11-18\nlocality: *t\n",
+                 [(3, "'*t' repeats an anchor ('&'); write the value out in full, or put text starting with '*' "
+                      "in quotes")], id="alias-of-an-anchor"),
+    pytest.param("title: A\ndate: 2026-11-18\ngroups:\n  - council\n - vcs\n",
+                 [(5, "YAML syntax error: this line is not lined up with the lines above it; check its indentation")],
+                 id="list-item-out-of-line"),
+    pytest.param("title: A\ngroups: {a: 1,\n",
+                 [(2, "YAML syntax error: the file ends before a '[', '{' or quote is closed; check the brackets and "
+                      "quotes")], id="ends-inside-a-mapping"),
     pytest.param("just some words\n", [(1, "the plan must be 'key: value' lines (title: ..., date: ...), not 'just some words'")],
                  id="plain-text"),
 ]
