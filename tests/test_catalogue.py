@@ -376,6 +376,21 @@ BAD_CATALOGUES = [
                  [(14, "source quote must be text, not a list")], id="quote-not-text"),
     pytest.param(GOOD.replace('    sources:\n      - {text: a.txt, quote: "keeps grants"}\n', "    sources: a.txt\n"),
                  [(13, "sources must be a list, not 'a.txt'")], id="sources-not-a-list"),
+    # A principle that is not a mapping is reported, never a crash.
+    pytest.param(GOOD + "  - just text\n", [(15, "a principle must be a mapping of keys to values, not 'just text'")],
+                 id="principle-as-text"),
+    pytest.param(GOOD + "  - [a, b]\n", [(15, "a principle must be a mapping of keys to values, not a list")],
+                 id="principle-as-a-list"),
+    pytest.param(GOOD + SECOND.replace("    statement: The VCS speaks up for its communities.\n", "")
+                 .replace("    theme: voice\n", ""),
+                 [(15, "a principle is missing 'statement', 'theme'")], id="missing-two-keys"),
+    pytest.param(GOOD + SECOND.replace("    theme: voice\n", "    theme: voice\n    colour: red\n"),
+                 [(18, "unknown key 'colour' in a principle; expected one of: id, statement, theme, addressed_to, "
+                       "who_can_answer, needs_fact, sources, retired, replaced_by, became_fact")],
+                 id="principle-unknown-key"),
+    pytest.param(GOOD + SECOND.replace("theme: voice", "theme: Our Voice"),
+                 [(17, "theme 'Our Voice' must be lowercase letters, digits and hyphens (like 'grant-funding')")],
+                 id="theme-not-a-slug"),
     # Several problems: all of them, in line order.
     pytest.param(GOOD.replace("addressed_to: council", "addressed_to: everyone")
                  + SECOND.replace("theme: voice", "theme: noise").replace("vcs-speaks-up", "council-funds-grants"),

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
 from ..model import ADDRESSED_TO, Fact, Principle, Source, Theme
 from .problems import InputError, Problem, did_you_mean
 from .yamlread import Reader, read_limited
@@ -141,7 +143,7 @@ def _check_replacements(r: Reader, node, principles: list[Principle], fact_ids: 
     """Every id a retired principle names under replaced_by is a principle in use, every fact named is
     declared under 'facts', and a retired principle says what took its place."""
     live = {p.id for p in principles if not p.retired}
-    items = {p.id: item for p, item in zip(principles, _items_by_id(r, node, principles))}
+    items = {p.id: item for p, item in zip(principles, _items_by_id(node, principles))}
     for p in principles:
         item = items.get(p.id, node)
         for new in p.replaced_by:
@@ -175,12 +177,12 @@ def _facts(r: Reader, node, texts: dict[str, str] | None) -> list[Fact]:
     return facts
 
 
-def _items_by_id(r: Reader, node, principles: list[Principle]) -> list:
-    """The list items that hold `principles`, matched by id."""
+def _items_by_id(node, principles: list[Principle]) -> list:
+    """The list items that hold `principles`, matched by id (an item that is no mapping holds none)."""
     by_id = {}
-    for item in getattr(node, "value", []) or []:
-        for key, value in getattr(item, "value", []) or []:
-            if getattr(key, "value", None) == "id" and isinstance(getattr(value, "value", None), str):
+    for item in node.value if isinstance(node, SequenceNode) else []:
+        for key, value in item.value if isinstance(item, MappingNode) else []:
+            if isinstance(key, ScalarNode) and key.value == "id" and isinstance(value, ScalarNode):
                 by_id.setdefault(value.value, item)
     return [by_id.get(p.id, node) for p in principles]
 
