@@ -404,6 +404,23 @@ INLINE_BAD = [
     pytest.param("title: A\ngroups: {a: 1,\n",
                  [(2, "YAML syntax error: the file ends before a '[', '{' or quote is closed; check the brackets and "
                       "quotes")], id="ends-inside-a-mapping"),
+    pytest.param("title: A\ndate: 2026-11-18\nscale: {min: 3, max: 3}\n",
+                 [(3, "scale min and max are both 3; a scale needs at least two points (like min: 1, max: 5)")],
+                 id="one-point-scale"),
+    pytest.param("title: A\ndate: 2026-11-18\nscale: {min: 5, max: 1}\n",
+                 [(3, "scale min (5) must be less than max (1)")], id="scale-upside-down"),
+    pytest.param("title: A\ndate: 2026-11-18\nscale: {min: 0, max: 11}\n",
+                 [(3, "scale has 12 points; at most 11 fit on screen (like min: 0, max: 10)")], id="twelve-point-scale"),
+    pytest.param("title: A\ndate: 2026-11-18\nscale: {min: 1, max: 5, dont_know: maybe}\n",
+                 [(3, "scale dont_know must be true or false, not 'maybe'")], id="dont-know-maybe"),
+    pytest.param("title: A\ndate: 2026-11-18\npriorities: {dots: 21}\n",
+                 [(3, "priorities dots must be from 1 to 20 (the dots each participant places), not 21")], id="dots-21"),
+    pytest.param("title: A\ndate: 2026-11-18\nmin_group_size: -" + "9" * 5000 + "\n",
+                 [(3, "min_group_size must be 1 or more")], id="hugely-negative-number"),
+    pytest.param("title: A\ndate: 2026-11-18\ntime_box: 99999999999999s\n",
+                 [(3, "time_box must be at most 24h, not '99999999999999s'")], id="time-box-of-ages"),
+    pytest.param("title: A\ndate: 2026-11-18\ntime_box: 0s\n",
+                 [(3, "time_box must be a length of time like 90s, 5m or 1m30s, not '0s'")], id="time-box-of-nothing"),
     pytest.param("just some words\n", [(1, "the plan must be 'key: value' lines (title: ..., date: ...), not 'just some words'")],
                  id="plain-text"),
 ]
@@ -693,3 +710,29 @@ def test_validate_describes_a_plan_in_one_line(lines, described, tmp_path):
     result = validate(plan)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == f"{plan}: ok: Check (2026-11-18): {described}\n"
+
+
+
+@pytest.mark.parametrize(("scale", "expected"), [
+    # No dont_know: don't know is offered. A scale other than 1-5 gets words only at its ends.
+    ("{min: 1, max: 5}", (1, 5, True, {1: "Not at all true", 3: "Partly true", 5: "Completely true"})),
+    ("{min: 1, max: 5, dont_know: false}", (1, 5, False, {1: "Not at all true", 3: "Partly true", 5: "Completely true"})),
+    ("{min: 0, max: 10}", (0, 10, True, {0: "Not at all true", 10: "Completely true"})),
+    ("{min: 2}", (2, 5, True, {2: "Not at all true", 5: "Completely true"})),
+])
+def test_a_scale_reads_as_written_with_its_defaults(scale, expected):
+    plan = parse_plan(f"title: A\ndate: 2026-11-18\nscale: {scale}\n", "p.yaml")
+    assert (plan.scale.min, plan.scale.max, plan.scale.dont_know, dict(plan.scale.labels)) == expected
+
+
+def test_numbers_at_their_bounds_are_taken():
+    plan = parse_plan("title: A\ndate: 2026-11-18\npriorities: {dots: 20}\ntime_box: 1s\nmin_group_size: 1000\n", "p.yaml")
+    assert (plan.dots, plan.time_box, plan.min_group_size) == (20, 1, 1000)
+
+
+def test_a_number_too_long_for_python_is_refused_as_too_big():
+    with pytest.raises(InputError) as info:
+        parse_plan("title: A\ndate: 2026-11-18\nmin_group_size: " + "9" * 5000 + "\n", "p.yaml")
+    [problem] = info.value.problems
+    assert problem.line == 3 and problem.message.startswith(
+        "min_group_size must be at most 1,000 (the fewest scores a group needs before its results show), not 999")
