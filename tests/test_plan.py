@@ -293,6 +293,8 @@ def test_parse_plan_raises_the_same_problems(name):
 
 
 # Smaller mistakes, inline: text -> [(line, message)].
+CATALOGUE_THEMES = ", ".join(default_catalogue().theme_ids)  # the order the catalogue gives them
+
 INLINE_BAD = [
     pytest.param("title: A\ndate: 2026-11-18\nprinciples: [council-sustains-grant-programmes]\n",
                  [(3, "principles is a list; put the ids under 'ids:' (principles: {ids: [...]}) or themes under 'themes:'")],
@@ -421,6 +423,36 @@ INLINE_BAD = [
                  [(3, "time_box must be at most 24h, not '99999999999999s'")], id="time-box-of-ages"),
     pytest.param("title: A\ndate: 2026-11-18\ntime_box: 0s\n",
                  [(3, "time_box must be a length of time like 90s, 5m or 1m30s, not '0s'")], id="time-box-of-nothing"),
+    # Choosing the principles: each way of getting it wrong, every mistake reported.
+    pytest.param("title: A\ndate: 2026-11-18\nprinciples: some\n",
+                 [(3, "principles must be 'all', or 'themes: [...]' or 'ids: [...]' under it, not 'some'")],
+                 id="principles-some"),
+    pytest.param("title: A\ndate: 2026-11-18\nprinciples: {}\n",
+                 [(3, "principles needs either 'themes: [...]' or 'ids: [...]' (one of them)")], id="principles-empty"),
+    pytest.param("title: A\ndate: 2026-11-18\nprinciples: {idz: [a]}\n",
+                 [(3, "unknown key 'idz' in principles (did you mean 'ids'?)"),
+                  (3, "principles needs either 'themes: [...]' or 'ids: [...]' (one of them)")], id="principles-idz"),
+    pytest.param("title: A\ndate: 2026-11-18\nprinciples: {themes: funding}\n",
+                 [(3, "principles: themes must be a list, like [funding-and-grants], not 'funding'")],
+                 id="themes-not-a-list"),
+    pytest.param("title: A\ndate: 2026-11-18\nprinciples: {ids: council-is-frank-with-vcs}\n",
+                 [(3, "principles: ids must be a list, like [council-sustains-grant-programmes], "
+                      "not 'council-is-frank-with-vcs'")], id="ids-not-a-list"),
+    pytest.param("title: A\ndate: 2026-11-18\nprinciples: {themes: [[a], fundin, nope]}\n",
+                 [(3, "theme must be text, not a list"),
+                  (3, f"unknown theme 'fundin'; expected one of: {CATALOGUE_THEMES}"),
+                  (3, f"unknown theme 'nope'; expected one of: {CATALOGUE_THEMES}")], id="bad-themes"),
+    pytest.param("title: A\ndate: 2026-11-18\nprinciples: {ids: [[a], council-is-frank, council-is-frnk-with-vcs]}\n",
+                 [(3, "principle id must be text, not a list"),
+                  (3, "unknown principle id 'council-is-frank' (did you mean 'council-is-frank-with-vcs'?)"),
+                  (3, "unknown principle id 'council-is-frnk-with-vcs' (did you mean 'council-is-frank-with-vcs'?)")],
+                 id="bad-ids"),
+    pytest.param("title: A\ndate: 2026-11-18\nprinciples: {themes: [funding-and-grants], exclude: x}\n",
+                 [(3, "principles: exclude must be a list, not 'x'")], id="exclude-not-a-list"),
+    pytest.param("title: A\ndate: 2026-11-18\nprinciples: {themes: [funding-and-grants], exclude: [[a], nope, nada]}\n",
+                 [(3, "principle id must be text, not a list"),
+                  (3, "cannot exclude 'nope': it is not among the selected principles"),
+                  (3, "cannot exclude 'nada': it is not among the selected principles")], id="bad-excludes"),
     pytest.param("just some words\n", [(1, "the plan must be 'key: value' lines (title: ..., date: ...), not 'just some words'")],
                  id="plain-text"),
 ]
