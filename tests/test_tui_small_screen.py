@@ -101,13 +101,14 @@ async def test_the_second_raise_and_the_roster_show_long_group_names_whole(db_pa
     async with app.run_test(size=size) as pilot:
         await pilot.press("enter", "w", "down")  # the second raise, on its last row
         grid = app.screen.query_one("#predict-cards")
-        assert left_of(app, grid, "1") == f"Group Council about {VCS} {VCS} about Council"
+        # The cursor's move brings the whole grid on screen, once the screen has scrolled.
+        await wait_for(pilot, lambda: left_of(app, grid, "1") == f"Group Council about {VCS} {VCS} about Council")
         await pilot.press("v")  # the roster's second entry: every column on screen, beside the names
         roster = app.screen.query_one("#roster")
         await wait_for(pilot, lambda: roster.display)
         await pilot.press(*["down"] * 6)  # to the last seat
-        shown = inside(app, roster)
-        assert "Predicted" in shown and f"{VCS} seat 4" in left_of(app, roster, "Group")
+        await wait_for(pilot, lambda: f"{VCS} seat 4" in left_of(app, roster, "Group"))
+        assert "Predicted" in inside(app, roster)
         assert roster.virtual_size.width <= roster.content_region.width  # nothing off the right edge
         assert "…" not in screen_text(app)
 
@@ -134,6 +135,7 @@ async def test_every_seat_and_principle_of_the_dots_grid_is_reachable_at_80x24(d
         await pilot.press(*["right"] * 6, *["down"] * (len(app.screen.live.principles) - 1), "2")
         # The last seat's column on the last principle: its name whole in the heading, the count being
         # typed on screen beside the statement, and the statement whole.
+        await wait_for(pilot, lambda: "2▏" in inside(app, grid))
         shown = inside(app, grid)
         assert f"{VCS} seat 4: 3 dots left" in " ".join(screen_text(app).split())
         heads = lines_of(app)[grid.content_region.y:][:grid.header_height]
