@@ -83,13 +83,17 @@ async def test_the_remote_begins_reveals_and_reopens_and_the_projector_follows(d
         status, _, page = await remote.post("/remote/act", {"action": "reopen"})
         assert status == 409 and "dialog" in page and live.state() == "closed"
         await pilot.press("escape")
-        # l lists the remotes; 1 unpairs Remote 1 at once.
+        # l lists the remotes; 1 unpairs Remote 1 at once and closes the list.
         await pilot.press("l")
         await wait_for(pilot, lambda: isinstance(app.screen, RemotesScreen))
         assert "Remote 1: paired at" in screen_text(app)
         await pilot.press("1")
-        await wait_for(pilot, lambda: "No remote is paired" in screen_text(app))
+        await wait_for(pilot, lambda: isinstance(app.screen, VoteScreen))
+        assert "Remote 1 is unpaired" in " ".join(str(n.message) for n in app._notifications)
         assert (await remote.state())[0] == 401
+        await pilot.press("l")
+        await wait_for(pilot, lambda: "No remote is paired" in screen_text(app))
+        await pilot.press("escape")
         assert (await remote.post("/remote/act", {"action": "reopen"}))[:2] == (303, "/remote")
         assert live.state() == "closed"
 
@@ -113,6 +117,22 @@ async def test_no_on_the_laptop_pairs_nothing_nor_does_enter_or_a_hasty_y(db_pat
             assert "did not pair" in (await device.get("/remote"))[1]
             assert (await device.post("/remote/claim", {"code": code}))[0] == 403
             assert app.phone_server.remote.remotes.paired() == []
+
+
+async def test_unpairing_closes_the_list_and_no_digit_typed_there_becomes_a_count(db_path, demo):
+    async with paired(db_path, demo) as (app, pilot, http, base, remote):
+        await pilot.press("enter", "l")  # on the vote screen, the cards grid behind the list
+        await wait_for(pilot, lambda: isinstance(app.screen, RemotesScreen))
+        live = app.screen_stack[-2].live
+        await pilot.press("2", "3")  # no such remotes: the bell, and the digits go nowhere
+        assert isinstance(app.screen, RemotesScreen) and app.phone_server.remote.remotes.paired()
+        assert "No remote 3 is paired" in " ".join(str(n.message) for n in app._notifications)
+        await pilot.press("1")
+        await wait_for(pilot, lambda: isinstance(app.screen, VoteScreen))  # the facilitator is back at the grid
+        assert app.phone_server.remote.remotes.paired() == [] and (await remote.state())[0] == 401
+        assert app.store.card_counts(live.id, live.principle.id) == {}
+        await pilot.press("3", "enter")  # typed now, it is a count the room sees go in
+        await wait_for(pilot, lambda: app.store.card_counts(live.id, live.principle.id) != {})
 
 
 async def test_cards_counted_on_the_remote_are_stored_as_typed_on_the_laptop(db_path, demo):

@@ -117,6 +117,23 @@ async def test_a_comment_from_the_floor_in_a_cards_room(db_path):
         assert "Said at the back: nobody asked us" in screen_text(app) and "approved" in screen_text(app)
 
 
+async def test_back_in_the_floor_comment_after_the_sides_what_was_typed_stays(db_path):
+    app = app_on(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "f")
+        live = app.screen.live
+        await type_text(pilot, "Nobody asked us")
+        await pilot.press("tab", "shift+tab")  # to the sides and back: nothing is selected to be typed over
+        await type_text(pilot, " until the budget was set")
+        assert app.screen.query_one("#floor-text").value == "Nobody asked us until the budget was set"
+        await pilot.press("tab", "enter")  # choosing the side sends the focus back to the text
+        await type_text(pilot, ".")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, VoteScreen))
+        [comment] = live.store.comments(live.id)
+        assert (comment.group, comment.text) == ("council", "Nobody asked us until the budget was set.")
+
+
 async def test_a_comment_from_the_floor_in_a_roster_room_and_an_empty_one_refused(db_path):
     text = ROSTER_PLAN + "comments: true\n"
     app = app_on(db_path, text)

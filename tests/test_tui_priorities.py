@@ -4,7 +4,7 @@ one step, and the gap view's dots."""
 
 from __future__ import annotations
 
-from conftest import SIZE, make_app, screen_text, wait_for
+from conftest import SIZE, make_app, screen_text, type_text, wait_for
 
 from workshop.inputs.plan import parse_plan
 from workshop.store import Store
@@ -125,6 +125,31 @@ async def test_a_top_priority_becomes_an_action_in_one_step(db_path):
         assert (action.principle_id, action.text, action.owner) == (P2, "Review", "VCS")  # typed vcs: stored by the group's name
         await pilot.press("escape")
         assert isinstance(app.screen, RankingScreen)
+
+
+async def test_a_on_a_priority_offers_its_wording_enter_takes_it_and_typing_replaces_it(db_path):
+    app = app_on(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_the_round(pilot)
+        await pilot.press("4", "down", "5", "enter", "r")  # Council: 4 on P1, 5 on P2
+        live = app.screen.live
+        await pilot.press("a")  # on the top priority, P2
+        field = app.screen.query_one("#text")
+        offered = f"Act on priority 1: {LONG}"
+        assert field.value == offered and field.selected_text == offered
+        assert "Act on priority 1: The VCS" in screen_text(app)  # the wording's start is what shows
+        await pilot.press("enter")  # one step: the priority is an action
+        await wait_for(pilot, lambda: bool(live.actions(everywhere=True)))
+        [action] = live.actions(everywhere=True)
+        assert (action.principle_id, action.text) == (P2, offered)
+        await pilot.press("escape", "down", "a")  # the second priority: typing replaces the offer
+        await type_text(pilot, "Publish the grants timetable")
+        await pilot.press("tab", "shift+tab")  # back in the text: what was typed stays
+        await type_text(pilot, " by March")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(live.actions(everywhere=True)) == 2)
+        assert {(a.principle_id, a.text) for a in live.actions(everywhere=True)} == {
+            (P2, offered), (P1, "Publish the grants timetable by March")}
 
 
 async def test_a_wall_count_beyond_the_rooms_dots_asks_first(db_path):

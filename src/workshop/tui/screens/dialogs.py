@@ -47,7 +47,10 @@ class TypeAhead:
         elif event.key == "backspace":
             field.action_delete_left()
         elif event.is_printable and event.character:
-            field.insert_text_at_cursor(event.character)
+            if field.selection.is_empty:
+                field.insert_text_at_cursor(event.character)
+            else:  # a suggested wording, selected: typing replaces it, as in the field itself
+                field.replace(event.character, *field.selection)
         else:
             return False
         if self.focused is not field:

@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from ...session.comments import MAX_COMMENT, CommentError, clean_comment
 from ...session.running import LiveSession
+from ..widgets.kept_input import KeptInput
 from .dialogs import TypeAhead
 from .note import WAITING
 
@@ -38,8 +39,9 @@ class FloorCommentScreen(TypeAhead, ModalScreen[bool]):
         with Vertical(classes="dialog wide", id="floor-dialog"):
             yield Label(f"A comment from the floor on principle {self.live.position + 1}", classes="dialog-title")
             yield Static(self.live.principle.statement, classes="dialog-statement")
-            yield Input(placeholder=f"What was said (at most {MAX_COMMENT} characters)", max_length=MAX_COMMENT,
-                        id="floor-text")
+            # Back from the sides (Shift+Tab), what was typed stays as typed: the next key adds to it.
+            yield KeptInput(placeholder=f"What was said (at most {MAX_COMMENT} characters)", max_length=MAX_COMMENT,
+                            id="floor-text")
             yield Label("Whose comment is it?", id="floor-group-label")
             with RadioSet(id="floor-group"):
                 for group in self.live.groups:

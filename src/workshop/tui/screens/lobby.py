@@ -18,6 +18,10 @@ from ..widgets.join_panel import JoinPanel
 from ..widgets.keybar import KeyBar
 from .styled import StyledOnce
 
+# Rows the lobby takes besides the join panel: its padding, the title, the place and "Press Enter",
+# the panel's margin, and the key bar.
+AROUND_JOIN = 10
+
 MODE_WORDS = {"cards": "coloured cards, counted by the facilitator", "roster": "names on screen",
               "phones": "your own phone"}
 
@@ -126,8 +130,16 @@ class LobbyScreen(StyledOnce, Screen):
         details = self.app.join_details()
         panel.display = details is not None
         if details:
+            panel.qr_room = self.app.size.height - AROUND_JOIN
             panel.show_join(*details)
+            # Docked beside the facts, the panel adds nothing to the columns' height: without this
+            # the QR code is cut at the bottom of the facts.
+            self.query_one("#lobby-columns").styles.min_height = (
+                panel.qr_room if self.app.size.width >= 100 and self.app.size.height >= 30 else None)
         self.refresh_bindings()
+
+    def on_resize(self) -> None:
+        self.refresh_join()
 
     def earlier_actions(self):
         plan = self.live.plan

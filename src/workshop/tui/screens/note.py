@@ -20,6 +20,7 @@ from ...session.capture import EntryError, checked_entry
 from ...session.running import LiveSession
 from ...model import Action, Note, Principle
 from ...wording import owner_due
+from ..widgets.kept_input import KeptInput
 from .dialogs import ConfirmScreen, TypeAhead
 
 
@@ -45,11 +46,13 @@ class NoteScreen(TypeAhead, ModalScreen[None]):
     ]
     AUTO_FOCUS = "#text"  # typing straight after `a` lands in the text box
 
-    def __init__(self, live: LiveSession, principle: Principle | None = None):
+    def __init__(self, live: LiveSession, principle: Principle | None = None, text: str = ""):
         """principle: the one the note or action is about (a priority, from the ranking), which then
-        starts as an action; the principle on screen otherwise."""
+        starts as an action; the principle on screen otherwise. text: the action's suggested wording,
+        selected at first, so Enter takes it as it is and typing replaces it."""
         super().__init__()
         self.live = live
+        self.suggested = text
         self.principle = principle or live.principle
         self.as_action = principle is not None
         self.items: list[Note | Action] = []
@@ -65,11 +68,12 @@ class NoteScreen(TypeAhead, ModalScreen[None]):
             with RadioSet(id="kind"):
                 yield RadioButton("Note", value=not self.as_action, id="is-note")
                 yield RadioButton("Action", value=self.as_action, id="is-action")
-            yield Input(placeholder="What was said, or what was agreed", id="text")
+            # Tab and Shift+Tab back into a field keep what was typed there; a wording offered is selected.
+            yield KeptInput(self.suggested, placeholder="What was said, or what was agreed", id="text")
             with Horizontal(id="action-fields"):
-                yield Input(placeholder="Owner: a group or a name", id="owner",
-                            suggester=SuggestFromList(groups, case_sensitive=False))
-                yield Input(placeholder="Due: YYYY-MM-DD", id="due")
+                yield KeptInput(placeholder="Owner: a group or a name", id="owner",
+                                suggester=SuggestFromList(groups, case_sensitive=False))
+                yield KeptInput(placeholder="Due: YYYY-MM-DD", id="due")
             yield SavedList(cursor_type="row", zebra_stripes=True, id="saved")
             # A Static, so the help wraps on a narrow screen rather than losing its end.
             yield Static("Enter saves · Tab moves · an owner or a due date makes it an action · "
@@ -81,6 +85,7 @@ class NoteScreen(TypeAhead, ModalScreen[None]):
         # The dialog is 90% of the screen up to 110 columns: the text wraps in what is left.
         inner = min(110, self.app.size.width * 9 // 10) - 8
         table.add_column("Text", key="text", width=max(20, inner - 7 - 4))
+        self.query_one("#text", KeptInput).select_offer()
         self.show_saved()
 
     @property
@@ -120,9 +125,9 @@ class NoteScreen(TypeAhead, ModalScreen[None]):
             return
         self.editing = item
         self.query_one("#is-action", RadioButton).value = True
-        self.query_one("#text", Input).value = item.text
-        self.query_one("#owner", Input).value = item.owner
-        self.query_one("#due", Input).value = item.due
+        self.query_one("#text", KeptInput).offer(item.text)
+        self.query_one("#owner", KeptInput).offer(item.owner)
+        self.query_one("#due", KeptInput).offer(item.due)
         self.query_one("#text", Input).focus()
         self.notify("Editing the action: Enter saves the change")
 

@@ -139,7 +139,9 @@ class RankingScreen(Screen):
         if priority is None:
             self.notify("No priority to act on yet", severity="warning")
             return
-        await self.app.push_screen(NoteScreen(self.live, priority.principle), callback=lambda _: self.fill())
+        # One step: the principle linked and a wording to take with Enter, or to type over.
+        text = f"Act on priority {priority.rank}: {priority.principle.statement}"
+        await self.app.push_screen(NoteScreen(self.live, priority.principle, text), callback=lambda _: self.fill())
 
     def action_order(self) -> None:
         options = [None, *(g.id for g in self.live.groups)]

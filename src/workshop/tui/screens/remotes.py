@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.events import Key
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
@@ -52,7 +53,9 @@ class PairScreen(ModalScreen[bool]):
 
 
 class RemotesScreen(ModalScreen[None]):
-    """The paired remotes; a remote's number unpairs it at once."""
+    """The paired remotes; a remote's number unpairs it at once and closes the list, so the keys typed
+    next go to the screen the facilitator sees again. Any other digit rings the bell: it is never a
+    score typed into a grid hidden behind the list."""
 
     BINDINGS = [
         Binding("1", "unpair(1)", "Unpair remote 1", priority=True, id="remotes.unpair-1"),
@@ -94,7 +97,15 @@ class RemotesScreen(ModalScreen[None]):
     def action_unpair(self, number: int) -> None:
         if self.unpair(number):
             self.notify(f"Remote {number} is unpaired: it can do nothing more")
+            self.dismiss(None)
+            return
         self.show()
+
+    def on_key(self, event: Key) -> None:
+        if event.character is not None and event.character.isdigit():
+            event.stop()  # no such remote: say so; the digit goes nowhere else
+            self.app.bell()
+            self.notify(f"No remote {event.character} is paired", severity="warning")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -80,8 +80,10 @@ class CardsGrid(DataTable):
         cells = len(self.points)
         longest = max(len(g.name) for g in self.groups)
         cell = max(3, min(12, (width - min(longest, 16) - 12) // cells - 2))
-        # Group names whole when there is room: the cells give way down to 3 characters first.
-        name_width = max(8, min(longest, width - 12 - cells * (cell + 2)))
+        # Group names whole when there is room: the cells give way down to 3 characters first. A name
+        # longer still wraps, and leaves room for the scroll bar its taller rows may bring the screen.
+        room = width - 12 - cells * (cell + 2)
+        name_width = max(8, longest if longest <= room else room - 2)
         where = self.cursor_coordinate
         self.clear(columns=True)
         self.shown = {}
@@ -92,7 +94,7 @@ class CardsGrid(DataTable):
         self.add_column(Text("Cards", justify="center"), key="total", width=5)
         for r, g in enumerate(self.groups):
             cells = self._row(g)
-            self.add_row(*cells, key=g.id)
+            self.add_row(*cells, key=g.id, height=None)  # a long name ("X about Y") wraps, never cut
             self.shown.update({(r, c): (cell.plain, str(cell.style)) for c, cell in enumerate(cells)})
         self.cursor_coordinate = where
 
@@ -116,6 +118,8 @@ class CardsGrid(DataTable):
         super().watch_cursor_coordinate(old, new)
         if self.typed_cell is not None and new != self.typed_cell:
             self.commit()  # a click elsewhere leaves the cell too
+        if self.has_focus:  # a wrapped name makes the grid taller: the screen shows it whole
+            self.call_after_refresh(self.scroll_visible, animate=False)
 
     # --- what the cells show ------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from .cards_grid import ARROWS, DIGITS, MASK, CardsGrid
 
 DOT_DIGITS = KeyFamily("Dots: type how many dots; the count is stored when you leave the cell", keys="digits")
 DOT_ARROWS = KeyFamily("Dots: store the count and move in the grid (never to another principle)", keys="arrows")
-PLACE_WIDTH = 9  # a group's or a seat's column: its name wraps in the header
+PLACE_WIDTH = 9  # a group's or a seat's column: its name wraps in the header, whole
 STATEMENT = 30  # the narrowest statement column: more seats than fit beside it scroll sideways
 
 # store(principle id, group id or seat index, count) -> True once committed, False when refused or asking first.
@@ -62,8 +62,10 @@ class DotsGrid(CardsGrid):
         self.shown = {}
         self.add_column("#", key="number", width=3)
         statement = max(STATEMENT, width - 4 - (3 + 2) - len(self.points) * (PLACE_WIDTH + 2) - 2)
-        heads = ["\n".join(wrap(label, PLACE_WIDTH, break_long_words=True)[:2]) for label in self.labels]
-        self.header_height = max(head.count("\n") + 1 for head in heads)  # a seat's name may take two lines
+        # A seat's whole name, however many lines it takes: "Voluntary sector seat 4" cut to two lines
+        # would read the same as seats 1 to 3.
+        heads = ["\n".join(wrap(label, PLACE_WIDTH, break_long_words=True)) for label in self.labels]
+        self.header_height = max(head.count("\n") + 1 for head in heads)
         self.add_column("Principle", key="statement", width=statement)
         for key, head in zip(self.points, heads):
             self.add_column(Text(head, justify="center"), key=f"place-{key}", width=PLACE_WIDTH)

@@ -33,12 +33,25 @@ def qr_text(data: str) -> Text:
     return text
 
 
+HEADING_ROWS = 4  # above the QR code: the heading, the address, the code and a blank line
+
+
+def qr_rows(data: str) -> int:
+    """How many rows the QR code of data takes, quiet zone included."""
+    import segno
+
+    return (len(list(segno.make_qr(data, error="m").matrix_iter(border=4))) + 1) // 2
+
+
 class JoinPanel(Static):
-    """Join details for phones; `big` adds the QR code."""
+    """Join details for phones; `big` adds the QR code, or when `qr_room` says it cannot stand whole,
+    the address set large and how to see the QR code: a QR code cut short cannot be scanned."""
 
     def __init__(self, url: str, code: str, qr_url: str, joined: int = 0, *, big: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.big = big
+        self.qr_room: int | None = None
+        """Rows the panel may take: a QR code that needs more is left out. None: no limit."""
         self.show_join(url, code, qr_url, joined)
 
     def show_join(self, url: str, code: str, qr_url: str, joined: int = 0) -> None:
@@ -57,4 +70,16 @@ class JoinPanel(Static):
         code_line = Text("code ")
         code_line.append(f" {code} ", style="bold reverse")
         code_line.append(f"   {phones}")
-        self.update(RichGroup(heading, address, code_line, Text(""), qr_text(qr_url)))
+        if self.qr_room is None or not qr_url or HEADING_ROWS + qr_rows(qr_url) <= self.qr_room:
+            self.update(RichGroup(heading, address, code_line, Text(""), qr_text(qr_url)))
+            return
+        # No room for the whole code: the address the room types instead, as large as text goes.
+        address = Text("Open ", style="bold")
+        address.append(f" {url} ", style="bold reverse")
+        address.append(" and type the code", style="bold")
+        code_line = Text("code ", style="bold")
+        code_line.append(f" {code} ", style="bold reverse")
+        code_line.append(f"   {phones}")
+        note = Text("The QR code needs a taller window to show here: press q to show it on its own.",
+                    style="italic")
+        self.update(RichGroup(heading, Text(""), address, Text(""), code_line, Text(""), note))

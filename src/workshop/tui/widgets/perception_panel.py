@@ -14,6 +14,9 @@ from ...perception import is_misread
 from ...wording import TOO_FEW, number, perception_cells, perception_words
 
 
+MISREAD = " MISREAD "
+
+
 class PerceptionPanel(Static):
     """Composed once per vote screen when the plan has a perception round; show() fills it."""
 
@@ -23,17 +26,19 @@ class PerceptionPanel(Static):
 
     def show(self, result: PrincipleResult) -> None:
         names = self.plan.group_names
-        # Narrow enough for 80 columns whole: the sentences under it say the same in words.
+        # Short headings; the sides' names wrap first, then a figure at a space ("4.0 (n 12)"), and the
+        # MISREAD mark never: on 80 columns with long group names every figure and the mark read whole.
         table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold", expand=False,
                       title="How each side saw the other", title_justify="left", title_style="bold")
-        for heading, justify in (("", "left"), ("Own mean", "right"),
-                                 ("Expected", "right"), ("Other said", "right"), ("Off by", "right"), ("", "left")):
-            table.add_column(heading, justify=justify, no_wrap=True)
+        table.add_column("", justify="left", overflow="fold")
+        for heading in ("Own", "Expected", "Actual", "Off by"):
+            table.add_column(heading, justify="right", overflow="fold")
+        table.add_column("", justify="left", no_wrap=True, min_width=len(MISREAD))
         sentences = Text()
         for group, p in result.perceptions.items():
             own = result.groups[group]
             predicted, actual, off = perception_cells(p)
-            mark = Text(" MISREAD ", style="bold reverse") if is_misread(p, self.plan.scale) else Text("")
+            mark = Text(MISREAD, style="bold reverse") if is_misread(p, self.plan.scale) else Text("")
             table.add_row(Text(f"{names[group]} about {names[p.about]}", style="bold"),
                           TOO_FEW if own.suppressed else number(own.mean),
                           predicted if p.suppressed else f"{predicted} (n {p.n})",
