@@ -413,6 +413,8 @@ BAD_DOTS = {
     "dots-wall-twice.csv": (3, "'vcs' already has its dots on 'council-sustains-grant-programmes' (line 2); "
                                "give one row per group and principle"),
     "dots-wall-too-many.csv": (2, "999999999999 dots is more than the 30,000 a room of 10,000 can place"),
+    "dots-wall-over-roster.csv": (4, "'council' has 10 dots on the wall in all (lines 2, 4), more than its 3 people "
+                                     "can place (3 each): the plan's roster has 3 council seats"),
 }
 
 
@@ -429,6 +431,31 @@ def test_bad_dots_rows_import_nothing(runner, tmp_path, name):
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.stderr.splitlines() == [f"{path}:{line}: {message}"]
     assert not db.exists()
+
+
+def test_a_wall_without_a_roster_is_capped_by_the_people_the_file_shows(runner, tmp_path):
+    """No roster: a group's people are the most ballots it has on one principle (or its named
+    participants), and its wall holds at most their allowance."""
+    from workshop.cli import cli
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN.split("roster:")[0].replace("cards, roster, phones", "cards"), encoding="utf-8")
+    votes = tmp_path / "votes.csv"
+    votes.write_text("participant,group,principle,score,question\n"
+                     f",council,{P1},4,\n,council,{P1},dk,\n,council,{P2},2,\n,vcs,{P1},1,\n"
+                     f",council,{P1},4,dots\n,vcs,{P2},3,dots\n,council,{P2},3,dots\n", encoding="utf-8")
+    db = tmp_path / "w.db"
+    result = runner.invoke(cli, ["--db", str(db), "import", str(plan), str(votes)])
+    assert result.exit_code == 2 and not db.exists()
+    assert result.stderr.splitlines() == [
+        f"{votes}:8: 'council' has 7 dots on the wall in all (lines 6, 8), more than its 2 people can place "
+        "(3 each): this file has at most 2 council ballots on one principle"]
+    # Within what the people shown can place, the same wall imports.
+    votes.write_text(votes.read_text(encoding="utf-8").replace(f",council,{P2},3,dots", f",council,{P2},2,dots"),
+                     encoding="utf-8")
+    result = runner.invoke(cli, ["--db", str(db), "import", str(plan), str(votes)])
+    assert result.exit_code == 0, result.output
+    assert "imported 4 ballots and 9 dots" in result.stderr
 
 
 def test_show_lists_the_priorities_under_the_gaps(ranked, runner):

@@ -73,6 +73,7 @@ def parse_votes(text: str, plan: Plan, path: str | Path = "votes.csv") -> list[B
     placed: dict[str, tuple[int, list[int]]] = {}  # participant -> dots in all, and the lines they are on
     seen: dict[tuple[str, str, str | None], int] = {}
     member_of: dict[str, tuple[str, int]] = {}
+    wall: list[tuple[str, int, int]] = []  # (group, dots, line) of each group's dots counted on the wall
     while True:
         if len(problems) >= MAX_PROBLEMS:
             problems.append(Problem(where, None, f"stopped after the first {len(problems)} problems; "
@@ -119,11 +120,14 @@ def parse_votes(text: str, plan: Plan, path: str | Path = "votes.csv") -> list[B
             _within_allowance(participant, group, principle, dots, plan, placed, seen, where, line, problems)
         if len(problems) == bad and about == ROW_DOTS:
             ballots.append(Dots(principle, group, dots, participant or None))
+            if not participant:
+                wall.append((group, dots, line))
         elif len(problems) == bad:
             ballots.append(Ballot(principle, group, score, participant or None, "import") if about is None else
                            Prediction(principle, group, about, score, participant or None, "import"))
     if not ballots and not problems:
         problems.append(Problem(where, None, "no ballots in this file; add rows under the header"))
+    problems += _walls_within_room(wall, ballots, plan, where)
     if problems:
         raise InputError(problems)
     return ballots
@@ -228,6 +232,45 @@ def _within_allowance(participant, group, principle, dots, plan, placed, seen, w
     if total > plan.dots:
         problems.append(Problem(where, line, f"'{participant}' places {total} dots in all (lines "
                                              f"{', '.join(map(str, lines))}); each participant places {plan.dots}"))
+
+
+def _group_size(group: str, ballots, plan: Plan) -> tuple[int, str]:
+    """How many people a group had: its roster seats, else the most people the file shows in it
+    (its ballots on any one principle, or its named participants); 0 when nothing says."""
+    seats = sum(1 for s in plan.roster if s.group == group)
+    if seats:
+        return seats, f"the plan's roster has {seats} {group} seat{'s' if seats != 1 else ''}"
+    per_principle: dict[str, int] = {}
+    named = set()
+    for b in ballots:
+        if b.group != group:
+            continue
+        if isinstance(b, Ballot):
+            per_principle[b.principle_id] = per_principle.get(b.principle_id, 0) + 1
+        if b.participant:
+            named.add(b.participant.casefold())
+    most = max(per_principle.values(), default=0)
+    if most >= len(named):
+        return most, f"this file has at most {most} {group} ballot{'s' if most != 1 else ''} on one principle"
+    return len(named), f"this file names {len(named)} {group} participant{'s' if len(named) != 1 else ''}"
+
+
+def _walls_within_room(wall, ballots, plan: Plan, where: str) -> list[Problem]:
+    """A group's dots counted on the wall, on every principle together, stay within what its people
+    can place: the allowance times the people the plan or the file says the group had."""
+    problems, totals, lines, sizes = {}, {}, {}, {}
+    for group, dots, line in wall:
+        totals[group] = totals.get(group, 0) + dots
+        lines.setdefault(group, []).append(line)
+        if group not in sizes:
+            sizes[group] = _group_size(group, ballots, plan)
+        people, known = sizes[group]
+        if people and totals[group] > plan.dots * people and group not in problems:
+            problems[group] = Problem(where, line, (
+                f"'{group}' has {totals[group]:,} dots on the wall in all (line{'s' if len(lines[group]) > 1 else ''} "
+                f"{', '.join(map(str, lines[group]))}), more than its {people} people can place "
+                f"({plan.dots} each): {known}"))
+    return list(problems.values())
 
 
 def _hint(word: str, choices: list[str]) -> str:
