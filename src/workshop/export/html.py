@@ -25,7 +25,8 @@ from .report import (
     ANONYMOUS_NOTE, COMMENTS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_MISREAD, NO_NOTES, NONE_IN_BOTH,
     PERCEPTION_HEADING, PERCEPTION_NOTE, SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, comment_text,
     comparison_explained, comparison_groups, comparison_rows, details, gap_explained, headlines, misread, name_of,
-    numbers, only_in, pair_names, pair_of, perception_sentences, principle_comments, principle_meta, session_label,
+    misread_sides, numbers, only_in, pair_names, pair_of, perception_sentences, principle_comments, principle_meta,
+    session_label,
     stats_text, trend_gap_heading, trend_gaps, trend_value, turnout, NO_PRIORITIES, PRIORITIES_HEADING,
     priorities_note, priority_rows,
 )
@@ -125,8 +126,8 @@ def session_html(record) -> str:
                  for t in turnout(record)],
         gaps=gaps, summary=_summary(record),
         perception={"heading": PERCEPTION_HEADING, "note": PERCEPTION_NOTE, "none": NO_MISREAD,
-                    "misread": [{"number": i, "statement": r.principle.statement, "said": said}
-                                for i, r, said in misread(record)]} if plan.perception else None,
+                    "misread": [{"number": i, "statement": r.principle.statement, "said": misread_sides(plan, r)}
+                                for i, r, _ in misread(record)]} if plan.perception else None,
         priorities={"heading": PRIORITIES_HEADING, "note": priorities_note(plan), "none": NO_PRIORITIES,
                     "groups": [g.name for g in plan.groups], "rows": priority_rows(record)} if plan.priorities else None,
         notes=[{"number": nums.get(n.principle_id), "text": n.text} for n in record.notes],

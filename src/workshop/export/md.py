@@ -9,7 +9,8 @@ from . import replace_atomically
 from .report import (
     ANONYMOUS_NOTE, COMMENTS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_MISREAD, NO_NOTES, NONE_IN_BOTH,
     PERCEPTION_HEADING, PERCEPTION_NOTE, SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, WORDING_LEGEND, WORDING_MARK,
-    comparison_explained, misread, perception_sentences, NO_PRIORITIES, PRIORITIES_HEADING, priorities_note,
+    ALL_HEADING, OTHERS_HEADING, comparison_explained, misread, perception_sentences, NO_PRIORITIES,
+    PRIORITIES_HEADING, priorities_note,
     priority_rows,
     comparison_groups, comparison_rows, details, gap_explained, headlines, numbers, only_in, pair_of, principle_meta,
     comment_text, principle_comments, session_label,
@@ -95,15 +96,19 @@ def _session_markdown(record) -> str:
 
 
 def _perception_markdown(record) -> list[str]:
-    """The perception round: the principles misread first, then what each side expected on every one."""
+    """The perception round: the principles misread first, then what each side expected on the
+    others, so each sentence is said once however many principles were misread."""
     plan = record.plan
     out = [f"## {PERCEPTION_HEADING}", "", PERCEPTION_NOTE, "", "### Misread", ""]
-    out += [f"- **{i}. {r.principle.statement}** {' '.join(s + '.' for s in said)}" for i, r, said in misread(record)]
-    if out[-1] == "":
+    found = misread(record)
+    out += [f"- **{i}. {r.principle.statement}** {' '.join(s + '.' for s in said)}" for i, r, said in found]
+    if not found:
         out += [NO_MISREAD]
-    out += ["", "### Every principle", ""]
-    out += [f"- **{i}.** {' '.join(s + '.' for s in perception_sentences(plan, r))}"
-            for i, r in enumerate(record.results, 1)]
+    numbers = {i for i, _, _ in found}
+    others = [f"- **{i}.** {' '.join(s + '.' for s in perception_sentences(plan, r))}"
+              for i, r in enumerate(record.results, 1) if i not in numbers]
+    if others:
+        out += ["", f"### {OTHERS_HEADING if found else ALL_HEADING}", ""] + others
     return out + [""]
 
 

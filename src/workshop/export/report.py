@@ -201,12 +201,22 @@ PERCEPTION_NOTE = ("Before the reveal each side also predicted how the other wou
                    "Misread: a side's predictions were off the other side's mean by a quarter of the scale "
                    "or more (from 3 or more predictions).")
 NO_MISREAD = "No side misread the other on any principle."
+OTHERS_HEADING = "The other principles"  # after the misread ones, which are not repeated
+ALL_HEADING = "Each principle"  # when none was misread
 
 
 def perception_sentences(plan, result) -> list[str]:
     """Each side's expectation of the other beside what the other said, in words; '(misread)' where it was."""
     return [perception_words(p, plan.group_names) + (" (misread)" if is_misread(p, plan.scale) else "")
             for p in result.perceptions.values()]
+
+
+def misread_sides(plan, result) -> list[str]:
+    """Who misread whom on one principle ('Council misread VCS'): the HTML report's summary says
+    this much and leaves the figures to the principle's own section, so neither is said twice."""
+    names = plan.group_names
+    return [f"{names.get(p.group, p.group)} misread {names.get(p.about, p.about)}"
+            for p in result.perceptions.values() if is_misread(p, plan.scale)]
 
 
 def misread(record) -> list[tuple[int, object, list[str]]]:
