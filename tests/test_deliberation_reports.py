@@ -81,3 +81,57 @@ def test_html_summary_names_who_misread_whom_and_the_figures_live_in_the_princip
         assert words.count(said) == 1, said
     summary = words.split("How each side saw the other", 1)[1].split("Notes", 1)[0]
     assert "— Council misread VCS. VCS misread Council." in summary and "expected" not in summary
+
+
+# --- item: comments.csv in the CSV folder and zip -----------------------------------------------
+
+FORMULA = "=HYPERLINK(\"http://example.invalid\")"
+
+
+@pytest.fixture
+def commented(store, demo_plan):
+    import dataclasses
+
+    from workshop.inputs.ballots_csv import read_votes
+    from workshop.session.records import load_record
+
+    plan = dataclasses.replace(demo_plan, comments=True)
+    session = store.import_ballots(plan, "", read_votes(DATA / "votes" / "demo-votes.csv", plan))
+    challenge, pressures = plan.principles[0].id, plan.principles[3].id  # 4: two council scores, too few
+    for principle, group, text, status in ((challenge, "vcs", "Challenge is read as disloyalty", "approved"),
+                                           (challenge, "council", FORMULA, "approved"),
+                                           (challenge, "council", "Also fine", "approved"),
+                                           (pressures, "council", "Only two of us answered", "approved"),
+                                           (challenge, "vcs", "Never read", "pending"),
+                                           (challenge, "council", "Never shown", "hidden")):
+        store.set_comment_status(store.add_comment(session.id, principle, group, text), status)
+    return load_record(store, session.id)
+
+
+@pytest.mark.parametrize("name", ["csv", "data.zip"])
+def test_the_csv_export_has_the_approved_comments(commented, tmp_path, name):
+    import zipfile
+
+    from workshop.export import export
+
+    out = export(commented, "csv", tmp_path / name)
+    raw = zipfile.ZipFile(out).read("comments.csv").decode("utf-8") if name.endswith(".zip") \
+        else (out / "comments.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(raw.splitlines()))
+    challenge, pressures = commented.plan.principles[0].id, commented.plan.principles[3].id
+    assert rows == [["number", "principle", "group", "comment", "suppressed"],
+                    ["1", challenge, "council", "'" + FORMULA, "0"],  # a formula is never run
+                    ["1", challenge, "council", "Also fine", "0"],
+                    ["1", challenge, "vcs", "Challenge is read as disloyalty", "0"],
+                    ["4", pressures, "council", "", "1"]]
+    assert "Only two of us" not in raw and "Never" not in raw
+
+
+def test_no_comments_file_without_the_comments_round(store, demo_plan, tmp_path):
+    from workshop.export import export
+    from workshop.inputs.ballots_csv import read_votes
+    from workshop.session.records import load_record
+
+    session = store.import_ballots(demo_plan, "", read_votes(DATA / "votes" / "demo-votes.csv", demo_plan))
+    out = export(load_record(store, session.id), "csv", tmp_path / "csv")
+    assert not (out / "comments.csv").exists() and (out / "notes.csv").exists()

@@ -1,4 +1,5 @@
-"""The session as CSV files: ballots (long format), summary, notes and actions, in a folder or a zip."""
+"""The session as CSV files: ballots (long format), summary, notes and actions (and each optional
+round's results and approved comments), in a folder or a zip."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from ..perception import is_misread
 from ..wording import for_data
 from . import ExportError, replace_atomically
+from .report import principle_comments
 
 
 def tables(record) -> dict[str, list[list]]:
@@ -42,7 +44,21 @@ def tables(record) -> dict[str, list[list]]:
         files["perceptions.csv"] = perception_table(record)
     if plan.priorities:
         files["priorities.csv"] = priorities_table(record)
+    if plan.comments:
+        files["comments.csv"] = comments_table(record)
     return files
+
+
+def comments_table(record) -> list[list]:
+    """comments.csv: the approved comments under their principle, each with its group only (in the
+    reports' order, group then text, so not the order they were written in). A group too small on
+    that principle to show gets one row with no text and suppressed 1, as the reports say "too few
+    to show" for it."""
+    rows = [["number", "principle", "group", "comment", "suppressed"]]
+    for pc in principle_comments(record):
+        rows += [[pc.number, pc.result.principle.id, group, "" if text is None else text, int(text is None)]
+                 for group, text in pc.comments]
+    return rows
 
 
 def priorities_table(record) -> list[list]:
