@@ -135,3 +135,20 @@ def test_no_comments_file_without_the_comments_round(store, demo_plan, tmp_path)
     session = store.import_ballots(demo_plan, "", read_votes(DATA / "votes" / "demo-votes.csv", demo_plan))
     out = export(load_record(store, session.id), "csv", tmp_path / "csv")
     assert not (out / "comments.csv").exists() and (out / "notes.csv").exists()
+
+
+# --- item: a suppressed perception in show --json -----------------------------------------------
+
+def test_a_suppressed_perception_reads_like_a_suppressed_rating_in_show_json(runner, tmp_path):
+    """Counts are what the room saw before the reveal ("Council 2 of 12"), so show --json keeps a
+    suppressed group's n as it does for a rating; every number that could give its answer away is null."""
+    votes = ("participant,group,principle,score,question\n" + f",vcs,{PID},2,\n" * 3
+             + f",council,{PID},5,\n,council,{PID},4,\n"
+             + f",council,{PID},5,predict:vcs\n,council,{PID},4,predict:vcs\n,council,{PID},dk,predict:vcs\n")
+    db, sid = imported(runner, tmp_path, [PID], votes)
+    data = json.loads(runner.invoke(cli, ["--db", str(db), "show", sid, "--json"]).stdout)["principles"][0]
+    rating, seen = data["groups"]["council"], data["perceptions"]["council"]
+    assert rating["suppressed"] and rating["n"] == 2 and rating["mean"] is None and rating["counts"] == {}
+    assert seen == {"about": "vcs", "n": 2, "dont_know": 1, "mean": None, "actual": 2.0, "error": None,
+                    "suppressed": True}
+    assert data["perceptions"]["vcs"]["actual"] is None  # the council's own rating is too few to show
