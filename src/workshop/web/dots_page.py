@@ -27,22 +27,22 @@ def placement_key(placement: Mapping[str, int]) -> str:
 
 
 def dots_html(plan: Plan, placement: Mapping[str, int]) -> str:
-    """The round open: every principle whole, with its dots in words and a button to add or take one off."""
+    """The round open: every principle whole, with its dots in words and a button to add or take one off.
+
+    The markup per principle is kept lean so the whole catalogue stays within the phone page's budget:
+    the statement's heading is the anchor a form post comes back to and what each button is described
+    by; a principle with no dots has no "Remove a dot" button at all (there is nothing to remove)."""
     items = []
     for number, p in enumerate(plan.principles, 1):
         n = placement.get(p.id, 0)
-        pips = f'<span class="pips" aria-hidden="true">{"&#9679;" * n}</span>' if n else ""
-        off = " disabled" if n == 0 else ""
-        items.append(
-            f'<li class="dot-item{" dotted" if n else ""}" id="d-{number}">'
-            f'<h3 id="s-{number}">{escape(p.statement)}</h3>'
-            f'<p class="dot-count"><b id="c-{number}">{dots_words(n)}<span class="sr"> on principle {number}</span></b>{pips}</p>'
-            f'<div class="dot-buttons">'
-            f'<button type="submit" name="set" value="{escape(p.id)}:{n + 1}" id="add-{number}" '
-            f'aria-describedby="s-{number} c-{number}">Add a dot<span class="sr"> to principle {number}</span></button>'
-            f'<button type="submit" name="set" value="{escape(p.id)}:{max(n - 1, 0)}" id="off-{number}" class="off" '
-            f'aria-describedby="s-{number} c-{number}"{off}>Remove a dot<span class="sr"> from principle {number}</span></button>'
-            f'</div></li>')
+        add = _button(p.id, n + 1, f"add-{number}", "Add a dot", f"to principle {number}")
+        if n:
+            pips = f'<span class="pips" aria-hidden="true">{"&#9679;" * n}</span>'
+            off = _button(p.id, n - 1, f"off-{number}", "Remove a dot", f"from principle {number}", ' class="off"')
+            items.append(f'<li class="on"><h3 id="d-{number}">{escape(p.statement)}</h3>'
+                         f'<p><span id="c-{number}">{dots_words(n)}</span>{pips}</p><div>{add}{off}</div></li>')
+        else:
+            items.append(f'<li><h3 id="d-{number}">{escape(p.statement)}</h3><p id="c-{number}">No dots</p>{add}</li>')
     left = left_words(plan, placement)
     return f"""<section class="dots" data-key="dots:open:{escape(placement_key(placement))}"
  data-announce="Priorities. Place your {plural(plan.dots, 'dot')} on the principles to act on first.">
@@ -58,6 +58,14 @@ never whose dots they are.</p>
 <p class="dots-left" id="dots-left"><b>{left}</b></p>
 <p class="nojs-only"><a class="button-link" href="/">See what is on screen now</a></p>
 </section>"""
+
+
+def _button(principle: str, count: int, ident: str, words: str, which: str, more: str = "") -> str:
+    """A button setting one principle's dots ('PRINCIPLE:N'); its name says which principle, and it is
+    described by the statement and the principle's count. A submit button by default, in the form."""
+    number = ident.partition("-")[2]
+    return (f'<button name="set" value="{escape(principle)}:{count}" id="{ident}"{more} '
+            f'aria-describedby="d-{number} c-{number}">{words}<span> {which}</span></button>')
 
 
 def ranking_html(plan: Plan, placement: Mapping[str, int], ranked: list[Priority], version: int) -> str:

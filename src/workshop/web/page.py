@@ -10,7 +10,7 @@ from ..model import Plan, Principle
 from ..session.comments import MAX_COMMENT
 from ..wording import TOO_FEW, number, perception_words, plural, result_gap_words
 
-ASSET_VERSION = "6"
+ASSET_VERSION = "7"
 
 # app.js swaps the part between these markers when the facilitator moves on (and, without
 # EventSource, cuts it out of a freshly fetched page).

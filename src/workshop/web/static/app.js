@@ -214,7 +214,7 @@
       var again = doc.getElementById(id);
       if (!again || again.disabled) { again = doc.getElementById("add-" + number); }
       if (again) { again.focus(); }
-      say("Saved: " + textOf("c-" + number) + ". " + textOf("dots-left") + ".", "ok");
+      say("Saved: " + textOf("c-" + number) + " on principle " + number + ". " + textOf("dots-left") + ".", "ok");
     });
   }
 
