@@ -15,6 +15,7 @@ from .capture import owner_named
 from .comments import RoomComments
 from .perception import PerceptionMixin
 from .priorities import PrioritiesMixin
+from .room import RoomMixin
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,12 @@ def held_up(exc: sqlite3.OperationalError, phones_writing: bool = False) -> str:
 # Writes that change which principle is on screen or its state: the copy in memory is read back after them.
 MOVES = frozenset({"move", "reveal", "reopen"})
 NOT_OPEN = "voting on that principle is not open now"
+RESUMED_HINT = ("; this session was resumed, and the ballots entered before are kept: "
+                "don't enter them again")
+PHONE_HINT = "; if you are one of them, tell the facilitator, who can count the room again"
 
 
-class LiveSession(PerceptionMixin, PrioritiesMixin):
+class LiveSession(RoomMixin, PerceptionMixin, PrioritiesMixin):
     """The running state of one session, persisted through the store at every step.
 
     One object per running session, with two faces: the screens call it from the keyboard and the
@@ -67,6 +71,9 @@ class LiveSession(PerceptionMixin, PrioritiesMixin):
         self._seat_ids: dict[int, str] = {}  # named sessions: seat -> participant id
         self._anonymous_ids: dict[tuple[int, str], str] = {}  # anonymous: (seat, principle) -> ballot id
         self.comments = RoomComments(self)  # comments from phones and the floor, and the one shown
+        # Read once as the session opens: whether its roster seats start empty on entries kept (see resumed).
+        self._entered_before = bool(self.plan.anonymous and self.plan.roster and store.roster_entered(self.id))
+        self.room_sizes()  # kept in memory from now on: the phones' writer thread checks it
         if not self.plan.anonymous:
             # Named sessions keep who is who, so the roster's ticks survive a restart.
             by_name = {name: pid for pid, _, name in store.participants(self.id, "roster")}
@@ -199,28 +206,6 @@ class LiveSession(PerceptionMixin, PrioritiesMixin):
 
     # --- the room --------------------------------------------------------------------------
 
-    def room_sizes(self) -> dict[str, int | None]:
-        """How many of each group are in the room: as recorded, else the roster's seats, else unknown."""
-        stored = self.store.room_sizes(self.id)
-        seats = {g.id: sum(1 for s in self.plan.roster if s.group == g.id) for g in self.groups}
-        return {g.id: stored.get(g.id) if stored.get(g.id) is not None else (seats[g.id] or None)
-                for g in self.groups}
-
-    def set_room_sizes(self, sizes: dict[str, int | None]) -> bool:
-        def write() -> None:
-            for group, size in sizes.items():
-                self.store.set_room_size(self.id, group, size)
-
-        return self._write("room size", write)
-
-    def over_room(self, group: str, score: int | None, count: int) -> tuple[int, int] | None:
-        """(ballots the group would have, people in the room) when a card count would pass the room."""
-        size = self.room_sizes().get(group)
-        if size is None:
-            return None
-        total = self.counts()[group] - self.card_counts().get((group, score), 0) + count
-        return (total, size) if total > size else None
-
     # --- the compared pair ------------------------------------------------------------------
 
     def next_pair(self) -> tuple[str, ...]:
@@ -275,6 +260,8 @@ class LiveSession(PerceptionMixin, PrioritiesMixin):
     def vote(self, seat_index: int, score: int | None) -> bool:
         """Record a roster participant's ballot: committed before this returns True, or waiting (False)."""
         seat, principle = self.plan.roster[seat_index], self.principle.id
+        self.check_room(principle, seat.group, self._ballot_id(seat_index) if self.plan.anonymous
+                        else self._seat_ids.get(seat_index), words=RESUMED_HINT if self.resumed else "")
         if self.plan.anonymous:
             ballot_id = self._ballot_id(seat_index)
             return self._write("ballot", lambda: self.store.record_ballot(
@@ -392,6 +379,7 @@ class LiveSession(PerceptionMixin, PrioritiesMixin):
         the same transaction. Without them, the app's own connection and the state in memory."""
         if not (principle_id == open_now if store is not None else self.open_to_phones(principle_id)):
             raise BallotError(NOT_OPEN)
+        self.check_room(principle_id, group, ballot_id, store, PHONE_HINT)
         (store or self.store).record_ballot(self.id, principle_id, group, score, ballot_id=ballot_id, mode="phones")
 
     def phone_answer(self, principle_id: str, ballot_id: str) -> int | None | str:

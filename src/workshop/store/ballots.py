@@ -218,6 +218,12 @@ class BallotsMixin:
             """SELECT group_id, score, COUNT(*) AS n FROM ballots WHERE session_id = ? AND principle_id = ?
                AND mode = 'cards' GROUP BY group_id, score""", [session_id, principle_id])}
 
+    def roster_entered(self, session_id: str) -> bool:
+        """Whether the roster has entered anything in this session: a ballot, a prediction or dots."""
+        return any(self.conn.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {table} WHERE session_id = ? AND mode = 'roster')", [session_id]).fetchone()[0]
+            for table in ("ballots", "predictions", "dots"))
+
     def voters(self, session_id: str, principle_id: str) -> set[str]:
         """Participant ids with a ballot on this principle (roster and phones)."""
         return {r["participant_id"] for r in self.rows(

@@ -97,7 +97,12 @@ class BallotEntry:
                 self.question = RATING  # this seat is done: the next one starts with its rating
                 self.next_seat(index)
             return
-        if self.live.vote(index, score):  # committed before anything on screen changes
+        try:
+            stored = self.live.vote(index, score)  # committed before anything on screen changes
+        except BallotError as exc:  # the group's ballots already fill the room: nothing stored
+            self.notify(f"Not stored: {label}: {exc}", severity="warning", timeout=8)
+            return
+        if stored:
             self.notify(f"✓ {label}: recorded", timeout=2)  # never the score: scores wait for the reveal
         else:
             self.notify(f"{label}: kept, and stored as soon as the database is free", timeout=4)

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...session.running import LiveSession
+from ...session.room import RESUMED_NOTE
 from ...store import BallotError
 from ...wording import plural
 from ..keys import ExplainsKeys
@@ -111,11 +112,14 @@ class PrioritiesScreen(ExplainsKeys, Screen):
                         "   ·   each phone places its own dots on its page")
         if self.entry == "roster":
             done = live.dotted_seats()
-            text.append(f"\nSeats with dots: {len(done)} of {len(live.plan.roster)}")
+            since = " since resuming" if live.resumed else ""
+            text.append(f"\nSeats with dots{since}: {len(done)} of {len(live.plan.roster)}")
             seat = self.cursor_seat()
             if seat is not None:
                 left = live.dots_left(live.seat_dots(seat))
                 text.append(f"   ·   {live.seat_labels()[seat]}: {plural(left, 'dot')} left", style="bold")
+        if self.entry == "roster" and live.resumed:
+            text.append(f"\n{RESUMED_NOTE}", style="bold")
         if self.private:
             text.append("   ·   PRIVATE ENTRY", style="bold reverse")
         waiting = live.waiting()

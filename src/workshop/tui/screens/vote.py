@@ -30,6 +30,7 @@ from ..widgets.keybar import KeyBar
 from ..widgets.principle_card import PrincipleCard
 from ..widgets.results_panel import ResultsPanel
 from ..widgets.roster_table import RosterTable
+from ...session.room import RESUMED_NOTE
 from ..widgets.scale_line import ScaleLine
 
 
@@ -189,6 +190,8 @@ class VoteScreen(StyledOnce, VoteDialogs, CommentKeys, PriorityKeys, BallotEntry
         noted = self.noted()
         if noted:
             text.append(f"\n{noted} on this principle (a)", style="bold")
+        if live.resumed and self.entry == "roster" and not live.revealed:
+            text.append(f"\n{RESUMED_NOTE}", style="bold")
         self.comments_line(text)
         self.query_one("#counts", Static).update(text)
         self.query_one(BigCounts).show(counts, sizes)
