@@ -101,3 +101,23 @@ async def test_a_phone_past_the_room_is_told_why_and_nothing_is_stored(phones):
     assert live.set_room_sizes({"council": 3, "vcs": None})
     assert (await v.vote(tokens[2], "council", live.principle.id, 5)).ok
     assert sorted(b.score for b in live.store.ballots(live.id)) == [1, 2, 5]
+
+
+def test_resumed_roster_seats_cannot_place_dots_past_the_room(db_path):
+    text = ANONYMOUS + "priorities: {dots: 2}\n"
+    plan = parse_plan(text)
+    first, second = (p.id for p in plan.principles)
+    with Store(db_path) as store:
+        live = LiveSession(store, store.start_session(plan, text))
+        live.start()
+        live.open_priorities()
+        assert live.set_seat_dots(0, first, 2) and live.set_seat_dots(1, second, 1)
+        sid = live.id
+    with Store(db_path) as store:
+        again = LiveSession(store, store.session(sid))
+        assert again.resumed and again.dots_placed()["council"] == 3 and again.dotted_seats() == set()
+        assert again.set_seat_dots(1, second, 1)  # one more fits: 4 of the 4 two people can place
+        with pytest.raises(BallotError, match="Council already has 4 of the 4 dots its 2 people in the room can "
+                                              "place \\(2 each\\); this session was resumed"):
+            again.set_seat_dots(0, first, 1)
+        assert again.dots_placed()["council"] == 4

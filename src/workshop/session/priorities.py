@@ -26,6 +26,7 @@ from functools import cached_property
 from ..priorities import Priority, ranking
 from ..store import BallotError, Store, new_id
 from ..store.priorities import NO_ROUND
+from ..wording import plural
 
 
 class PrioritiesMixin:
@@ -140,6 +141,7 @@ class PrioritiesMixin:
         seat = self.plan.roster[seat_index]
         placement = dict(self.seat_dots(seat_index), **{principle_id: count})
         self._check_allowance(placement)
+        self._check_room_dots(seat.group, count - self.seat_dots(seat_index).get(principle_id, 0))
 
         def write() -> None:
             if not self.plan.anonymous and seat_index not in self._seat_ids:
@@ -149,6 +151,20 @@ class PrioritiesMixin:
                                 mode="roster")
 
         return self._write("dots", write)
+
+    def _check_room_dots(self, group: str, added: int) -> None:
+        """BallotError when a seat's added dots would give its group more than its people in the room
+        can place (after a resume, the seats start empty but the dots entered before are kept)."""
+        size = self.room_sizes().get(group)
+        if added <= 0 or size is None:
+            return
+        placed, most = self.dots_placed()[group], size * self.dots_allowance
+        if placed + added > most:
+            from .running import RESUMED_HINT
+
+            raise BallotError(f"{self.plan.group(group).name} already has {placed} of the {most} dots its "
+                              f"{plural(size, 'person', 'people')} in the room can place ({self.dots_allowance} each)"
+                              + (RESUMED_HINT if self.resumed else ""))
 
     # --- phones (web/) -----------------------------------------------------------------------
 
