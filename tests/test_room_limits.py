@@ -121,3 +121,48 @@ def test_resumed_roster_seats_cannot_place_dots_past_the_room(db_path):
                                               "place \\(2 each\\); this session was resumed"):
             again.set_seat_dots(0, first, 1)
         assert again.dots_placed()["council"] == 4
+
+
+def test_resumed_roster_seats_cannot_predict_past_the_room(db_path):
+    text = ANONYMOUS + "perception: true\n"
+    plan = parse_plan(text)
+    with Store(db_path) as store:
+        live = LiveSession(store, store.start_session(plan, text))
+        live.start()
+        for seat in (0, 1):
+            assert live.vote(seat, 4) and live.predict(seat, 2)
+        sid = live.id
+    with Store(db_path) as store:
+        again = LiveSession(store, store.session(sid))
+        with pytest.raises(BallotError, match="Council already has 2 predictions on this principle, as many as "
+                                              "2 people in the room; this session was resumed"):
+            again.predict(0, 5)
+        assert len(store.predictions(sid)) == 2
+
+
+async def test_a_phone_prediction_past_the_room_is_refused_with_the_reason(db_path, tmp_path):
+    import aiohttp
+    from test_web_perception import open_room, perception_plan
+
+    store, live, server, _ = await open_room(db_path, tmp_path, perception_plan())
+    try:
+        assert live.set_room_sizes({"council": 1, "vcs": None})
+        live.start()
+        base = f"http://127.0.0.1:{server.port}"
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+            said = []
+            for i in range(2):
+                async with http.post(f"{base}/api/join", json={"code": server.join_code, "group": "council"},
+                                     headers={"X-Forwarded-For": f"10.0.0.{i}"}) as r:
+                    token = (await r.json())["token"]
+                async with http.post(f"{base}/api/prediction", json={"principle": live.principle.id, "score": 3},
+                                     headers={"Authorization": f"Bearer {token}"}) as r:
+                    said.append((r.status, await r.json()))
+        assert said[0][0] == 200
+        assert said[1] == (409, {"error": "Council already has 1 prediction on this principle, as many as 1 person "
+                                          "in the room; if you are one of them, tell the facilitator, who can count "
+                                          "the room again"})
+        assert len(store.predictions(live.id)) == 1
+    finally:
+        await server.stop()
+        store.close()

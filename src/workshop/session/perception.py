@@ -12,6 +12,7 @@ from functools import cached_property
 from ..analytics import PrincipleResult
 from ..perception import with_perceptions
 from ..store import BallotError, Store, new_id
+from ..wording import plural
 
 NO_ROUND = "this workshop has no perception round"
 
@@ -87,6 +88,10 @@ class PerceptionMixin:
         """A roster participant's prediction: committed before this returns True, or waiting (False)."""
         seat, principle = self.plan.roster[seat_index], self.principle.id
         about = self._about(seat.group)
+        from .running import RESUMED_HINT
+
+        self._check_room_predictions(principle, seat.group, self._prediction_id(seat_index) if self.plan.anonymous
+                                     else self._seat_ids.get(seat_index), words=RESUMED_HINT if self.resumed else "")
         if self.plan.anonymous:
             prediction_id = self._prediction_id(seat_index)
             return self._write("prediction", lambda: self.store.record_prediction(
@@ -101,6 +106,21 @@ class PerceptionMixin:
 
         return self._write("prediction", write)
 
+    def _check_room_predictions(self, principle_id: str, group: str, participant_id: str | None,
+                                store: Store | None = None, words: str = "") -> None:
+        """BallotError when a new prediction (not a change of one already in) would give the side more
+        predictions on the principle than its people in the room, as room_full does for ballots."""
+        size = self.room_sizes().get(group)
+        if size is None:
+            return
+        db = store or self.store
+        if participant_id and db.current_prediction(self.id, principle_id, participant_id) != "":
+            return
+        n = db.prediction_counts(self.id, principle_id).get(group, 0)
+        if n >= size:
+            raise BallotError(f"{self.plan.group(group).name} already has {plural(n, 'prediction')} on this "
+                              f"principle, as many as {plural(size, 'person', 'people')} in the room{words}")
+
     # --- phones (web/voting.py) --------------------------------------------------------------
 
     def record_phone_prediction(self, principle_id: str, group: str, score: int | None, prediction_id: str,
@@ -110,7 +130,11 @@ class PerceptionMixin:
             from .running import NOT_OPEN
 
             raise BallotError(NOT_OPEN)
-        (store or self.store).record_prediction(self.id, principle_id, group, self._about(group), score,
+        from .running import PHONE_HINT
+
+        about = self._about(group)
+        self._check_room_predictions(principle_id, group, prediction_id, store, PHONE_HINT)
+        (store or self.store).record_prediction(self.id, principle_id, group, about, score,
                                                 prediction_id=prediction_id, mode="phones")
 
     def phone_prediction(self, principle_id: str, prediction_id: str) -> int | None | str:

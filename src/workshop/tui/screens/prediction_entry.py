@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...model import Group
+from ...store import BallotError
 from ..widgets.cards_grid import CardsGrid
 
 RATING, PREDICTION = "rating", "prediction"
@@ -94,7 +95,12 @@ class PredictionEntry:
         if self.live.predicts_about(self.live.plan.roster[index].group) is None:
             self.notify(f"{label} is not asked: only the two compared sides predict", severity="warning")
             return False
-        if self.live.predict(index, score):
+        try:
+            stored = self.live.predict(index, score)
+        except BallotError as exc:  # the side's predictions already fill the room: nothing stored
+            self.notify(f"Not stored: {label}: {exc}", severity="warning", timeout=8)
+            return True
+        if stored:
             self.notify(f"✓ {label}: prediction recorded", timeout=2)
         else:
             self.notify(f"{label}: kept, and stored as soon as the database is free", timeout=4)
