@@ -72,6 +72,24 @@ async def test_the_resumed_roster_says_so_and_a_rekeyed_seat_stores_nothing(db_p
                 (False, 2), (False, 4), (False, 5), (True, None)]
 
 
+def test_a_room_not_counted_is_not_taken_to_be_the_roster_when_cards_are_raised_too(db_path):
+    """Cards and roster in one room, the room never counted: two council cards and the council's one
+    seat all count, as the cards show more people came than the roster names."""
+    text = ROSTER_PLAN.replace("modes: [roster]", "modes: [cards, roster]")
+    plan = parse_plan(text)
+    with Store(db_path) as store:
+        live = LiveSession(store, store.start_session(plan, text))
+        live.start()
+        assert live.set_cards("council", 5, 2)
+        assert live.vote(0, 1) and live.vote(1, 2)
+        assert live.counts()["council"] == 4 and counted(store, live.id) == 4
+        # Once the lobby counts the room, the count is the limit for a seat that has not voted yet.
+        live.go(1)
+        assert live.set_room_sizes({"council": 2, "vcs": 2}) and live.set_cards("council", 3, 2)
+        with pytest.raises(BallotError, match="Council already has 2 ballots on this principle, as many as 2 people"):
+            live.vote(0, 4)
+
+
 @pytest.fixture
 def phones(db_path, demo_plan):
     store = Store(db_path)

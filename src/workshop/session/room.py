@@ -21,6 +21,7 @@ class RoomMixin:
     """Uses LiveSession's store, plan, id, groups, counts, card_counts and _write."""
 
     _room: dict[str, int | None] | None = None  # room_sizes, once read
+    _counted: set[str] = frozenset()  # the groups whose room the lobby counted (not taken from the roster)
 
     def room_sizes(self) -> dict[str, int | None]:
         """How many of each group are in the room: as recorded, else the roster's seats, else unknown.
@@ -32,6 +33,7 @@ class RoomMixin:
 
     def _read_room(self) -> dict[str, int | None]:
         stored = self.store.room_sizes(self.id)
+        self._counted = {g.id for g in self.groups if stored.get(g.id) is not None}
         seats = {g.id: sum(1 for s in self.plan.roster if s.group == g.id) for g in self.groups}
         return {g.id: stored.get(g.id) if stored.get(g.id) is not None else (seats[g.id] or None) for g in self.groups}
 
@@ -58,9 +60,13 @@ class RoomMixin:
         return bool(self.plan.anonymous and self.plan.roster and self._entered_before)
 
     def room_full(self, principle_id: str, group: str, store: Store | None = None) -> str | None:
-        """Why one more ballot from group on the principle would pass the room, or None when it fits."""
+        """Why one more ballot from group on the principle would pass the room, or None when it fits.
+
+        The room is what the lobby counted. Uncounted, the roster's seats stand for it only once an
+        anonymous session is resumed (its seats forget what they gave): in a room that also raises
+        cards or votes by phone, more people than the roster may be there, and their ballots count."""
         size = self.room_sizes().get(group)
-        if size is None:
+        if size is None or (group not in self._counted and not self.resumed):
             return None
         n = (store or self.store).ballot_counts(self.id, principle_id).get(group, 0)
         if n < size:
