@@ -453,6 +453,22 @@ INLINE_BAD = [
                  [(3, "principle id must be text, not a list"),
                   (3, "cannot exclude 'nope': it is not among the selected principles"),
                   (3, "cannot exclude 'nada': it is not among the selected principles")], id="bad-excludes"),
+    pytest.param("title: A\ndate: 2026-11-18\n[a]: 1\n", [(3, "the plan has a key that is not a name: a list")],
+                 id="key-that-is-a-list"),
+    pytest.param("title: A\ndate: 2026-11-18\n7: x\n", [(3, "the plan has a key that is not a name: '7'")],
+                 id="key-that-is-a-number"),
+    pytest.param("title: A\ndate: 2026-11-18\nmin_group_size: !!int x\n",
+                 [(3, "min_group_size must be a whole number, not 'x'")], id="int-tag-on-a-word"),
+    pytest.param("title:\n  A\ndate: 2026-11-18\ntitle: B\n",
+                 [(4, "the plan repeats the key 'title' (first on line 1)")], id="repeated-key-with-value-below"),
+    pytest.param("title: A\ndate: 2026-11-18\ngroups: " + "[" * 20 + "]" * 20 + "\n",
+                 [(3, "lists and mappings are nested more than 20 deep here; plans and catalogues need only a few "
+                      "levels: check the brackets")], id="nested-21-deep"),
+    # Saved on Windows (CRLF) or an old Mac (CR): the lines are counted as the editor shows them.
+    pytest.param("title: A\r\ndate: 2026-11-18\r\nlocality: Southvale\r\nmodes: [cards, bogus]\r\n",
+                 [(4, "unknown voting mode 'bogus'; expected one of: cards, roster, phones")], id="windows-line-ends"),
+    pytest.param("title: A\rdate: 2026-11-18\rmodes: [bogus]\r",
+                 [(3, "unknown voting mode 'bogus'; expected one of: cards, roster, phones")], id="old-mac-line-ends"),
     pytest.param("just some words\n", [(1, "the plan must be 'key: value' lines (title: ..., date: ...), not 'just some words'")],
                  id="plain-text"),
 ]
@@ -768,3 +784,29 @@ def test_a_number_too_long_for_python_is_refused_as_too_big():
     [problem] = info.value.problems
     assert problem.line == 3 and problem.message.startswith(
         "min_group_size must be at most 1,000 (the fewest scores a group needs before its results show), not 999")
+
+
+
+def test_a_plan_saved_on_windows_reads_as_written(tmp_path):
+    """CRLF line ends: no stray carriage return in a title, and the file validates."""
+    path = tmp_path / "plan.yaml"
+    path.write_bytes(b"title: Eastbury Check\r\ndate: 2026-11-18\r\nlocality: Eastbury\r\n"
+                     b"principles: {ids: [council-is-frank-with-vcs]}\r\n")
+    plan, _ = load_plan(path)
+    assert (plan.title, plan.locality) == ("Eastbury Check", "Eastbury")
+
+
+def test_values_at_the_reader_limits_are_taken():
+    """Nested 20 deep (the limit) is read on to the next check; a text of exactly 1,000 characters is taken."""
+    with pytest.raises(InputError) as info:
+        parse_plan("title: A\ndate: 2026-11-18\ngroups: " + "[" * 19 + "]" * 19 + "\n", "p.yaml")
+    assert "nested more than 20 deep" not in str(info.value)
+    assert parse_plan("title: " + "x" * 1000 + "\ndate: 2026-11-18\n", "p.yaml").title == "x" * 1000
+
+
+def test_a_plan_file_of_exactly_a_megabyte_is_read(tmp_path):
+    path = tmp_path / "plan.yaml"
+    head = b"title: Big\ndate: 2026-11-18\n"
+    path.write_bytes(head + b"#" * (1_000_000 - len(head) - 1) + b"\n")
+    assert path.stat().st_size == 1_000_000
+    assert load_plan(path)[0].title == "Big"

@@ -24,6 +24,7 @@ MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 20
 MAX_TEXT = 1_000  # characters in any one text; the catalogue's longest statement is under 200
 MAX_PROBLEMS = 100  # more would bury the first ones, and a file of 80,000 wrong keys took 15 s to list
+LONG_NUMBER = re.compile(r"\s*[-+]?[0-9_]+\s*")  # digits only: a number too long to read, not a word
 # A lone surrogate cannot be saved or printed; control characters would redraw the facilitator's screen.
 UNSAFE_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -172,7 +173,8 @@ class Reader:
         for key_node, value_node in node.value:
             key = self.scalar(key_node) if isinstance(key_node, ScalarNode) else None
             if not isinstance(key, str):
-                self.problem(key_node, f"{what} has a key that is not a name: {key_node.value!r}")
+                named = f"'{shown(key_node.value)}'" if isinstance(key_node, ScalarNode) else kind(key_node)
+                self.problem(key_node, f"{what} has a key that is not a name: {named}")
                 continue
             if key in entries:
                 self.problem(key_node, f"{what} repeats the key '{key}' (first on line {line_of(entries[key][0])})")
@@ -227,7 +229,7 @@ class Reader:
                 why: str = "") -> int | None:
         """A whole number; with bounds, one outside them is reported (`why` says what the bound is for)."""
         value = self.scalar(node) if isinstance(node, ScalarNode) else None
-        if isinstance(value, str) and node.tag == INT_TAG:
+        if isinstance(value, str) and node.tag == INT_TAG and LONG_NUMBER.fullmatch(node.value):
             # Too many digits for Python to read (thousands): as far past any bound as a number can be.
             value = -(10 ** 4300) if node.value.lstrip().startswith("-") else 10 ** 4300
         if not isinstance(value, int) or isinstance(value, bool):
