@@ -218,6 +218,27 @@ async def test_a_group_commit_reads_the_open_principle_once_under_the_write_lock
     assert len(begins) == len(reads) >= 1 and len(reads) < len(tokens)  # one read per transaction
 
 
+async def test_a_group_commit_writes_its_phones_ballots_in_one_statement_the_later_of_a_phone_winning(room):
+    live, v, _, _ = room
+    live.start()
+    tokens = [await joined(v, address=f"127.0.0.{20 + i}") for i in range(4)]
+    writer_statements: list[str] = []
+    v.batcher._thread.submit(lambda: v.batcher._open_writer().conn.set_trace_callback(writer_statements.append)).result()
+    pid = live.principle.id
+    # The first phone changes its mind within the same group commit: its second ballot stands.
+    sent = [v.vote(t, "council", pid, 1 + i) for i, t in enumerate(tokens)] + [v.vote(tokens[0], "council", pid, 5)]
+    answers = await asyncio.gather(*sent)
+    assert [a.status for a in answers] == [200] * 5
+    inserts = [s for s in writer_statements if s.lstrip().startswith("INSERT INTO ballots")]
+    begins = [s for s in writer_statements if s.startswith("BEGIN")]
+    # (each trigger the statement fires is traced with the statement's text again)
+    assert len(set(inserts)) == len(begins) < len(sent)
+    assert not [s for s in writer_statements if s.startswith("SAVEPOINT")]  # none per ballot either
+    scores = dict(rows(live.store.path, "SELECT participant_id, score FROM ballots"))
+    assert scores == {ballot_id(t, live.id, pid): 5 if i == 0 else 1 + i for i, t in enumerate(tokens)}
+    assert v.view(tokens[0]).my_score == 5 and sum(live.counts().values()) == 4
+
+
 # --- what a phone sees -------------------------------------------------------------------------
 
 

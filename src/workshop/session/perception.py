@@ -127,7 +127,7 @@ class PerceptionMixin:
                                 store: Store | None = None, open_now: str | None = None) -> None:
         """A phone's prediction, within the caller's transaction, under record_phone_ballot's rules."""
         if not (principle_id == open_now if store is not None else self.open_to_phones(principle_id)):
-            from .running import NOT_OPEN
+            from .phone_writes import NOT_OPEN
 
             raise BallotError(NOT_OPEN)
         from .running import PHONE_HINT

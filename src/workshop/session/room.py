@@ -59,15 +59,19 @@ class RoomMixin:
         seats start empty (nothing stored says which seat gave which ballot), its ballots are kept."""
         return bool(self.plan.anonymous and self.plan.roster and self._entered_before)
 
+    def room_limits(self, group: str) -> bool:
+        """Whether the room limits how many ballots group's seats and phones may give (see room_full)."""
+        return self.room_sizes().get(group) is not None and (group in self._counted or self.resumed)
+
     def room_full(self, principle_id: str, group: str, store: Store | None = None) -> str | None:
         """Why one more ballot from group on the principle would pass the room, or None when it fits.
 
         The room is what the lobby counted. Uncounted, the roster's seats stand for it only once an
         anonymous session is resumed (its seats forget what they gave): in a room that also raises
         cards or votes by phone, more people than the roster may be there, and their ballots count."""
-        size = self.room_sizes().get(group)
-        if size is None or (group not in self._counted and not self.resumed):
+        if not self.room_limits(group):
             return None
+        size = self.room_sizes()[group]
         n = (store or self.store).ballot_counts(self.id, principle_id).get(group, 0)
         if n < size:
             return None

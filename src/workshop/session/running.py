@@ -14,6 +14,7 @@ from ..wording import plural
 from .capture import owner_named
 from .comments import RoomComments
 from .perception import PerceptionMixin
+from .phone_writes import NOT_OPEN, PHONE_HINT, PhoneWritesMixin  # noqa: F401  (the phone server says them)
 from .priorities import PrioritiesMixin
 from .room import RoomMixin
 
@@ -40,13 +41,11 @@ def held_up(exc: sqlite3.OperationalError, phones_writing: bool = False) -> str:
 
 # Writes that change which principle is on screen or its state: the copy in memory is read back after them.
 MOVES = frozenset({"move", "reveal", "reopen"})
-NOT_OPEN = "voting on that principle is not open now"
 RESUMED_HINT = ("; this session was resumed, and the ballots entered before are kept: "
                 "don't enter them again")
-PHONE_HINT = "; if you are one of them, tell the facilitator, who can count the room again"
 
 
-class LiveSession(RoomMixin, PerceptionMixin, PrioritiesMixin):
+class LiveSession(RoomMixin, PerceptionMixin, PrioritiesMixin, PhoneWritesMixin):
     """The running state of one session, persisted through the store at every step.
 
     One object per running session, with two faces: the screens call it from the keyboard and the
@@ -357,30 +356,6 @@ class LiveSession(RoomMixin, PerceptionMixin, PrioritiesMixin):
 
     def phone_group(self, participant_id: str) -> str | None:
         return self.store.participant_group(self.id, participant_id)
-
-    def add_phone(self, group: str, participant_id: str, store: Store | None = None) -> None:
-        """A phone joins, within the caller's transaction (the phone server commits many at once).
-
-        store: the connection to write with (the phone server's writer thread has its own)."""
-        (store or self.store).add_participant(self.id, group, mode="phones", participant_id=participant_id)
-
-    def open_to_phones_in(self, store: Store) -> str | None:
-        """The id of the principle open to phones as store has it committed, or None: read within a
-        writer's transaction, it cannot change before that transaction commits."""
-        position, state = store.position(self.id)  # one read: the position and its principle's state
-        return self.plan.principles[position].id if state == "open" and 0 <= position < self.total else None
-
-    def record_phone_ballot(self, principle_id: str, group: str, score: int | None, ballot_id: str,
-                            store: Store | None = None, open_now: str | None = None) -> None:
-        """A phone's ballot, within the caller's transaction; BallotError unless that principle is
-        still the one open to phones (the facilitator may have moved on since the phone sent it).
-
-        store: the connection to write with; open_now: then, what open_to_phones_in read from it in
-        the same transaction. Without them, the app's own connection and the state in memory."""
-        if not (principle_id == open_now if store is not None else self.open_to_phones(principle_id)):
-            raise BallotError(NOT_OPEN)
-        self.check_room(principle_id, group, ballot_id, store, PHONE_HINT)
-        (store or self.store).record_ballot(self.id, principle_id, group, score, ballot_id=ballot_id, mode="phones")
 
     def phone_answer(self, principle_id: str, ballot_id: str) -> int | None | str:
         """A phone's own answer: a score, None for don't know, "" for none yet."""

@@ -37,6 +37,50 @@ class BallotsMixin:
                                self._session_row(session_id)["anonymous"])
         return ballot_id or pid
 
+    def record_ballots(self, session_id: str, rows: list[tuple[str, str, int | None, str]],
+                       mode: str = "phones") -> list[str | BallotError]:
+        """Store many ballots in one statement, within the caller's transaction: each row is
+        (principle, group, score, ballot id), re-voting under an id replacing its ballot, and in the
+        same order a later row of one id wins. Per row, its id or the BallotError that kept it out
+        (the others are stored all the same). The checks are record_ballot's, read once for all."""
+        row = self._session_row(session_id)
+        states = dict(self.conn.execute(
+            "SELECT principle_id, state FROM session_principles WHERE session_id = ?", [session_id]).fetchall())
+        groups = {g for (g,) in self.conn.execute(
+            "SELECT group_id FROM session_groups WHERE session_id = ?", [session_id])}
+        at = None if row["anonymous"] else now()
+        outcomes: list[str | BallotError] = []
+        values: list = []
+        for principle_id, group, score, ballot_id in rows:
+            state = states.get(principle_id)
+            if state is None:
+                problem = f"principle '{principle_id}' is not in this session"
+            elif state == "closed":
+                problem = f"principle '{principle_id}' is closed; reopen it to take more ballots"
+            elif group not in groups:
+                problem = f"group '{group}' is not in this session"
+            elif score is None:
+                problem = "" if row["dont_know_allowed"] else "this session's scale has no 'don't know'"
+            elif isinstance(score, bool) or not isinstance(score, int) or not row["scale_min"] <= score <= row["scale_max"]:
+                problem = f"score {score!r} is off the scale ({row['scale_min']} to {row['scale_max']})"
+            else:
+                problem = ""
+            if problem:
+                outcomes.append(BallotError(problem))
+                continue
+            outcomes.append(ballot_id)
+            values += [session_id, principle_id, ballot_id, group, score, int(score is None), mode, at]
+        if values:
+            self.conn.execute(
+                """INSERT INTO ballots (session_id, principle_id, participant_id, group_id, score, dont_know, mode, cast_at)
+                   VALUES """ + ", ".join(["(?,?,?,?,?,?,?,?)"] * (len(values) // 8)) + """
+                   ON CONFLICT (session_id, principle_id, participant_id) DO UPDATE SET
+                     score = excluded.score, dont_know = excluded.dont_know, mode = excluded.mode,
+                     cast_at = excluded.cast_at
+                   WHERE ballots.score IS NOT excluded.score OR ballots.dont_know IS NOT excluded.dont_know""",
+                values)
+        return outcomes
+
     def import_ballots(self, plan: Plan, plan_text: str, ballots: Iterable[Ballot | Prediction | Dots]) -> Session:
         """A new, finished session holding the given ballots (predictions, dots): all of them or, on any error, none.
 

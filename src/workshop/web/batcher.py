@@ -4,10 +4,11 @@ The transactions run in a writer thread with a connection of its own to the same
 event loop (the screens, the other phones) goes on while SQLite writes and syncs. Each transaction
 first reads what it needs to decide under the write lock (which principle is open to phones, as
 committed), so a write can never slip past a move the facilitator has committed. Each write runs in
-its own savepoint, so one refused write leaves the others in the batch. A batch waits at most
-LOCK_WAIT_MS for another program's lock and is then reported busy (the phone sends again). A
-write's future is settled on the event loop once its transaction has committed (or failed). Nothing
-here knows HTTP; the caller turns an outcome into an answer.
+its own savepoint, so one refused write leaves the others in the batch; writes of a kind that share
+one statement (phones' ballots, `Many`) go together, after the others, each refused on its own.
+A batch waits at most LOCK_WAIT_MS for another program's lock and is then reported busy (the phone
+sends again). A write's future is settled on the event loop once its transaction has committed (or
+failed). Nothing here knows HTTP; the caller turns an outcome into an answer.
 """
 
 from __future__ import annotations
@@ -31,6 +32,17 @@ BUSY_PAUSE_SECONDS = 0.2  # after a locked batch, writes in this window are repo
 
 # A write gets the writer's store and what the batch's first step read under the lock.
 Write = Callable[[Store, object], object]
+
+
+@dataclass(frozen=True)
+class Many:
+    """A write that shares one call, and so one statement, with the others of its kind in a batch.
+
+    kind(store, seen, items) returns, per item in order, what the write returns or the BallotError
+    that refused it; anything it raises fails the batch (which is then written one by one)."""
+
+    kind: Callable[[Store, object, list], list]
+    item: object
 
 
 @dataclass(frozen=True)
@@ -75,7 +87,7 @@ class Batcher:
         self.store = store
         self.clock = clock
         self.snapshot = snapshot
-        self._batch: list[tuple[Write, asyncio.Future]] = []
+        self._batch: list[tuple[Write | Many, asyncio.Future]] = []
         self._flushing = False  # a transaction is being written, or about to be
         self._busy_until = float("-inf")  # until this time the database is taken as locked
         self._writing = False  # a transaction is in the writer thread now
@@ -84,7 +96,7 @@ class Batcher:
         self._writer: Store | None = None  # opened and used in the writer thread only
         self._closed = False
 
-    def submit(self, write: Write) -> asyncio.Future:
+    def submit(self, write: Write | Many) -> asyncio.Future:
         """Run write in a coming group commit; the future gives its Outcome once that is durable.
 
         The write runs whether or not anybody still awaits the future.
@@ -147,7 +159,7 @@ class Batcher:
 
     # --- in the writer thread -------------------------------------------------------------
 
-    def _write(self, batch: list[Write]) -> tuple[list[Outcome], bool]:
+    def _write(self, batch: list[Write | Many]) -> tuple[list[Outcome], bool]:
         """One transaction for the batch: (outcomes, whether another program held the lock)."""
         store = self._open_writer()
         try:
@@ -161,7 +173,7 @@ class Batcher:
             return [self._alone(store, write) for write in batch], False
         return outcomes, False
 
-    def _alone(self, store: Store, write: Write) -> Outcome:
+    def _alone(self, store: Store, write: Write | Many) -> Outcome:
         try:
             return self._transaction(store, [write])[0]
         except Exception as exc:
@@ -170,12 +182,19 @@ class Batcher:
             log.exception("a write failed")
             return FAILED
 
-    def _transaction(self, store: Store, batch: list[Write]) -> list[Outcome]:
+    def _transaction(self, store: Store, batch: list[Write | Many]) -> list[Outcome]:
         conn = store.conn
         conn.execute("BEGIN IMMEDIATE")  # the write lock first, so the snapshot holds till COMMIT
         try:
             seen = self.snapshot(store)
-            outcomes = [self._run(store, write, seen) for write in batch]
+            outcomes: list = [None if isinstance(write, Many) else self._run(store, write, seen) for write in batch]
+            kinds: dict[Callable, list[int]] = {}
+            for i, write in enumerate(batch):
+                if isinstance(write, Many):
+                    kinds.setdefault(write.kind, []).append(i)
+            for kind, places in kinds.items():
+                for i, value in zip(places, kind(store, seen, [batch[i].item for i in places]), strict=True):
+                    outcomes[i] = Outcome(refused=str(value)) if isinstance(value, BallotError) else Outcome(value=value)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:

@@ -18,7 +18,7 @@ from ..analytics import default_pair
 from ..export.json import group_data, perception_data
 from ..session.running import NOT_OPEN, LiveSession
 from ..wording import for_data
-from .batcher import Batcher, Outcome
+from .batcher import Batcher, Many, Outcome
 from .guard import Window, ballot_id, new_join_code, parse_score, participant_id, prediction_id
 from .page import View
 
@@ -189,9 +189,9 @@ class Voting:
         if wait:
             return Answer(429, "slow down: one answer at a time", wait)
         ballot = ballot_id(token, live.id, principle)
-        # Checked again as it is written: the facilitator may have moved on meanwhile.
-        written = self.batcher.submit(
-            lambda store, open_now: live.record_phone_ballot(principle, group, score, ballot, store, open_now))
+        # Checked again as it is written (the facilitator may have moved on meanwhile), in one statement
+        # with the other phones' ballots of the batch.
+        written = self.batcher.submit(Many(live.record_phone_ballots, (principle, group, score, ballot)))
         written.add_done_callback(lambda done: self._keep_answer(done, ballot, score))
         answer = _written(await asyncio.shield(written), "saved")
         if answer.ok and self.on_ballot:
