@@ -32,6 +32,7 @@ from ..widgets.results_panel import ResultsPanel
 from ..widgets.roster_table import RosterTable
 from ...session.room import RESUMED_NOTE
 from ..widgets.scale_line import ScaleLine
+from ..widgets.steady_text import update_text
 
 
 WARNING_SECONDS = 8  # how long "n again to move on" holds
@@ -171,7 +172,7 @@ class VoteScreen(StyledOnce, VoteDialogs, CommentKeys, PriorityKeys, BallotEntry
             text.append(time_left_words(left), style="bold" if left >= 0 else "bold reverse")
         text.append(f"   {live.plan.title}")
         text.no_wrap, text.overflow = True, "ellipsis"
-        self.query_one("#topline", Static).update(text)
+        update_text(self.query_one("#topline", Static), text)  # the clock, each second: in place
 
     def refresh_entry(self) -> None:
         live = self.live
@@ -193,7 +194,7 @@ class VoteScreen(StyledOnce, VoteDialogs, CommentKeys, PriorityKeys, BallotEntry
         if live.resumed and self.entry == "roster" and not live.revealed:
             text.append(f"\n{RESUMED_NOTE}", style="bold")
         self.comments_line(text)
-        self.query_one("#counts", Static).update(text)
+        update_text(self.query_one("#counts", Static), text)  # in place, unless its height may change
         self.query_one(BigCounts).show(counts, sizes)
         grid, roster = self.query_one("#cards", CardsGrid), self.roster()
         grid.display = self.entry == "cards" and not live.revealed

@@ -46,8 +46,10 @@ class BigCounts(Widget):
         self.sizes: dict[str, int | None] = {}
 
     def show(self, counts: dict[str, int], sizes: dict[str, int | None] | None = None) -> None:
+        widths = [self.column_width(g) for g in self.groups]
         self.counts, self.sizes = dict(counts), dict(sizes or {})
-        self.refresh(layout=True)
+        # Always 5 lines high: laid out again only when a column widens or narrows (a count's digits).
+        self.refresh(layout=widths != [self.column_width(g) for g in self.groups])
 
     def texts(self, group: Group) -> tuple[str, str, str]:
         size = self.sizes.get(group.id)

@@ -7,6 +7,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
+from .steady_text import update_text
+
 INK = Style(color="#000000", bgcolor="#ffffff")
 
 
@@ -62,7 +64,7 @@ class JoinPanel(Static):
             line.append("   code ")
             line.append(f" {code} ", style="bold reverse")
             line.append(f"   {phones}")
-            self.update(line)
+            update_text(self, line)  # phones joining: in place, unless its height may change
             return
         # Short lines as wide as the QR code, so the panel stands beside the lobby's facts.
         heading = Text("Vote on your phone", style="bold")
