@@ -47,3 +47,17 @@ async def test_a_line_redrawn_in_place_is_always_shown_whole():
         update_text(line, Text("Ballots in: 14"))  # shown by other means in between: laid out again
         await settle(pilot)
         assert rows(app)[:2] == ["Ballots in: 14", "the line below"]
+
+
+async def test_a_line_redrawn_in_place_after_its_width_changed_takes_only_the_height_it_needs():
+    app = Lines()
+    async with app.run_test(size=(40, 8)) as pilot:
+        line = app.query_one("#line", Static)
+        update_text(line, Text("Ballots in: Council 12   VCS 1"))  # one line at 30 columns
+        await settle(pilot)
+        line.styles.width = 20  # narrower (a smaller terminal): it wraps onto two
+        await settle(pilot)
+        assert rows(app)[:3] == ["Ballots in: Council", "12   VCS 1", "the line below"]
+        update_text(line, Text("Ballots in: 15"))
+        await settle(pilot)
+        assert rows(app)[:2] == ["Ballots in: 15", "the line below"]
