@@ -5,6 +5,7 @@ the room. A real database file, the real app under Pilot, and the phones' real v
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import pytest
@@ -184,3 +185,21 @@ async def test_a_phone_prediction_past_the_room_is_refused_with_the_reason(db_pa
     finally:
         await server.stop()
         store.close()
+
+
+async def test_phones_arriving_together_past_the_room_are_counted_one_by_one(phones):
+    """Ballots sent at once share a group commit: the room still counts each, in the order sent,
+    and the group the room does not limit goes on voting beside them."""
+    live, v = phones
+    assert live.set_room_sizes({"council": 2, "vcs": None})
+    live.start()
+    council = [(await v.join(v.join_code, "council", f"127.0.0.{20 + i}")).text for i in range(3)]
+    vcs = [(await v.join(v.join_code, "vcs", f"127.0.0.{30 + i}")).text for i in range(3)]
+    pid = live.principle.id
+    answers = await asyncio.gather(*[v.vote(t, "council", pid, 1 + i) for i, t in enumerate(council)],
+                                   v.vote(council[0], "council", pid, 5),  # a change: always taken
+                                   *[v.vote(t, "vcs", pid, 3) for t in vcs])
+    assert [a.status for a in answers] == [200, 200, 409, 200, 200, 200, 200]
+    assert answers[2].text.startswith("Council already has 2 ballots on this principle")
+    assert sorted((b.group, b.score) for b in live.store.ballots(live.id)) == [
+        ("council", 2), ("council", 5), ("vcs", 3), ("vcs", 3), ("vcs", 3)]
