@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 import openpyxl
 import pytest
 
-from test_tui import screen_text
+from conftest import screen_text, settle
 from workshop.inputs.catalogue import default_catalogue
 from workshop.export import export, export_comparison, export_trend
 from workshop.model import Ballot
@@ -233,7 +233,7 @@ async def test_the_compare_screen_words_the_moves_as_the_reports_do(db_path, ses
     app = WorkshopApp(Store(db_path))
     async with app.run_test(size=size) as pilot:
         await app.push_screen(CompareScreen(*sessions))
-        await pilot.pause()
+        await settle(pilot)  # read in a worker
         assert isinstance(app.screen, CompareScreen)
         text = screen_text(app)
         flat = " ".join(text.split())
@@ -255,7 +255,7 @@ async def test_the_trend_screen_shows_each_gap_as_the_reports_do(db_path, sessio
     app = WorkshopApp(Store(db_path))
     async with app.run_test(size=(120, 36)) as pilot:
         await app.push_screen(TrendScreen("Southvale"))
-        await pilot.pause()
+        await settle(pilot)  # read in a worker
         text = screen_text(app)
         assert re.search(f"{MINUS}1\\.0 +{MINUS}2\\.0", text) and re.search(f"{MINUS}1\\.0 +{MINUS}1\\.6", text)
         assert "…" not in text

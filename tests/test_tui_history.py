@@ -241,7 +241,7 @@ async def test_history_shows_every_group_and_the_id_at_any_width(db_path, twins,
 async def test_home_keeps_titles_whole_and_shows_the_ids(db_path, twins, size):
     app = make_app(db_path)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # read in a worker
         text = screen_text(app)
         assert all(sid in text for sid in twins)
         assert text.count("Review Three Groups 2026") == 2  # whole, on one line each
@@ -285,7 +285,7 @@ async def test_compare_screen_marks_changed_wording_as_the_reports_do(db_path, h
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(CompareScreen(history[0], later))
-        await pilot.pause()
+        await settle(pilot)  # read in a worker
         text = screen_text(app)
         # The first row (the biggest change): the statement whole, the mark straight after it.
         assert re.search(r"1  The council welcomes challenge from the VCS\.\s+(\S.*\n\s+)?†", text)
@@ -301,7 +301,7 @@ async def test_trend_screen_line_uses_the_marks_of_the_values(db_path, history, 
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(TrendScreen("Northshire"))
-        await pilot.pause()
+        await settle(pilot)  # read in a worker
         text = screen_text(app)
         # Challenge: −2.3, −0.7, −2.3, then asked with no scores (–); the line ends – too, not "not asked".
         assert re.search(r"−2\.3\s+−0\.7\s+−2\.3\s+–\s+\S\S\S–", text)
