@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import hashlib
 import json
 import os
@@ -149,6 +150,9 @@ async def bench_app(db_path: Path, log_path: Path, phones: int, rounds: int) -> 
 
     plan = load_plan(REPO / "sessions" / "demo.yaml")
     store = Store(db_path)
+    # As `workshop run` starts it: the cycle collector off until the first frame, when the app freezes
+    # what start-up built and turns it back on (WorkshopApp.after_first_frame).
+    gc.disable()
     app = WorkshopApp(store, plan=plan, sessions_dir=REPO / "sessions", phones=True, host="127.0.0.1",
                       port=0, log_path=log_path)
     keys: list[float] = []
