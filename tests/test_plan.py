@@ -469,6 +469,40 @@ INLINE_BAD = [
                  [(4, "unknown voting mode 'bogus'; expected one of: cards, roster, phones")], id="windows-line-ends"),
     pytest.param("title: A\rdate: 2026-11-18\rmodes: [bogus]\r",
                  [(3, "unknown voting mode 'bogus'; expected one of: cards, roster, phones")], id="old-mac-line-ends"),
+    # Groups, roster and modes: every mistake in a list reported, each with its sentence and line.
+    pytest.param("title: A\ndate: 2026-11-18\ngroups: [council, vcs, {name: Health}, {id: Health Board}, "
+                 "{id: police, name: [a]}, {id: fire, colour: red}, [x]]\n",
+                 [(3, "a group written as a mapping needs an 'id' (and may have a 'name')"),
+                  (3, "group id 'Health Board' must be lowercase letters, digits and hyphens (like 'health')"),
+                  (3, "group name must be text, not a list"),
+                  (3, "unknown key 'colour' in a group; expected one of: id, name"),
+                  (3, "group must be text, not a list")], id="bad-groups"),
+    pytest.param("title: A\ndate: 2026-11-18\ngroups: [" + ", ".join(f"g{i}" for i in range(13)) + "]\n",
+                 [(3, "a plan has at most 12 groups, not 13; put people who sit together in one group")],
+                 id="thirteen-groups"),
+    pytest.param("title: A\ndate: 2026-11-18\nmodes: [roster]\nroster:\n  - {name: A}\n  - x\n"
+                 "  - {group: council, name: [a]}\n  - {group: council, count: 0}\n  - {group: [c]}\n"
+                 "  - {group: council, count: two}\n  - {group: council, seat: 1}\n  - {group: council, name: B}\n",
+                 [(5, "a roster entry needs a 'group'"),
+                  (6, "a roster entry must be a mapping of keys to values, not 'x'"),
+                  (7, "roster name must be text, not a list"),
+                  (8, "roster count must be 1 or more"),
+                  (9, "roster group must be text, not a list"),
+                  (10, "roster count must be a whole number, not 'two'"),
+                  (11, "unknown key 'seat' in a roster entry; expected one of: name, group, count")], id="bad-roster"),
+    pytest.param("title: A\ndate: 2026-11-18\nmodes: [roster]\nroster:\n  - {group: council, count: 10001}\n",
+                 [(5, "roster count must be at most 10,000 (a roster lists the people in one room), not 10001")],
+                 id="seats-past-a-room"),
+    pytest.param("title: A\ndate: 2026-11-18\nmodes: [roster]\nroster:\n  - {group: council, count: 6000}\n"
+                 "  - {group: vcs, count: 4001}\n",
+                 [(5, "the roster has 10,001 seats; at most 10,000 fit one room (for a bigger event, count cards "
+                      "instead)")], id="roster-past-a-room"),
+    pytest.param("title: A\ndate: 2026-11-18\nmodes: [cards, cards, [x], phones]\n",
+                 [(3, "voting mode 'cards' is listed twice"), (3, "mode must be text, not a list")], id="bad-modes"),
+    pytest.param("title: A\ndate: 2026-11-18\nmodes: []\n",
+                 [(3, "modes must list at least one of: cards, roster, phones")], id="no-modes"),
+    pytest.param("title: A\ndate: 2026-11-18\nmodes: cards\n",
+                 [(3, "modes must be a list, like [cards, phones], not 'cards'")], id="modes-not-a-list"),
     pytest.param("just some words\n", [(1, "the plan must be 'key: value' lines (title: ..., date: ...), not 'just some words'")],
                  id="plain-text"),
 ]
@@ -810,3 +844,12 @@ def test_a_plan_file_of_exactly_a_megabyte_is_read(tmp_path):
     path.write_bytes(head + b"#" * (1_000_000 - len(head) - 1) + b"\n")
     assert path.stat().st_size == 1_000_000
     assert load_plan(path)[0].title == "Big"
+
+
+
+def test_groups_and_seats_at_their_limits_are_taken():
+    twelve = parse_plan("title: A\ndate: 2026-11-18\ngroups: [" + ", ".join(f"g{i}" for i in range(12)) + "]\n", "p.yaml")
+    assert [g.id for g in twelve.groups] == [f"g{i}" for i in range(12)]
+    full = parse_plan("title: A\ndate: 2026-11-18\nmodes: [roster]\nroster:\n  - {group: council, count: 10000}\n",
+                      "p.yaml")
+    assert len(full.roster) == 10_000 and {s.group for s in full.roster} == {"council"}
