@@ -503,6 +503,13 @@ INLINE_BAD = [
                  [(3, "modes must list at least one of: cards, roster, phones")], id="no-modes"),
     pytest.param("title: A\ndate: 2026-11-18\nmodes: cards\n",
                  [(3, "modes must be a list, like [cards, phones], not 'cards'")], id="modes-not-a-list"),
+    pytest.param("title: A\ndate: 2026-11-18\ncomments: maybe\n", [(3, "comments must be true or false, not 'maybe'")],
+                 id="comments-maybe"),
+    pytest.param("title: A\ndate: 2026-11-18\nprinciples: {ids: [council-is-frank-with-vcs]}\n"
+                 "facilitator_notes: {council-is-frank-with-vcs: [a], council-is-frank: x}\n",
+                 [(4, "facilitator_notes names 'council-is-frank', which the plan does not select (did you mean "
+                      "'council-is-frank-with-vcs'?)"),
+                  (4, "facilitator note for 'council-is-frank-with-vcs' must be text, not a list")], id="bad-notes"),
     pytest.param("just some words\n", [(1, "the plan must be 'key: value' lines (title: ..., date: ...), not 'just some words'")],
                  id="plain-text"),
 ]
@@ -853,3 +860,24 @@ def test_groups_and_seats_at_their_limits_are_taken():
     full = parse_plan("title: A\ndate: 2026-11-18\nmodes: [roster]\nroster:\n  - {group: council, count: 10000}\n",
                       "p.yaml")
     assert len(full.roster) == 10_000 and {s.group for s in full.roster} == {"council"}
+
+
+
+def test_a_plan_keeps_its_notes_and_names_its_own_theme():
+    plan = parse_plan("title: A\ndate: 2026-11-18\nprinciples: {ids: [council-is-frank-with-vcs, local-bus-passes]}\n"
+                      "facilitator_notes: {council-is-frank-with-vcs: Ask the chair first.}\n"
+                      "extra_principles:\n  - {id: local-bus-passes, statement: The council keeps bus passes for "
+                      "volunteers., theme: local-transport, addressed_to: council}\n", "p.yaml")
+    assert plan.facilitator_notes == {"council-is-frank-with-vcs": "Ask the chair first."}
+    assert [(p.id, p.theme) for p in plan.principles] == [("council-is-frank-with-vcs", "collaboration-and-culture"),
+                                                          ("local-bus-passes", "local-transport")]
+    local = next(t for t in plan.themes if t.id == "local-transport")
+    assert (local.title, local.description) == ("Local transport", "Local principles added by this plan.")
+
+
+def test_a_plan_path_that_is_a_folder_says_it_cannot_be_read(tmp_path):
+    with pytest.raises(InputError) as info:
+        load_plan(tmp_path)
+    [problem] = info.value.problems
+    assert (problem.path, problem.line) == (str(tmp_path), None)
+    assert problem.message.startswith("cannot read this plan: ") and len(problem.message) > len("cannot read this plan: ")
