@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from workshop.inputs.plan import parse_plan
 from workshop.model import DotTally
-from workshop.priorities import group_ranking, placers, ranking
+from workshop.priorities import group_ranking, placed, placers, ranking
 from workshop.session.running import LiveSession
 from workshop.store import BallotError, Store
 
@@ -218,7 +218,15 @@ def test_each_groups_own_ranking_and_a_hidden_groups_is_empty():
     assert [(p.id, p.dots["council"], p.rank) for p in group_ranking(plan, ranked, "council")] == [
         (P2, 4, 1), (P1, 1, 2), (P3, 1, 2)]
     assert group_ranking(plan, ranked, "vcs") == []
+    # A group's own ranking keeps each principle's total over every group.
+    assert [p.total for p in group_ranking(plan, ranked, "council")] == [4, 1, 1]
     assert placers(plan, tally(wall={"vcs": 4}, placers={"vcs": 2})) == {"council": 0, "vcs": 4}
+
+
+def test_a_principle_with_one_dot_is_on_the_ranking_and_one_with_none_is_not():
+    plan = plan_with(min_group_size=1)
+    ranked = ranking(plan, tally({(P3, "vcs"): 1}, {"vcs": 1}))
+    assert [(p.id, p.total) for p in placed(ranked)] == [(P3, 1)]
 
 
 placements = st.lists(  # participants: (group, {principle: dots}) within an allowance of 3
