@@ -371,3 +371,58 @@ def test_a_group_too_small_to_show_is_thin_however_many_scores_it_had(scores):
     shown = stats_from_tally("council", {4: 6}, scale, 5)
     hidden = stats_from_tally("vcs", {s: scores.count(s) for s in set(scores)}, scale, 5)
     assert hidden.suppressed and THIN in analytics.flags([shown, hidden], scale)
+
+
+# --- trends over sessions ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("means", "groups", "gap"), [
+    ({"council": 3.0, "vcs": 1.5}, ("council", "vcs"), -1.5),      # the second group's mean minus the first's
+    ({"council": 3.0, "vcs": 1.5}, ("vcs", "council"), 1.5),
+    ({"council": 3.0, "vcs": 1.5, "health": 4.0}, ("council", "health", "vcs"), 1.0),  # the first two only
+    ({"council": 3.0, "vcs": None}, ("council", "vcs"), None),     # too few to show: no gap
+    ({"council": 3.0}, ("council",), None),                         # one group: nothing to compare
+])
+def test_a_sessions_gap_is_its_second_group_minus_its_first(means, groups, gap):
+    from workshop.analytics import session_gap
+
+    assert session_gap(means, groups) == (pytest.approx(gap) if gap is not None else None)
+
+
+def test_a_trend_runs_oldest_first_and_marks_the_sessions_that_did_not_ask():
+    """Sessions given in any order come out by date; a principle a session left out gets a point
+    of its own there (not asked, no means, no gap), so every line has one point per session."""
+    from workshop.analytics import trend_of_means
+
+    sessions = [
+        ("s2026", "2026-06-01", ("council", "vcs"), {"p1": ({"council": 3.0, "vcs": 2.0}, -1.0)}),
+        ("s2024", "2024-06-01", ("council", "vcs"), {"p1": ({"council": 2.0, "vcs": 2.5}, 0.5),
+                                                     "p2": ({"council": 4.0, "vcs": 4.0}, 0.0)}),
+        ("s2025", "2025-06-01", ("council", "vcs"), {"p1": ({"council": 2.5, "vcs": 2.0}, -0.5)}),
+    ]
+    lines = {t.principle.id: t for t in trend_of_means(sessions, {"p1": P1, "p2": P2}.__getitem__)}
+    assert [(p.session_id, p.date, p.gap, p.asked) for p in lines["p1"].points] == [
+        ("s2024", "2024-06-01", 0.5, True), ("s2025", "2025-06-01", -0.5, True), ("s2026", "2026-06-01", -1.0, True)]
+    assert [(p.session_id, p.date, p.means, p.gap, p.asked) for p in lines["p2"].points] == [
+        ("s2024", "2024-06-01", {"council": 4.0, "vcs": 4.0}, 0.0, True),
+        ("s2025", "2025-06-01", {}, None, False), ("s2026", "2026-06-01", {}, None, False)]
+
+
+def test_a_sparkline_spans_its_range_with_eight_heights():
+    from workshop.analytics import sparkline
+
+    assert sparkline([1.0, 2.0, 3.0, 4.0, 5.0, None], 1.0, 5.0) == "▁▃▅▆█·"
+    assert sparkline([0.0, -2.0, 2.0], -2.0, 2.0) == "▅▁█"
+    assert sparkline([3.0, 3.0], 3.0, 3.0) == "▁▁"  # no range: the lowest block, never a division by zero
+
+
+def test_the_biggest_change_comes_first_and_a_principle_that_could_not_move_comes_last():
+    from workshop.analytics import GroupChange, PrincipleChange, sort_by_change
+
+    def change(pid, gap_change, *group_changes):
+        groups = {f"g{i}": GroupChange(f"g{i}", 2.0, 2.0 + c) for i, c in enumerate(group_changes)}
+        before, after = (1.0, 1.0 + gap_change) if gap_change is not None else (None, None)
+        return PrincipleChange(Principle(pid, pid, "voice", "council"), False, groups, before, after)
+
+    ordered = sort_by_change([change("none", None), change("small", -0.2), change("group", None, 0.5, -0.9),
+                              change("big", 1.5)])
+    assert [c.principle.id for c in ordered] == ["big", "group", "small", "none"]
