@@ -29,6 +29,8 @@ def test_signed(value, shown):
     (3.44, 1.75, "VCS rates this 1.6 lower than Council"),  # 3.4 and 1.8 on screen: the room subtracts 1.6
     (3.0, 3.96, "VCS rates this 1.0 higher than Council"),
     (3.04, 3.0, "VCS and Council rate this the same"),
+    (3.0, 3.5, "VCS rates this 0.5 higher than Council"),  # under a point either way still has its side
+    (3.0, 2.6, "VCS rates this 0.4 lower than Council"),
     (None, 3.0, "No gap to show yet"),
 ])
 def test_gap_words_use_the_means_shown(council, vcs, words):
@@ -135,3 +137,41 @@ def test_the_gap_is_named_second_group_minus_first_as_every_heading_says():
     assert pair_label(("vcs", "council"), names) == "Council − VCS"
     assert pair_label(SimpleNamespace(pair=("council", "nhs")), names) == "nhs − Council"  # unnamed: its id
     assert pair_label(("council",), names) == "" and pair_label((), names) == ""
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(n=4, dont_know=0, mean=3.8, actual=1.5), "Council expected VCS to rate this 3.8; VCS rated it 1.5"),
+    (dict(n=0, dont_know=2, mean=None, actual=1.5), "Council could not say how VCS rates this (2 don't knows)"),
+    (dict(n=0, dont_know=1, mean=None, actual=1.5), "Council could not say how VCS rates this (1 don't know)"),
+    (dict(n=0, dont_know=0, mean=None, actual=1.5), "No predictions from Council of how VCS rates this"),
+    (dict(n=2, dont_know=0, mean=None, actual=1.5, suppressed=True), "Council's predictions of VCS: too few to show"),
+    (dict(n=4, dont_know=0, mean=3.8, actual=None, actual_suppressed=True),
+     "Council expected VCS to rate this 3.8; VCS's own rating: too few to show"),
+    (dict(n=4, dont_know=0, mean=3.8, actual=None), "Council expected VCS to rate this 3.8; VCS's own rating: no scores yet"),
+])
+def test_a_perception_in_words(kwargs, words):
+    from workshop.perception import Perception
+
+    assert wording.perception_words(Perception("council", "vcs", **kwargs), {"council": "Council", "vcs": "VCS"}) == words
+
+
+def test_a_gap_that_cannot_be_shown_says_why():
+    from collections import Counter
+
+    from workshop.analytics import principle_result
+    from workshop.model import Group, Plan, Principle, Scale
+    import datetime as dt
+
+    principle = Principle("p1", "The council listens.", "voice", "council")
+    plan = Plan(title="T", date=dt.date(2026, 1, 1), groups=(Group("council", "Council"), Group("vcs", "VCS")),
+                scale=Scale(1, 5), principles=(principle,), min_group_size=3)
+    names = {"council": "Council", "vcs": "VCS"}
+
+    def said(council, vcs):
+        tallies = {("p1", "council"): Counter(council), ("p1", "vcs"): Counter(vcs)}
+        return wording.result_gap_words(principle_result(principle, (), plan, tallies), names)
+
+    assert said([4, 4, 5], []) == "No gap: no scores from VCS yet"
+    assert said([], []) == "No gap: no scores from Council or VCS yet"
+    assert said([4, 4, 5], [2]) == "No gap: VCS has too few scores to show"
+    assert said([4, 4, 5], [2, 2, 1]) == "VCS rates this 2.6 lower than Council"  # 4.3 and 1.7 as shown
