@@ -9,6 +9,24 @@ from ..model import Dots
 from .base import BallotError, SessionNotFound, new_id, now
 
 
+def ballot_problem(session, principle_id: str, state: str | None, group: str, known_group: bool,
+                   score: int | None) -> str:
+    """Why a ballot cannot be stored, or '' when it can: the one rule for a single ballot and a batch.
+    session: its row (scale_min, scale_max, dont_know_allowed); state: the principle's, None when
+    the session does not have it."""
+    if state is None:
+        return f"principle '{principle_id}' is not in this session"
+    if state == "closed":
+        return f"principle '{principle_id}' is closed; reopen it to take more ballots"
+    if not known_group:
+        return f"group '{group}' is not in this session"
+    if score is None:
+        return "" if session["dont_know_allowed"] else "this session's scale has no 'don't know'"
+    if isinstance(score, bool) or not isinstance(score, int) or not session["scale_min"] <= score <= session["scale_max"]:
+        return f"score {score!r} is off the scale ({session['scale_min']} to {session['scale_max']})"
+    return ""
+
+
 class BallotsMixin:
     # --- participants and ballots --------------------------------------------------------
 
@@ -52,19 +70,7 @@ class BallotsMixin:
         outcomes: list[str | BallotError] = []
         values: list = []
         for principle_id, group, score, ballot_id in rows:
-            state = states.get(principle_id)
-            if state is None:
-                problem = f"principle '{principle_id}' is not in this session"
-            elif state == "closed":
-                problem = f"principle '{principle_id}' is closed; reopen it to take more ballots"
-            elif group not in groups:
-                problem = f"group '{group}' is not in this session"
-            elif score is None:
-                problem = "" if row["dont_know_allowed"] else "this session's scale has no 'don't know'"
-            elif isinstance(score, bool) or not isinstance(score, int) or not row["scale_min"] <= score <= row["scale_max"]:
-                problem = f"score {score!r} is off the scale ({row['scale_min']} to {row['scale_max']})"
-            else:
-                problem = ""
+            problem = ballot_problem(row, principle_id, states.get(principle_id), group, group in groups, score)
             if problem:
                 outcomes.append(BallotError(problem))
                 continue
@@ -167,20 +173,14 @@ class BallotsMixin:
         return self.session(session.id)
 
     def _prepare_ballot(self, session_id, principle_id, group, score, participant) -> str:
-        row = self._session_row(session_id)
         state = self.conn.execute(
             "SELECT state FROM session_principles WHERE session_id = ? AND principle_id = ?",
             [session_id, principle_id]).fetchone()
-        if state is None:
-            raise BallotError(f"principle '{principle_id}' is not in this session")
-        if state[0] == "closed":
-            raise BallotError(f"principle '{principle_id}' is closed; reopen it to take more ballots")
-        self._check_group(session_id, group)
-        if score is None:
-            if not row["dont_know_allowed"]:
-                raise BallotError("this session's scale has no 'don't know'")
-        elif isinstance(score, bool) or not isinstance(score, int) or not row["scale_min"] <= score <= row["scale_max"]:
-            raise BallotError(f"score {score!r} is off the scale ({row['scale_min']} to {row['scale_max']})")
+        known_group = self.conn.execute("SELECT 1 FROM session_groups WHERE session_id = ? AND group_id = ?",
+                                        [session_id, group]).fetchone() is not None
+        problem = ballot_problem(self._session_row(session_id), principle_id, state and state[0], group, known_group, score)
+        if problem:
+            raise BallotError(problem)
         if participant is None:
             return new_id(16)
         found = self.conn.execute("SELECT group_id FROM participants WHERE id = ? AND session_id = ?",
