@@ -1,9 +1,10 @@
 """The room in a running session: how many of each group are there, and the limit that sets.
 
 Part of LiveSession. A count the facilitator types (cards, the wall's dots) may pass the room after
-asking; a ballot from a roster seat or a phone never does: a seat or a phone that has not answered
-yet is refused once its group has as many ballots on the principle as it has people in the room,
-with a message saying why (a changed answer is always taken).
+asking; a ballot from a roster seat or a phone never does once the lobby has counted the room (or an
+anonymous roster session was resumed): a seat or a phone that has not answered yet is refused once
+its group has as many ballots on the principle as it has people in the room, with a message saying
+why (a changed answer is always taken).
 """
 
 from __future__ import annotations
