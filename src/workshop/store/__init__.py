@@ -58,7 +58,10 @@ class Store(BallotsMixin, PredictionsMixin, PrioritiesMixin, NotesMixin, Comment
         if self._migrations_pending():
             from .schema import migrations  # sqlite-utils only when the schema must change
 
-            migrations.apply(self.db)
+            # One transaction for them all: one commit (one sync to disk) rather than one a
+            # migration, and an upgrade that fails part-way leaves the database as it was.
+            with self.db.atomic():
+                migrations.apply(self.db)
             self.upgraded_from = version
         # Only when they differ: opening a database that is up to date writes nothing.
         if self.conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
