@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import html
 import re
+import shutil
 import time
 import unicodedata
 from pathlib import Path
@@ -96,6 +97,24 @@ def db_path(tmp_path) -> Path:
 def store(db_path):
     with Store(db_path) as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def new_store(tmp_path_factory):
+    """Open a Store on a new database at a path: a copy of one migrated once per worker.
+
+    For the tests that make a fresh database in every trial of a loop: creating one applies every
+    migration (about 45 ms here), a copy of the finished file takes 3 ms. Each copy is a whole
+    database of its own, the same schema a new one gets.
+    """
+    template = tmp_path_factory.mktemp("template") / "new.db"
+    Store(template).close()
+
+    def make(path: Path) -> Store:
+        shutil.copyfile(template, path)
+        return Store(path)
+
+    return make
 
 
 @pytest.fixture(scope="session")

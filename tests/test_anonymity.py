@@ -54,11 +54,11 @@ def kendall(a: list, b: list) -> float:
     return sum(1 if pos[x] < pos[y] else -1 for x, y in pairs) / len(pairs)
 
 
-def roster_trial(tmp_path, n: int) -> tuple[list[int], sqlite3.Connection]:
+def roster_trial(new_store, tmp_path, n: int) -> tuple[list[int], sqlite3.Connection]:
     plan = parse_plan(PLAN)
     path = tmp_path / f"roster-{n}.db"
     keyed = random.Random(n).sample(range(1, 6), 5)  # seat i votes keyed[i], keyed in seat order
-    with Store(path) as store:
+    with new_store(path) as store:
         session = store.start_session(plan, PLAN)
         live = LiveSession(store, dataclasses.replace(session, plan=plan))  # names on screen, as in the room
         live.start()
@@ -67,11 +67,11 @@ def roster_trial(tmp_path, n: int) -> tuple[list[int], sqlite3.Connection]:
     return keyed, sqlite3.connect(path)
 
 
-def test_roster_ballots_cannot_be_put_back_in_the_order_keyed(tmp_path):
+def test_roster_ballots_cannot_be_put_back_in_the_order_keyed(new_store, tmp_path):
     matches: dict[str, int] = {}
     taus = []
     for n in range(TRIALS):
-        keyed, conn = roster_trial(tmp_path, n)
+        keyed, conn = roster_trial(new_store, tmp_path, n)
         assert conn.execute("SELECT COUNT(*) FROM participants").fetchone() == (0,)  # no seat is stored
         assert conn.execute("SELECT COUNT(*) FROM ballot_changes").fetchone() == (0,)
         assert conn.execute("SELECT COUNT(*) FROM ballots WHERE cast_at IS NOT NULL").fetchone() == (0,)
@@ -89,8 +89,8 @@ def test_roster_ballots_cannot_be_put_back_in_the_order_keyed(tmp_path):
     assert abs(sum(taus) / len(taus)) < 0.25
 
 
-def test_the_stored_roster_keeps_no_order_and_no_name(tmp_path):
-    _, conn = roster_trial(tmp_path, 0)
+def test_the_stored_roster_keeps_no_order_and_no_name(new_store, tmp_path):
+    _, conn = roster_trial(new_store, tmp_path, 0)
     plan = json.loads(conn.execute("SELECT plan_json FROM sessions").fetchone()[0])
     assert [seat["group"] for seat in plan["roster"]] == ["council"] + ["vcs"] * 5  # by group, not plan order
     raw = (tmp_path / "roster-0.db").read_bytes()
@@ -98,14 +98,14 @@ def test_the_stored_roster_keeps_no_order_and_no_name(tmp_path):
         assert name.encode() not in raw
 
 
-def test_phone_ballots_and_devices_keep_no_order_of_joining_or_voting(tmp_path):
+def test_phone_ballots_and_devices_keep_no_order_of_joining_or_voting(new_store, tmp_path):
     matches = {"participants": 0, "ballots": 0}
     for n in range(TRIALS):
         path = tmp_path / f"phones-{n}.db"
         plan = parse_plan(PLAN)
         rng = random.Random(n)
         keyed = rng.sample(range(1, 6), 5)
-        with Store(path) as store:
+        with new_store(path) as store:
             session = store.start_session(plan, PLAN)
             live = LiveSession(store, session)
             live.start()
@@ -165,13 +165,13 @@ def test_a_deleted_session_leaves_no_trace_of_its_words_in_the_file(tmp_path):
     assert b"Quibbletwine" not in raw and b"Zanzibarwick" not in raw
 
 
-def test_comments_keep_no_order_of_writing_and_nothing_but_principle_group_and_text(tmp_path):
+def test_comments_keep_no_order_of_writing_and_nothing_but_principle_group_and_text(new_store, tmp_path):
     matches: dict[str, int] = {}
     for n in range(TRIALS):
         path = tmp_path / f"comments-{n}.db"
         plan = dataclasses.replace(parse_plan(PLAN), comments=True)
         written = [f"comment number {i}" for i in random.Random(n).sample(range(1, 6), 5)]
-        with Store(path) as store:
+        with new_store(path) as store:
             live = LiveSession(store, store.start_session(plan, PLAN))
             live.start()
             for text in written:  # in the order the room sent them
@@ -193,14 +193,14 @@ def test_comments_keep_no_order_of_writing_and_nothing_but_principle_group_and_t
 PERCEPTION_PLAN = PLAN.replace("min_group_size: 1", "min_group_size: 1\nperception: true")
 
 
-def test_roster_predictions_cannot_be_put_back_in_order_nor_joined_to_the_seats_ratings(tmp_path):
+def test_roster_predictions_cannot_be_put_back_in_order_nor_joined_to_the_seats_ratings(new_store, tmp_path):
     matches: dict[str, int] = {}
     for n in range(TRIALS):
         plan = parse_plan(PERCEPTION_PLAN)
         path = tmp_path / f"predict-{n}.db"
         rng = random.Random(n)
         keyed, guessed = rng.sample(range(1, 6), 5), rng.sample(range(1, 6), 5)  # the five VCS seats
-        with Store(path) as store:
+        with new_store(path) as store:
             session = store.start_session(plan, PERCEPTION_PLAN)
             live = LiveSession(store, dataclasses.replace(session, plan=plan))
             live.start()
@@ -261,13 +261,13 @@ def test_named_predictions_imported_into_an_anonymous_plan_stand_alone(tmp_path)
 PRIORITIES_PLAN = PLAN.replace("min_group_size: 1", "min_group_size: 1\npriorities: {dots: 5}")
 
 
-def test_roster_dots_cannot_be_put_back_in_order_nor_joined_to_the_seats_ratings(tmp_path):
+def test_roster_dots_cannot_be_put_back_in_order_nor_joined_to_the_seats_ratings(new_store, tmp_path):
     matches: dict[str, int] = {}
     for n in range(TRIALS):
         plan = parse_plan(PRIORITIES_PLAN)
         path = tmp_path / f"dots-{n}.db"
         keyed = random.Random(n).sample(range(1, 6), 5)  # seat i places keyed[i] dots, in seat order
-        with Store(path) as store:
+        with new_store(path) as store:
             session = store.start_session(plan, PRIORITIES_PLAN)
             # The plan as written (the stored roster keeps no order): seats 0-4 are the five VCS seats.
             live = LiveSession(store, dataclasses.replace(session, plan=plan))

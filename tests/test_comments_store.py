@@ -82,10 +82,10 @@ def test_the_store_refuses_what_is_not_a_comment_of_the_session(store, live):
     assert store.comments(live.id) == []
 
 
-def test_comments_are_stored_in_no_order_of_writing(tmp_path, demo_plan):
+def test_comments_are_stored_in_no_order_of_writing(new_store, tmp_path, demo_plan):
     hits = 0
     for trial in range(30):
-        with Store(tmp_path / f"order-{trial}.db") as store:
+        with new_store(tmp_path / f"order-{trial}.db") as store:
             live = LiveSession(store, store.start_session(dataclasses.replace(demo_plan, comments=True)))
             written = [f"comment {i}" for i in random.Random(trial).sample(range(10), 5)]
             for text in written:
