@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import html
+import inspect
 import re
 import shutil
 import time
@@ -80,6 +81,33 @@ def pytest_configure(config) -> None:
     import textual._wait
 
     textual._wait.SLEEP_GRANULARITY = 0.01
+    _share_parsed_css()
+
+
+def _share_parsed_css() -> None:
+    """Parse each piece of Textual CSS once per worker rather than once per app.
+
+    Textual keeps the rules it parsed, but in each app's own stylesheet, so every Pilot test
+    parsed the app's CSS and every widget's default CSS again (about 0.1 s of CPU an app). The
+    app runs once per process, so only the tests gain. The key is Textual's own plus the theme's
+    variables, which the parse substitutes; a second app gets the same rules objects that
+    Textual's own cache hands back when one app parses the same CSS twice.
+    """
+    from textual.css.stylesheet import Stylesheet
+
+    parse_rules = Stylesheet._parse_rules
+    if list(inspect.signature(parse_rules).parameters) != [
+            "self", "css", "read_from", "is_default_rules", "tie_breaker", "scope"]:
+        return  # another Textual: each app parses its own, as it would anyway
+    parsed: dict = {}
+
+    def shared(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
+        if key not in parsed:
+            parsed[key] = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return parsed[key]
+
+    Stylesheet._parse_rules = shared
 
 
 @pytest.fixture(autouse=True)
