@@ -82,6 +82,7 @@ def pytest_configure(config) -> None:
 
     textual._wait.SLEEP_GRANULARITY = 0.01
     _share_parsed_css()
+    _no_frames_nobody_sees()
 
 
 def _share_parsed_css() -> None:
@@ -108,6 +109,33 @@ def _share_parsed_css() -> None:
         return parsed[key]
 
     Stylesheet._parse_rules = shared
+
+
+def _no_frames_nobody_sees() -> None:
+    """Under Pilot, lay the screen out after every change but draw no frame.
+
+    A headless app draws every frame and then throws it away (the driver writes nothing): a
+    quarter of a Pilot test's CPU went on frames no one could see. A test reads the screen through
+    export_screenshot (screen_text, the snapshots), which draws it whole from the same layout,
+    so what it asserts is what a terminal would show. The tmux tests draw real frames in a real
+    terminal. Only the top screen of a full-screen headless app is spared; anything else, and any
+    Textual whose refresh differs, is drawn as Textual draws it.
+    """
+    from textual.screen import Screen
+
+    refresh = Screen._compositor_refresh
+    if inspect.getsource(refresh).count("render_update(") != 1:
+        return
+
+    def layout_only(self) -> None:
+        app = self.app
+        if not (app.is_headless and not app.is_inline and self is app.screen):
+            return refresh(self)
+        self._compositor._dirty_regions.clear()
+        self._dirty_widgets.clear()
+        app._update_mouse_over(self)
+
+    Screen._compositor_refresh = layout_only
 
 
 @pytest.fixture(autouse=True)
