@@ -140,8 +140,9 @@ def _no_frames_nobody_sees() -> None:
 
 @pytest.fixture(autouse=True)
 def _no_user_database(monkeypatch, tmp_path):
-    """Tests never touch the real user's database: the default is redirected to a temp dir."""
+    """Tests never touch the real user's database or cache: the defaults are redirected to a temp dir."""
     monkeypatch.setenv("WORKSHOP_DB", str(tmp_path / "default.db"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 @pytest.fixture

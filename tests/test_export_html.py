@@ -170,6 +170,42 @@ def test_the_templates_ship_in_the_package():
     assert {p.suffix for p in templates} >= {".j2", ".css"} and set(templates) <= shipped
 
 
+def test_the_compiled_templates_give_the_same_report_and_never_stop_one(typed, tmp_path, monkeypatch):
+    """An HTML export keeps the templates it compiled in the user's cache folder for the next one:
+    that report is the same to the byte, and a damaged cache or one that cannot be written still
+    gives it."""
+    from workshop.export import html as html_export
+
+    def report(name: str) -> bytes:
+        html_export.environment.cache_clear()  # a new process: the templates come from the folder
+        return export(typed, "html", tmp_path / name).read_bytes()
+
+    cache = tmp_path / "home-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    try:
+        first = report("first.html")
+        compiled = sorted((cache / "workshop" / "templates").glob("*.jinja"))
+        # session.html.j2 and the three it draws on: page (its frame), parts and principle
+        assert len(compiled) == 4, [p.name for p in compiled]
+        assert all(os.stat(p).st_mode & 0o077 == 0 for p in compiled)  # the user's alone, as Jinja2's own
+        assert report("again.html") == first
+        from jinja2.bccache import bc_magic  # a file that starts right and goes wrong after
+
+        for damage in (lambda data: data[:len(data) // 2], lambda data: data[:len(bc_magic)] + b"\x80\x05garbage",
+                       lambda data: b"not a template", lambda data: b""):
+            for path in compiled:
+                path.write_bytes(damage(path.read_bytes()))
+            assert report("damaged.html") == first
+            assert all(path.stat().st_size > 100 for path in compiled)  # written again, whole
+        blocked = tmp_path / "a-file"
+        blocked.write_text("not a folder", encoding="utf-8")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+        assert report("unwritable.html") == first
+        assert blocked.read_text(encoding="utf-8") == "not a folder"
+    finally:
+        html_export.environment.cache_clear()
+
+
 def test_the_app_starts_without_the_template_engine(tmp_path):
     # Importing Jinja2 costs tens of milliseconds: only writing an HTML file may pay for it.
     code = ("import sys\nimport workshop.tui.app, workshop.cli, workshop.export\n"
