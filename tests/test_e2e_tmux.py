@@ -270,3 +270,20 @@ def test_closing_the_window_ends_the_app_even_behind_make(tmux, tmp_path):
         return False
 
     pane.until(gone, "the app to quit once its terminal had gone", timeout=10)
+
+
+@pytest.mark.skipif(shutil.which("setsid") is None, reason="no setsid here (util-linux)")
+def test_a_terminal_the_app_does_not_own_never_ends_it(tmux, tmp_path):
+    """Started in a session of its own (setsid, as some launchers and supervisors do), the app's
+    terminal is not its controlling one and cannot be watched for a hang-up: it runs on, answers
+    its keys, and quits only when asked (it quit by itself after a second)."""
+    db = tmp_path / "w.db"
+    app = f"setsid -w {shlex.quote(str(WORKSHOP))} --db {shlex.quote(str(db))} run sessions/demo.yaml"
+    pane = tmux(f"{app}; echo EXITED $?; sleep 60")
+    pane.wait_for("Press Enter to begin", "the lobby")
+    time.sleep(3)  # three of the once-a-second checks for a closed window
+    assert "EXITED" not in pane.text() and "Press Enter to begin" in pane.text()
+    pane.send("Enter")
+    pane.wait_for("1 of 10", "the first principle, after Enter")
+    pane.send("C-q")
+    pane.wait_for("EXITED 0", "the app to quit when asked")

@@ -129,6 +129,10 @@ class WorkshopApp(PhoneRoom, RemoteControl, App):
             return
         if self.is_headless or not os.isatty(fd) or not hasattr(os, "tcgetpgrp"):
             return  # tests, pipes, and systems without job control
+        try:
+            os.tcgetpgrp(fd)
+        except OSError:
+            return  # a terminal that is not this session's own (started with setsid): nothing to watch
 
         def check() -> None:
             try:
