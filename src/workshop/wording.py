@@ -7,6 +7,7 @@ room, the report and the board read the same figure the same way. JSON keeps ful
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 MINUS = "\u2212"  # a real minus sign: easier to read next to a number than a hyphen
 DASH = "–"  # nothing to show
@@ -19,12 +20,21 @@ ARROW_LEGEND = "↑ rated higher than before, ↓ lower, = no change at one deci
 GAP_LEGEND = "a gap is wider or narrower when the two sides moved apart or closer"
 
 
+@lru_cache(maxsize=1 << 16)
 def rounded(value: float | None, decimals: int = 1) -> float | None:
-    """Rounded half away from zero, as people round by hand: 3.25 -> 3.3, -0.05 -> -0.1."""
+    """Rounded half away from zero, as people round by hand: 3.25 -> 3.3, -0.05 -> -0.1.
+
+    Kept for the values seen before: a trend of 50 sessions rounds 21,000 times, mostly the same
+    means and gaps again, and the exact decimal arithmetic costs more than the lookup. (0.0 and
+    -0.0 share an entry; every caller shows either as 0.0.)
+    """
     if value is None:
         return None
-    step = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(value)).quantize(_STEPS.get(decimals) or Decimal(1).scaleb(-decimals),
+                                               rounding=ROUND_HALF_UP))
+
+
+_STEPS = {d: Decimal(1).scaleb(-d) for d in (1, 2, 3)}
 
 
 def for_data(value: float | None) -> float | None:
