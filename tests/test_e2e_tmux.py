@@ -287,3 +287,20 @@ def test_a_terminal_the_app_does_not_own_never_ends_it(tmux, tmp_path):
     pane.wait_for("1 of 10", "the first principle, after Enter")
     pane.send("C-q")
     pane.wait_for("EXITED 0", "the app to quit when asked")
+
+
+@pytest.mark.skipif(shutil.which("setsid") is None or shutil.which("pgrep") is None, reason="needs setsid and pgrep")
+def test_closing_the_window_ends_the_app_started_in_a_session_of_its_own(tmux, tmp_path):
+    """Under setsid no hang-up reaches the app either: when the window closes it must still notice
+    and quit, not spin on an endless end of file."""
+    db = tmp_path / "own-session.db"
+    pane = tmux(f"setsid -w {shlex.quote(str(WORKSHOP))} --db {shlex.quote(str(db))} run sessions/demo.yaml")
+    pane.wait_for("Press Enter to begin", "the lobby")
+
+    def running() -> list[str]:
+        found = subprocess.run(["pgrep", "-f", str(db)], capture_output=True, text=True)
+        return found.stdout.split()
+
+    assert running(), "no workshop process for the database"
+    pane.run("kill-session", "-t", pane.name)  # the window closes
+    pane.until(lambda: not running(), "the app to quit once its terminal had gone", timeout=10)
