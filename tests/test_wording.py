@@ -18,6 +18,15 @@ def test_means_round_half_away_from_zero(value, shown):
     assert wording.number(value) == shown
 
 
+@pytest.mark.parametrize("first, then", [(0.0, -0.0), (-0.0, 0.0), (2, 2.0), (2.0, 2)])
+def test_a_number_rounds_the_same_whatever_was_rounded_before(first, then):
+    """Rounding keeps what it has worked out; two numbers that are equal but written differently
+    (0.0 and -0.0 in a data file, 2 and 2.0) each still get their own answer."""
+    for value in (first, then, first):
+        assert repr(wording.rounded(value)) == repr(float(f"{value:.1f}"))
+        assert repr(wording.for_data(value)) == repr(float(f"{value:.3f}"))
+
+
 @pytest.mark.parametrize("value, shown", [
     (1.25, "+1.3"), (-1.25, f"{MINUS}1.3"), (0.04, "0.0"), (-0.04, "0.0"), (None, "–"),
 ])
