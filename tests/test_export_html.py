@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -172,31 +173,56 @@ def test_the_templates_ship_in_the_package():
 
 def test_the_compiled_templates_give_the_same_report_and_never_stop_one(typed, tmp_path, monkeypatch):
     """An HTML export keeps the templates it compiled in the user's cache folder for the next one:
-    that report is the same to the byte, and a damaged cache or one that cannot be written still
-    gives it."""
+    that report is the same to the byte, and a cache damaged in any way, something else in its
+    place, code compiled with other options, or a folder that cannot be written still gives it."""
+    from jinja2 import Environment
     from workshop.export import html as html_export
+    from workshop.export.compiled import CompiledTemplates, cache_tag
 
     def report(name: str) -> bytes:
         html_export.environment.cache_clear()  # a new process: the templates come from the folder
         return export(typed, "html", tmp_path / name).read_bytes()
 
     cache = tmp_path / "home-cache"
+    folder = cache / "workshop" / "templates"
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     try:
         first = report("first.html")
-        compiled = sorted((cache / "workshop" / "templates").glob("*.jinja"))
+        compiled = sorted(folder.glob(f"{cache_tag(html_export.OPTIONS)}-*.jinja"))
         # session.html.j2 and the three it draws on: page (its frame), parts and principle
         assert len(compiled) == 4, [p.name for p in compiled]
         assert all(os.stat(p).st_mode & 0o077 == 0 for p in compiled)  # the user's alone, as Jinja2's own
+        assert sorted(folder.iterdir()) == compiled  # no temporary file left
         assert report("again.html") == first
-        from jinja2.bccache import bc_magic  # a file that starts right and goes wrong after
+        assert any(b"<table" in p.read_bytes() for p in compiled)
 
-        for damage in (lambda data: data[:len(data) // 2], lambda data: data[:len(bc_magic)] + b"\x80\x05garbage",
-                       lambda data: b"not a template", lambda data: b""):
+        def flipped(data: bytes) -> bytes:  # one byte of the code, the length kept
+            return data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 0x20]) + data[len(data) // 2 + 1:]
+
+        for damage in (lambda data: data.replace(b"<table", b"<tabXe"), flipped, lambda data: data[:len(data) // 2],
+                       lambda data: data[:40] + b"\x80\x05garbage", lambda data: b"not a template", lambda data: b""):
             for path in compiled:
                 path.write_bytes(damage(path.read_bytes()))
             assert report("damaged.html") == first
             assert all(path.stat().st_size > 100 for path in compiled)  # written again, whole
+        if hasattr(os, "mkfifo"):  # a pipe in a file's place is never read from (it would wait for ever)
+            for path in compiled:
+                path.unlink()
+                os.mkfifo(path)
+            done: list[bytes] = []
+            worker = threading.Thread(target=lambda: done.append(report("pipes.html")), daemon=True)
+            worker.start()
+            worker.join(30)
+            assert done == [first]
+            assert all(path.is_file() for path in compiled)  # plain files again
+        # Code compiled with other options (another version of workshop) is never taken for today's.
+        other = {**html_export.OPTIONS, "trim_blocks": False, "lstrip_blocks": False}
+        elsewhere = Environment(loader=html_export.environment().loader, **other,
+                                bytecode_cache=CompiledTemplates(folder, cache_tag(other)))
+        for name in ("session.html.j2", "page.html.j2", "parts.html.j2", "principle.html.j2"):
+            elsewhere.get_template(name)
+        assert len(list(folder.glob("*.jinja"))) == 8
+        assert report("beside-others.html") == first
         blocked = tmp_path / "a-file"
         blocked.write_text("not a folder", encoding="utf-8")
         monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import platformdirs
-from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..analytics import BLIND_SPOT
@@ -22,6 +22,7 @@ from ..wording import (
 )
 from . import replace_atomically
 from .charts import distribution_chart, gap_chart, trend_chart
+from .compiled import CompiledTemplates, cache_tag
 from .report import (
     ANONYMOUS_NOTE, COMMENTS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_MISREAD, NO_NOTES, NONE_IN_BOTH,
     PERCEPTION_HEADING, PERCEPTION_NOTE, SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, comment_text,
@@ -37,38 +38,16 @@ SAYS = {"local_principle": LOCAL_PRINCIPLE, "comments_note": COMMENTS_NOTE, "fac
         "no_notes": NO_NOTES, "no_actions": NO_ACTIONS, "none_in_both": NONE_IN_BOTH}
 
 
-class CompiledTemplates(FileSystemBytecodeCache):
-    """Each template compiled once per version of it, kept in the user's cache folder.
-
-    Compiling the report's templates was a third of an HTML export's time, every time. Jinja2 keys
-    each file by the template's name and a checksum of its text, so an upgraded template is compiled
-    again. The cache only saves time: a folder that cannot be written, or a file in it that cannot
-    be read, means the template is compiled as it would have been without one.
-    """
-
-    def __init__(self, directory: Path) -> None:
-        super().__init__(str(directory), pattern="%s.jinja")
-
-    def load_bytecode(self, bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # unreadable or damaged (unpickling garbage can raise almost anything)
-            bucket.reset()  # compiled afresh, and written over
-
-    def dump_bytecode(self, bucket) -> None:
-        try:
-            Path(self.directory).mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as Jinja2's own
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
+OPTIONS = {"autoescape": True, "undefined": StrictUndefined, "trim_blocks": True, "lstrip_blocks": True,
+           "keep_trailing_newline": True}
 
 
 @cache
 def environment() -> Environment:
     """The templates shipped in the package, escaping everything that is not Markup."""
-    compiled = CompiledTemplates(platformdirs.user_cache_path("workshop", appauthor=False) / "templates")
-    env = Environment(loader=PackageLoader("workshop", "export/templates"), bytecode_cache=compiled, autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    compiled = CompiledTemplates(platformdirs.user_cache_path("workshop", appauthor=False) / "templates",
+                                 cache_tag(OPTIONS))
+    env = Environment(loader=PackageLoader("workshop", "export/templates"), bytecode_cache=compiled, **OPTIONS)
     # Inlined, not linked: the report stays one file that opens and prints anywhere.
     env.globals.update(css=Markup(env.loader.get_source(env, "report.css")[0]), dash=DASH, too_few=TOO_FEW,
                        says=SAYS)
