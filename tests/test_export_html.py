@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, REPO
+from test_store_opening import WORKSHOP, invoke, needs_another_user, shared_folder  # noqa: F401  (a fixture)
 
 from workshop.export import export, export_comparison, export_trend
 from workshop.inputs.ballots_csv import read_votes
 from workshop.model import Ballot, Group
+from workshop.store import Store
 from workshop.session.records import load_comparison, load_record, load_trend
 
 try:
@@ -205,6 +207,13 @@ def test_the_compiled_templates_give_the_same_report_and_never_stop_one(typed, t
                 path.write_bytes(damage(path.read_bytes()))
             assert report("damaged.html") == first
             assert all(path.stat().st_size > 100 for path in compiled)  # written again, whole
+        for path in compiled:  # a folder in a file's place
+            path.unlink()
+            path.mkdir()
+        assert report("folders.html") == first
+        for path in compiled:
+            path.rmdir()
+        assert report("after-folders.html") == first and all(path.is_file() for path in compiled)
         if hasattr(os, "mkfifo"):  # a pipe in a file's place is never read from (it would wait for ever)
             for path in compiled:
                 path.unlink()
@@ -223,6 +232,11 @@ def test_the_compiled_templates_give_the_same_report_and_never_stop_one(typed, t
             elsewhere.get_template(name)
         assert len(list(folder.glob("*.jinja"))) == 8
         assert report("beside-others.html") == first
+        # ... nor when it is moved under today's names: each file is sealed with its own name.
+        for theirs, ours in zip(sorted(set(folder.glob("*.jinja")) - set(compiled)), compiled):
+            assert theirs.name.split("-", 1)[1] == ours.name.split("-", 1)[1]  # the same template
+            theirs.replace(ours)
+        assert report("moved-from-others.html") == first
         blocked = tmp_path / "a-file"
         blocked.write_text("not a folder", encoding="utf-8")
         monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
@@ -230,6 +244,23 @@ def test_the_compiled_templates_give_the_same_report_and_never_stop_one(typed, t
         assert blocked.read_text(encoding="utf-8") == "not a folder"
     finally:
         html_export.environment.cache_clear()
+
+
+@needs_another_user
+def test_an_export_where_no_user_folder_can_be_found_still_writes_the_report(shared_folder, runner, tmp_path):
+    """No HOME and no entry in the password file (some containers): nowhere to keep compiled
+    templates, and the report is written all the same."""
+    db = shared_folder / "workshop.db"
+    session = invoke(runner, db, "import", REPO / "sessions" / "demo.yaml", VOTES).stdout.strip()
+    with Store(db) as store:
+        expected = export(load_record(store, session), "html", tmp_path / "expected.html").read_bytes()
+    shared_folder.chmod(0o777)
+    out = shared_folder / "report.html"
+    done = subprocess.run(["setpriv", "--reuid=54321", "--regid=54321", "--clear-groups", str(WORKSHOP),
+                           "--db", str(db), "export", session, "-o", str(out)],
+                          env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    assert out.read_bytes() == expected
 
 
 def test_the_app_starts_without_the_template_engine(tmp_path):

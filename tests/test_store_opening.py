@@ -270,6 +270,17 @@ def test_unread_changes_in_a_read_only_folder_are_not_silently_left_out(shared_f
     assert files(copy / db.name) == before
 
 
+@needs_another_user
+@pytest.mark.parametrize("argv", [["where"], ["list"], ["import", DEMO, VOTES]])
+def test_with_no_home_folder_and_no_db_the_command_says_how_to_name_one(argv):
+    """No HOME and no entry in the password file (some containers): no default database can be
+    found, and the command says so in one line rather than a traceback."""
+    done = subprocess.run(["setpriv", "--reuid=54321", "--regid=54321", "--clear-groups", str(WORKSHOP), *argv],
+                          env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, timeout=30, cwd="/")
+    assert (done.returncode, done.stderr) == (
+        2, "error: no home folder to keep the database in; give --db FILE or set WORKSHOP_DB\n")
+
+
 # --- §3 files that are not ours -------------------------------------------------------------
 
 def _sqlite_file(path: Path, script: str, user_version: int = 0) -> Path:

@@ -50,12 +50,21 @@ def start(ctx: Context, target: str | None, simulate: bool, phones: bool, host: 
     from ..tui.app import WorkshopApp
 
     try:
-        import platformdirs
-
-        log_dir = platformdirs.user_log_path("workshop", appauthor=False)
-        log_dir.mkdir(parents=True, exist_ok=True)
         WorkshopApp(store, plan=plan, plan_path=Path(target) if plan else None, session_id=session_id,
                     simulate=simulate, sessions_dir=SESSIONS_DIR,
-                    phones=phones, host=host, port=port, log_path=log_dir / "phones.log").run()
+                    phones=phones, host=host, port=port, log_path=phones_log()).run()
     finally:
         store.close()
+
+
+def phones_log() -> Path | None:
+    """Where the phone server's problems are written: the user's log folder; None (not written)
+    where there is no user folder to find or make (no HOME and no password entry, a read-only home)."""
+    import platformdirs
+
+    try:
+        log_dir = platformdirs.user_log_path("workshop", appauthor=False)
+        log_dir.mkdir(parents=True, exist_ok=True)
+    except (RuntimeError, KeyError, OSError):
+        return None
+    return log_dir / "phones.log"

@@ -12,7 +12,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import platformdirs
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -22,7 +21,7 @@ from ..wording import (
 )
 from . import replace_atomically
 from .charts import distribution_chart, gap_chart, trend_chart
-from .compiled import CompiledTemplates, cache_tag
+from .compiled import CompiledTemplates, cache_folder, cache_tag
 from .report import (
     ANONYMOUS_NOTE, COMMENTS_NOTE, FACTS_NOTE, LOCAL_PRINCIPLE, NO_ACTIONS, NO_MISREAD, NO_NOTES, NONE_IN_BOTH,
     PERCEPTION_HEADING, PERCEPTION_NOTE, SUMMARY_EMPTY, SUMMARY_HEADINGS, TREND_LEGEND, comment_text,
@@ -45,8 +44,8 @@ OPTIONS = {"autoescape": True, "undefined": StrictUndefined, "trim_blocks": True
 @cache
 def environment() -> Environment:
     """The templates shipped in the package, escaping everything that is not Markup."""
-    compiled = CompiledTemplates(platformdirs.user_cache_path("workshop", appauthor=False) / "templates",
-                                 cache_tag(OPTIONS))
+    folder = cache_folder()
+    compiled = CompiledTemplates(folder, cache_tag(OPTIONS)) if folder else None
     env = Environment(loader=PackageLoader("workshop", "export/templates"), bytecode_cache=compiled, **OPTIONS)
     # Inlined, not linked: the report stays one file that opens and prints anywhere.
     env.globals.update(css=Markup(env.loader.get_source(env, "report.css")[0]), dash=DASH, too_few=TOO_FEW,

@@ -49,7 +49,10 @@ class NoDatabase(StoreError):
 
 
 def default_db_path() -> Path:
-    return platformdirs.user_data_path("workshop", appauthor=False) / "workshop.db"
+    try:
+        return platformdirs.user_data_path("workshop", appauthor=False) / "workshop.db"
+    except (RuntimeError, KeyError) as exc:  # no HOME, and no entry in the password file (some containers)
+        raise StoreError(f"no home folder to keep the database in; give --db FILE or set {ENV_VAR}") from exc
 
 
 def resolve_db_path(option: str | os.PathLike | None = None) -> Path:
