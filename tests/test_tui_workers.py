@@ -60,8 +60,11 @@ async def test_trend_is_drawn_when_its_sessions_arrive(db_path, years):
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(TrendScreen("Northshire"))
-        await wait_for(pilot, lambda: "Trend: Northshire, 2 sessions" in screen_text(app))
+        # The heading and the table are mounted by one message and laid out together a moment
+        # later: the wait is for the table's words, not the heading's.
+        await wait_for(pilot, lambda: "−2.3 −0.7" in one_line(app))
         text = one_line(app)
+        assert "Trend: Northshire, 2 sessions" in text
         assert "A trend needs three or more sessions" in text and "−2.3 −0.7" in text
         assert "loading" not in text
 
@@ -70,7 +73,7 @@ async def test_comparison_is_drawn_when_both_sessions_arrive(db_path, years):
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(CompareScreen(*years))
-        await wait_for(pilot, lambda: "Health check 2024" in screen_text(app))
+        await wait_for(pilot, lambda: "narrower by 1.6" in one_line(app))
         text = one_line(app)
         assert "Then: Health check 2024" in text and f"session {years[1]}" in text
         assert "−2.3 → −0.7 narrower by 1.6" in text and "loading" not in text
