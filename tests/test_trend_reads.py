@@ -29,3 +29,30 @@ def test_the_trend_gives_each_session_its_own_means_and_gaps(store, demo_plan):
     points = [p for t in trend.trends for p in t.points]
     assert any(p.asked and p.gap is None for p in points)  # suppressed or a different pair
     assert any(p.gap is not None for p in points) and any(not p.asked for p in points)
+
+
+
+def test_scores_written_around_the_schema_move_no_mean_in_the_trend(store, demo_plan):
+    """A file written around the schema's checks (a score above or below the scale, half a point, a
+    word): the trend still gives each session the means its own results show, which count whole
+    scores on the scale only. The trend sums scores in SQL, so it must notice each kind by itself."""
+    odd = [9, -2, 3.5, "many"]
+    for year in range(2020, 2021 + len(odd)):
+        plan = dataclasses.replace(demo_plan, date=dt.date(year, 6, 1), locality="Eastbridge")
+        store.import_ballots(plan, "", [Ballot(p.id, g.id, 1 + (i + j + k) % 5) for i, p in enumerate(plan.principles)
+                                        for j, g in enumerate(plan.groups) for k in range(5 + (i + year) % 3)])
+    sessions = load_trend(store, "Eastbridge").sessions
+    first = demo_plan.principles[0].id
+    before = [load_record(store, s.id, ballots=False).results[0].groups["council"].mean for s in sessions]
+    store.conn.execute("DROP TRIGGER ballots_on_scale_insert")
+    for session, score in zip(sessions, odd):  # one kind a session; the last session is left whole
+        store.conn.execute("INSERT INTO ballots (session_id, principle_id, participant_id, group_id, score, dont_know, "
+                           "mode) VALUES (?, ?, 'odd', 'council', ?, 0, 'cards')", [session.id, first, score])
+    store.conn.commit()
+
+    trend = load_trend(store, "Eastbridge")
+    records = [load_record(store, s.id, ballots=False) for s in trend.sessions]
+    assert [r.results[0].groups["council"].mean for r in records] == before  # a session's own results ignore them
+    assert [p.means["council"] for p in next(t for t in trend.trends if t.principle.id == first).points] == before
+    assert trend.trends == analytics.trend([(r.session.id, r.plan.date.isoformat(), [g.id for g in r.plan.groups],
+                                             r.results) for r in records])

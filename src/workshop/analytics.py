@@ -63,6 +63,11 @@ def mean_from_tally(tally: dict[int | None, int], scale: Scale, min_group_size: 
         count = tally.get(point, 0)
         n += count
         total += point * count
+    return mean_from_sum(n, total, min_group_size)
+
+
+def mean_from_sum(n: int, total: int, min_group_size: int = 1) -> float | None:
+    """A group's mean from how many scores it has and their total, or None with none or too few to show."""
     # Too few scores: showing a mean could expose individual ballots.
     return total / n if n >= max(min_group_size, 1) else None
 

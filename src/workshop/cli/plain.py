@@ -38,6 +38,7 @@ class PlainConsole:
 
     tab_size = 8
     is_terminal = False
+    uncoloured = True  # layout.py's lines skip the styles
 
     @staticmethod
     def get_style(name, *, default=None) -> Style:

@@ -6,8 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from ..analytics import (
-    PrincipleChange, PrincipleResult, PrincipleTrend, compare, mean_from_tally, results_from_tallies, session_gap,
-    sort_by_change, trend_of_means,
+    PrincipleChange, PrincipleResult, PrincipleTrend, compare, mean_from_sum, mean_from_tally, results_from_tallies,
+    session_gap, sort_by_change, trend_of_means,
 )
 from ..perception import with_perceptions
 from ..priorities import Priority, ranking
@@ -112,22 +112,38 @@ def _session_labels(sessions: list[tuple[str, str]]) -> list[str]:
     return [f"{date} {short[sid]}" if sid in short else date for sid, date in sessions]
 
 
+def _means_of(store: Store, session_id: str, sums: dict, scale: Scale, min_group_size: int):
+    """(principle, group) -> the mean a session's own results show, from its sums (score_sums_of).
+    Where a score is off the scale or not whole (only in a file written around the schema), from
+    its tallies instead, which count only the scale's points, as load_record does."""
+    def whole(figures) -> bool:
+        n, total, lowest, highest = figures
+        # SQLite's SUM is an integer only where every score is one (half a point or a word makes it REAL).
+        return n == 0 or (type(total) is int and scale.min <= lowest and highest <= scale.max)
+
+    if all(whole(figures) for figures in sums.values()):
+        return lambda principle, group: mean_from_sum(*sums.get((principle, group), (0, 0))[:2], min_group_size)
+    tallies = store.tallies_of([session_id])[session_id]
+    return lambda principle, group: mean_from_tally(tallies.get((principle, group), {}), scale, min_group_size)
+
+
 def load_trend(store: Store, locality: str) -> TrendRecord:
-    """A locality's trend, read in three queries whatever the number of sessions: only the shown
-    means are worked out (no medians or distributions), and a principle's wording is built only
-    from the latest session that asked it."""
+    """A locality's trend, read in three queries whatever the number of sessions (one more for each
+    session written around the schema's checks, see _means_of): only the shown means are worked out
+    (no medians or distributions), and a principle's wording is built only from the latest session
+    that asked it."""
     summaries = sorted(store.sessions(locality=locality), key=lambda s: (s.date, s.created_at))
     ids = [s.id for s in summaries]
-    plans, tallies = store.frozen_plans(ids), store.tallies_of(ids)
+    plans, sums = store.frozen_plans(ids), store.score_sums_of(ids)
     inputs, wording = [], {}
     try:
         for s in summaries:
             plan = plans[s.id]
             scale, groups = Scale.from_dict(plan["scale"]), [g["id"] for g in plan["groups"]]
-            counts = tallies[s.id]
+            mean = _means_of(store, s.id, sums[s.id], scale, plan["min_group_size"])
             results = {}
             for p in plan["principles"]:
-                means = {g: mean_from_tally(counts.get((p["id"], g), {}), scale, plan["min_group_size"]) for g in groups}
+                means = {g: mean(p["id"], g) for g in groups}
                 results[p["id"]] = (means, session_gap(means, groups))
             inputs.append((s.id, s.date, groups, results))
             wording.update((p["id"], p) for p in plan["principles"])  # oldest first: the latest wins
