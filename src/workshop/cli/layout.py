@@ -102,17 +102,11 @@ def part_lines(console: Console, part, options: ConsoleOptions) -> list[list[Seg
 def _segments(console: Console, line: Text) -> list[Segment]:
     """One line of a Text as segments, its own style kept: Text.render applies a Text's style only
     under its spans, and one with no spans comes out plain."""
-    if uncoloured(console):
+    if getattr(console, "uncoloured", False):  # cli/plain.py's, which keeps only the words: styles are skipped
         return [Segment(line.plain)] if line.plain else []
     if line.spans:
         return list(line.render(console, end=""))
     return [Segment(line.plain, console.get_style(line.style) if line.style else None)] if line.plain else []
-
-
-def uncoloured(console) -> bool:
-    """Whether console is cli/plain.py's, which keeps only the words: a Text's styles are skipped
-    there, not rendered and thrown away (most of a 50-session trend's time)."""
-    return getattr(console, "uncoloured", False)
 
 
 def _line(parts: list[Segment], width: int) -> list[Segment]:
@@ -193,7 +187,7 @@ class Flow(Lines):
                 out.extend(_line(line, width) for line in part_lines(console, item, options))
                 row, used = [], 0
                 continue
-            row += [Segment(item.plain)] if uncoloured(console) else list(item.render(console))
+            row += _segments(console, item) if getattr(console, "uncoloured", False) else list(item.render(console))
             used += size
         if row:
             out.append(_line(row, width))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
@@ -19,6 +18,8 @@ class ExportError(Exception):
 @contextmanager
 def replace_atomically(path: Path, mode: str = "w") -> Iterator[IO]:
     """Write into a temporary file beside path, then move it into place: never a half-written file."""
+    import tempfile  # here, not above: show, compare and trend read export/report.py's wording only
+
     path = Path(path)
     if path.is_dir():
         raise ExportError(f"{path}: is a folder; give a file name")

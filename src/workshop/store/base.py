@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
 from pathlib import Path
 
-import platformdirs
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x574B5348  # "WKSH": marks a file as a workshop database
@@ -49,6 +47,8 @@ class NoDatabase(StoreError):
 
 
 def default_db_path() -> Path:
+    import platformdirs  # here, not above: a command given --db or WORKSHOP_DB never loads it (5 ms)
+
     try:
         return platformdirs.user_data_path("workshop", appauthor=False) / "workshop.db"
     except (RuntimeError, KeyError) as exc:  # no HOME, and no entry in the password file (some containers)
@@ -70,6 +70,8 @@ def now() -> str:
 
 def new_id(length: int = 10) -> str:
     """A random id of `length` characters from ID_ALPHABET, uniform: one draw, then its digits."""
+    import secrets  # here, not above: a command that only reads never loads it (5 ms)
+
     n = secrets.randbelow(len(ID_ALPHABET) ** length)
     chars = []
     for _ in range(length):
