@@ -56,3 +56,23 @@ def test_scores_written_around_the_schema_move_no_mean_in_the_trend(store, demo_
     assert [p.means["council"] for p in next(t for t in trend.trends if t.principle.id == first).points] == before
     assert trend.trends == analytics.trend([(r.session.id, r.plan.date.isoformat(), [g.id for g in r.plan.groups],
                                              r.results) for r in records])
+
+
+def test_a_score_too_big_to_sum_leaves_the_trend_as_the_sessions_show_it(store, demo_plan):
+    """SQLite's SUM stops at 64 bits: a file with a score that large (written around the schema) still
+    gives the trend every session's own means, not an error."""
+    for year in (2024, 2025, 2026):
+        plan = dataclasses.replace(demo_plan, date=dt.date(year, 6, 1), locality="Eastbridge")
+        store.import_ballots(plan, "", [Ballot(p.id, g.id, 1 + (i + j + k + year) % 5) for i, p in enumerate(plan.principles)
+                                        for j, g in enumerate(plan.groups) for k in range(4)])
+    sessions = load_trend(store, "Eastbridge").sessions
+    store.conn.execute("DROP TRIGGER ballots_on_scale_insert")
+    store.conn.execute("INSERT INTO ballots (session_id, principle_id, participant_id, group_id, score, dont_know, mode) "
+                       "VALUES (?, ?, 'odd', 'vcs', ?, 0, 'cards')", [sessions[1].id, demo_plan.principles[0].id, 2**63 - 1])
+    store.conn.commit()
+
+    trend = load_trend(store, "Eastbridge")
+    records = [load_record(store, s.id, ballots=False) for s in trend.sessions]
+    assert trend.trends == analytics.trend([(r.session.id, r.plan.date.isoformat(), [g.id for g in r.plan.groups],
+                                             r.results) for r in records])
+    assert all(p.means["vcs"] is not None for t in trend.trends for p in t.points)

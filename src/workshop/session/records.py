@@ -112,7 +112,7 @@ def _session_labels(sessions: list[tuple[str, str]]) -> list[str]:
     return [f"{date} {short[sid]}" if sid in short else date for sid, date in sessions]
 
 
-def _means_of(store: Store, session_id: str, sums: dict, scale: Scale, min_group_size: int):
+def _means_of(store: Store, session_id: str, sums: dict | None, scale: Scale, min_group_size: int):
     """(principle, group) -> the mean a session's own results show, from its sums (score_sums_of).
     Where a score is off the scale or not whole (only in a file written around the schema), from
     its tallies instead, which count only the scale's points, as load_record does."""
@@ -121,7 +121,7 @@ def _means_of(store: Store, session_id: str, sums: dict, scale: Scale, min_group
         # SQLite's SUM is an integer only where every score is one (half a point or a word makes it REAL).
         return n == 0 or (type(total) is int and scale.min <= lowest and highest <= scale.max)
 
-    if all(whole(figures) for figures in sums.values()):
+    if sums is not None and all(whole(figures) for figures in sums.values()):
         return lambda principle, group: mean_from_sum(*sums.get((principle, group), (0, 0))[:2], min_group_size)
     tallies = store.tallies_of([session_id])[session_id]
     return lambda principle, group: mean_from_tally(tallies.get((principle, group), {}), scale, min_group_size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 
 from ..model import Ballot, Plan, Prediction, Session
@@ -250,19 +251,27 @@ class BallotsMixin:
                 counts[sid].setdefault((principle, group), {})[score] = n
         return counts
 
-    def score_sums_of(self, session_ids: list[str]) -> dict[str, dict[tuple[str, str], tuple]]:
+    def score_sums_of(self, session_ids: list[str]) -> dict[str, dict[tuple[str, str], tuple] | None]:
         """What the means of many sessions need, summed in SQL in one pass over their ballots: session
         id -> (principle, group) -> (scores, their total, the lowest, the highest). Half the time of
         tallies_of, which a trend over years of sessions spent most of its reading in. The lowest and
         highest, and whether the total is whole, tell a caller that every score is a whole one it may
-        count (the schema's triggers see to that; a file written around them may break it)."""
-        sums: dict[str, dict[tuple[str, str], tuple]] = {sid: {} for sid in session_ids}
+        count (the schema's triggers see to that; a file written around them may break it). None for
+        sessions whose scores are so far off any scale that they cannot be summed in 64 bits."""
+        sums: dict[str, dict[tuple[str, str], tuple] | None] = {sid: {} for sid in session_ids}
         for start in range(0, len(session_ids), 500):  # SQLite takes a bounded number of parameters
             chunk = session_ids[start:start + 500]
-            for sid, principle, group, *figures in self.conn.execute(
+            try:
+                rows = self.conn.execute(
                     f"SELECT session_id, principle_id, group_id, COUNT(score), SUM(score), MIN(score), MAX(score) "
                     f"FROM ballots WHERE session_id IN ({', '.join('?' * len(chunk))}) "
-                    "GROUP BY session_id, principle_id, group_id", chunk):
+                    "GROUP BY session_id, principle_id, group_id", chunk).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "integer overflow" not in str(exc):
+                    raise
+                sums.update(dict.fromkeys(chunk))  # scores far off any scale: None, read their tallies instead
+                continue
+            for sid, principle, group, *figures in rows:
                 sums[sid][(principle, group)] = tuple(figures)
         return sums
 
