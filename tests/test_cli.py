@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import subprocess
 import sys
 import zipfile
@@ -314,6 +315,40 @@ def test_export_to_a_folder_name_refuses_and_writes_nothing(runner, db_path, tmp
     result = invoke(runner, "export", sid, "--format", "json", "-o", tmp_path, db=db_path)
     assert result.exit_code == 2 and "is a folder" in result.stderr
     assert not list(tmp_path.glob("*.json"))
+
+
+def not_files(folder: Path, suffix: str) -> dict[str, Path]:
+    """A pipe, a link to it and, where this user may make one, a device like /dev/null: targets that
+    are not files. Writing beside one and renaming onto it would replace the thing itself."""
+    things = {"pipe": folder / f"pipe{suffix}", "link": folder / f"link{suffix}"}
+    os.mkfifo(things["pipe"])
+    things["link"].symlink_to(things["pipe"])
+    try:
+        os.mknod(folder / f"null{suffix}", 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # the device /dev/null is
+        things["device"] = folder / f"null{suffix}"
+    except PermissionError:
+        pass
+    return things
+
+
+@pytest.mark.parametrize("command, suffix", [
+    (["export", "{sid}"], ".md"), (["export", "{sid}"], ".html"), (["export", "{sid}"], ".xlsx"),
+    (["export", "{sid}"], ".json"), (["export", "{sid}"], ".zip"), (["trend", "Northshire", "--format", "md"], ".md"),
+    (["datasette-metadata"], ".yaml"), (["publish", "{sid}", "--force"], ".db"),
+])
+def test_writing_onto_a_pipe_or_a_device_refuses_and_leaves_it_as_it_was(runner, db_path, tmp_path, command, suffix):
+    sid = import_demo(runner, db_path)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    things = not_files(folder, suffix)
+    for kind, target in things.items():
+        result = invoke(runner, *[a.format(sid=sid) for a in command], "-o", target, db=db_path)
+        assert result.exit_code == 2, (kind, result.output)
+        assert result.stderr == f"error: {target}: not a regular file (a device, pipe or socket); give " \
+            f"{'another file name' if command[0] == 'publish' else 'a file name'}\n", kind
+    assert stat.S_ISFIFO(things["pipe"].lstat().st_mode) and things["link"].is_symlink()
+    assert "device" not in things or stat.S_ISCHR(things["device"].lstat().st_mode)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in things.values())
 
 
 def test_a_named_csv_into_an_anonymous_plan_says_how_many_names_it_dropped(runner, db_path, tmp_path):

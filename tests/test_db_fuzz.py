@@ -8,10 +8,13 @@ WORKSHOP_FUZZ=1 tries many more files (2,000 of each kind, drawn afresh; the sui
 from __future__ import annotations
 
 import functools
+import json
 import os
+import sqlite3
 import tempfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import DATA, REPO
 from hypothesis import HealthCheck, given, settings
@@ -135,3 +138,27 @@ def test_databases_with_a_run_of_bytes_overwritten(data):
     start = data.draw(st.integers(0, len(real) - 1))
     run = data.draw(st.binary(min_size=1, max_size=256))
     try_every_command(real[:start] + run + real[start + len(run):])
+
+
+@pytest.mark.parametrize("scale", [{"min": 1.0, "max": 5}, {"min": 1, "max": 5.5}, {"min": 1, "max": 10**30},
+                                   {"min": "1", "max": 5}, {"min": None, "max": 5}, {"min": True, "max": 5},
+                                   {"min": 5, "max": 1}, {"max": 5}])
+def test_a_frozen_plan_whose_scale_was_edited_by_hand_is_refused_as_damaged(scale):
+    """Every command on a file whose stored plan has a scale no plan file allows (half points, a
+    word, an end missing, or 10^30 points, which show once counted one by one): 0 or a one-line
+    error, never a traceback or a hang; show, trend and export say the file is damaged."""
+    content, (first, _) = real_database()
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "edited.db"
+        db.write_bytes(content)
+        with sqlite3.connect(db) as conn:
+            plan = json.loads(conn.execute("SELECT plan_json FROM sessions WHERE id = ?", [first]).fetchone()[0])
+            plan["scale"] = {**{k: v for k, v in plan["scale"].items() if k not in ("min", "max")}, **scale}
+            conn.execute("UPDATE sessions SET plan_json = ? WHERE id = ?", [json.dumps(plan), first])
+        conn.close()
+        edited = db.read_bytes()
+        for argv in (["show", first], ["trend", "Northshire"], ["export", first, "-o", str(Path(folder) / "r.md")]):
+            result = CliRunner().invoke(cli, ["--db", str(db), *argv])
+            assert result.exit_code == 2 and "frozen plan" in result.stderr and "may be damaged" in result.stderr, \
+                (argv, result.output)
+    try_every_command(edited)

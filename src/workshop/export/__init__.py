@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
@@ -23,6 +24,8 @@ def replace_atomically(path: Path, mode: str = "w") -> Iterator[IO]:
     path = Path(path)
     if path.is_dir():
         raise ExportError(f"{path}: is a folder; give a file name")
+    if not_a_file(path):
+        raise ExportError(f"{path}: not a regular file (a device, pipe or socket); give a file name")
     if not path.parent.exists():
         raise ExportError(f"{path.parent}: no such folder")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -35,6 +38,15 @@ def replace_atomically(path: Path, mode: str = "w") -> Iterator[IO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def not_a_file(path: Path) -> bool:
+    """Whether path is a device, a pipe or a socket (or a link to one). A file renamed onto it would
+    replace the thing itself: run as root, `-o /dev/null` would leave the machine without one."""
+    try:
+        return not stat.S_ISREG(path.stat().st_mode)
+    except OSError:  # nothing there (or a link to nothing): a new file
+        return False
 
 
 def _umask() -> int:

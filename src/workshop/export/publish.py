@@ -21,7 +21,7 @@ from .. import __version__
 from ..datasette_metadata import published_metadata, render
 from ..store.base import PUBLISHED_APPLICATION_ID, now
 from ..wording import TOO_FEW, dots_cell, for_data, perception_words, result_gap_words
-from . import ExportError, _umask
+from . import ExportError, _umask, not_a_file
 from .report import principle_comments, stats_text
 
 FORMAT_VERSION = 1  # PRAGMA user_version of a published copy: the shape of its tables
@@ -111,6 +111,9 @@ def check_target(path: Path, *, force: bool, source: Path | None = None) -> None
         raise ExportError(f"{path.parent}: no such folder")
     if source is not None and path.exists() and path.resolve() == source.resolve():
         raise ExportError(f"{path}: is the database being published; give another file name")
+    for target in (path, metadata_path(path)):  # --force replaces a file, never a device or a pipe
+        if not_a_file(target):
+            raise ExportError(f"{target}: not a regular file (a device, pipe or socket); give another file name")
     if force:
         return
     for target in (path, metadata_path(path)):

@@ -167,9 +167,14 @@ class Scale:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Scale:
+        lo, hi = data["min"], data["max"]
+        # A stored plan's scale as a plan file allows it; a file edited by hand is refused as damaged,
+        # not counted over a scale of half points or of millions of them.
+        if not (type(lo) is int and type(hi) is int and 0 <= hi - lo < cls.MAX_POINTS):
+            raise ValueError(f"scale {lo!r} to {hi!r} is not whole numbers of at most {cls.MAX_POINTS} points")
         return cls(
-            min=data["min"],
-            max=data["max"],
+            min=lo,
+            max=hi,
             labels={int(k): v for k, v in data.get("labels", {}).items()},
             dont_know=data.get("dont_know", True),
         )

@@ -116,10 +116,12 @@ def _means_of(store: Store, session_id: str, sums: dict | None, scale: Scale, mi
     """(principle, group) -> the mean a session's own results show, from its sums (score_sums_of).
     Where a score is off the scale or not whole (only in a file written around the schema), from
     its tallies instead, which count only the scale's points, as load_record does."""
+    points = scale.points  # range() refuses a scale that is not whole numbers: a damaged plan, as in load_record
+
     def whole(figures) -> bool:
         n, total, lowest, highest = figures
         # SQLite's SUM is an integer only where every score is one (half a point or a word makes it REAL).
-        return n == 0 or (type(total) is int and scale.min <= lowest and highest <= scale.max)
+        return n == 0 or (type(total) is int and lowest in points and highest in points)
 
     if sums is not None and all(whole(figures) for figures in sums.values()):
         return lambda principle, group: mean_from_sum(*sums.get((principle, group), (0, 0))[:2], min_group_size)
