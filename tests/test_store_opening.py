@@ -231,6 +231,16 @@ def shared_folder():
 
 
 @needs_another_user
+def test_a_new_plan_in_a_folder_the_user_cannot_write_is_one_line(shared_folder):
+    shared_folder.chmod(0o555)
+    done = _as_nobody("new", str(shared_folder / "plan.yaml"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == (f"error: {shared_folder / 'plan.yaml'}: cannot be written (Permission denied); "
+                           "choose a folder you can write to\n")
+    assert list(shared_folder.iterdir()) == []
+
+
+@needs_another_user
 @pytest.mark.parametrize("what", ["file", "folder"])
 def test_the_installed_command_reads_a_read_only_file_and_folder(runner, shared_folder, what):
     db = shared_folder / "workshop.db"

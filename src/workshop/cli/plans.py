@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import string
@@ -55,7 +56,14 @@ def new(path: str, title: str, locality: str, date: str | None) -> None:
     text = string.Template(template).substitute(
         filename=target.as_posix(), title=json.dumps(title, ensure_ascii=False),
         locality=json.dumps(locality, ensure_ascii=False), date=day.isoformat())
-    target.write_text(text, encoding="utf-8")
+    try:
+        with target.open("x", encoding="utf-8") as fh:  # "x": never over a file made meanwhile
+            fh.write(text)
+    except OSError as exc:
+        if not isinstance(exc, FileExistsError):
+            with contextlib.suppress(OSError):
+                target.unlink()  # written in part (the disk full): nothing half-written stays
+        fail(f"{target}: cannot be written ({exc.strerror or exc}); choose a folder you can write to")
     click.echo(f"wrote {target}; edit it, then: workshop validate {target}")
 
 
