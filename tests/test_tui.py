@@ -11,6 +11,7 @@ from workshop.inputs.plan import load_plan, parse_plan
 from workshop.store import Store
 from workshop.tui.screens.gap import GapScreen
 from workshop.tui.screens.help import HelpScreen
+from workshop.tui.screens.dialogs import ConfirmScreen
 from workshop.tui.screens.home import HomeScreen
 from workshop.tui.screens.lobby import LobbyScreen
 from workshop.tui.screens.note import NoteScreen
@@ -167,8 +168,14 @@ async def test_home_lists_plans_and_sessions_and_starts_a_plan(db_path, demo):
         # An unfinished session is waiting: the sessions table has the focus, Enter resumes it.
         await pilot.press("enter")
         assert isinstance(app.screen, VoteScreen) and app.screen.live.id == old.id
-        await pilot.press("escape")
+        await pilot.press("escape")  # a live principle, resumed from Home: asked, as when begun from a plan
+        assert isinstance(app.screen, ConfirmScreen) and "Leave the live room" in app.screen.question
+        await pilot.press("y")
         assert isinstance(app.screen, HomeScreen)
+        await pilot.press("escape")  # one Escape too many never quits in front of the room
+        assert isinstance(app.screen, ConfirmScreen) and app.screen.question == "Quit workshop? Everything is saved."
+        await pilot.press("n")
+        assert isinstance(app.screen, HomeScreen) and app.is_running
         await pilot.press("tab")
         rows = app.screen.plans
         await pilot.press(*["down"] * [p.name for p in rows].index("demo.yaml"), "enter")
@@ -263,3 +270,13 @@ async def test_three_groups_reveal_fits_80_by_24(db_path):
         assert "Health partners" in text and "rate this the same" in text  # the gap line is not pushed off
         bar_lines = [line for line in text.splitlines() if "█" in line]
         assert bar_lines and all(line.count("│") >= 4 for line in bar_lines)  # no bar wrapped out of its box
+
+
+async def test_escape_on_home_quits_only_when_the_facilitator_says_so(db_path):
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("escape")
+        assert "Quit workshop? Everything is saved." in screen_text(app)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not app.is_running)

@@ -68,7 +68,9 @@ class HomeScreen(StyledOnce, Screen):
         # No id: moving the focus is a key, not a command for the palette.
         Binding("tab", "app.focus_next", "Plans ⇄ sessions", show=True),
         Binding("h", "history", "History", id="home.history"),
-        Binding("escape", "app.quit", "Quit", show=False, id="home.quit"),
+        # Escape is "back" everywhere else, so here it asks first: one Escape too many must not put
+        # the shell on the projector. ctrl+q quits at once.
+        Binding("escape", "quit", "Quit", show=False, id="home.quit"),
     ]
 
     @dataclass
@@ -210,3 +212,9 @@ class HomeScreen(StyledOnce, Screen):
 
     def action_history(self) -> None:
         self.app.push_screen(HistoryScreen())
+
+    def action_quit(self) -> None:
+        from .dialogs import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen("Quit workshop? Everything is saved.", yes="quit", no="stay"),
+                             callback=lambda yes: self.app.exit() if yes else None)

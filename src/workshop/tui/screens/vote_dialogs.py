@@ -54,7 +54,7 @@ class VoteDialogs:
         """Escape: back where the facilitator came from; from a live principle only after asking."""
         if not self.settled():
             return
-        if self.live.readonly or len(self.app.screen_stack) > 2:
+        if self.live.readonly:  # a finished or reviewed session: nothing live to leave
             self.app.back()
             return
 
