@@ -365,3 +365,15 @@ def test_a_named_csv_into_an_anonymous_plan_says_how_many_names_it_dropped(runne
     assert len(ids) == len(set(ids)) == 3  # A. Patel's two ballots share nothing
     assert conn.execute("SELECT COUNT(*) FROM participants").fetchone() == (0,)
     assert b"Patel" not in db_path.read_bytes()
+
+
+def test_a_name_too_long_for_the_file_system_is_one_line_and_one_just_short_of_it_is_written(runner, db_path, tmp_path):
+    sid = import_demo(runner, db_path)
+    too_long = tmp_path / ("r" * 251 + ".html")
+    result = invoke(runner, "export", sid, "-o", too_long, db=db_path)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {too_long}: cannot be written there (File name too long); give another name\n"
+    longest = tmp_path / ("r" * 250 + ".md")  # 253 characters: its temporary name beside it is cut short
+    result = invoke(runner, "export", sid, "-o", longest, db=db_path)
+    assert result.exit_code == 0 and longest.read_text(encoding="utf-8").startswith("# ")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("r")) == [longest.name]

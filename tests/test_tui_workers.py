@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -103,7 +105,7 @@ async def test_home_reads_the_plans_again_when_shown_again(db_path, tmp_path):
 
 async def test_an_export_that_fails_shows_its_cause_and_is_logged(db_path, years, tmp_path, caplog, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    Path("not-a-folder").write_text("a file where the exports folder should be", encoding="utf-8")
+    name = "/proc/report.html"  # a folder that takes no files: the export fails as it writes
     logs = tmp_path / "logs"
     logs.mkdir()
     app = make_app(db_path, log_path=logs / "phones.log")
@@ -113,22 +115,52 @@ async def test_an_export_that_fails_shows_its_cause_and_is_logged(db_path, years
         await wait_for(pilot, lambda: "Health check 2024" in screen_text(app))
         await pilot.press("e")
         assert isinstance(app.screen, ExportScreen)
-        app.screen.query_one("#path").value = "not-a-folder/report.html"
-        await pilot.press("enter", "enter")  # the format (html, the first), then the file name
+        app.screen.query_one("#path").value = name
+        await pilot.press("enter", "enter")  # the format (the first), then the file name
         await wait_for(pilot, lambda: "failed" in screen_text(app), tries=100)
         assert isinstance(app.screen, ErrorScreen)
         text = one_line(app)
-        assert "Export to not-a-folder/report.html failed" in text
-        assert "Cause: File exists: not-a-folder" in text or "Cause: Not a directory" in text
+        assert f"Export to {name} failed" in text and "Cause: No such file or directory" in text
         # The log's path may wrap anywhere: read it with the spaces taken out.
         assert f"Thedetailsarekeptin{logs / 'workshop.log'}" in "".join(text.split())
         await pilot.press("escape")
         assert isinstance(app.screen, CompareScreen)  # the workshop carries on
     logged = [r for r in caplog.records if r.name == "workshop.tui"]
     assert logged and logged[0].exc_info is not None
-    assert logged[0].getMessage() == "Export to not-a-folder/report.html failed"
+    assert logged[0].getMessage() == f"Export to {name} failed"
     kept = (logs / "workshop.log").read_text(encoding="utf-8")
-    assert "Export to not-a-folder/report.html failed" in kept and "Traceback" in kept
+    assert f"Export to {name} failed" in kept and "Traceback" in kept
+
+
+async def test_a_name_no_export_can_go_to_is_said_in_the_dialog_to_mend(db_path, years, tmp_path, monkeypatch):
+    """A folder, a pipe, a folder that does not exist: the dialog says so and keeps the name, as the
+    command line refuses them; the exports folder it offers is made; nothing else is made or replaced."""
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    os.mkfifo(out / "pipe.html")
+    (out / "folder.html").mkdir()
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(CompareScreen(*years))
+        await wait_for(pilot, lambda: "Health check 2024" in screen_text(app))
+        await pilot.press("e", "enter")  # html, the first format
+        (out / "file").write_text("a file where a folder should be", encoding="utf-8")
+        long = "r" * 251 + ".html"
+        for name, problem in [("missing/r.html", "missing: no such folder"), ("file/r.html", "file: is a file, not a folder"),
+                              (long, "cannot be written there (File name too long); give another name"),
+                              ("pipe.html", "not a regular file (a device, pipe or socket); give a file name"),
+                              ("folder.html", "is a folder; give a file name")]:
+            app.screen.query_one("#path").value = name
+            await pilot.press("enter")
+            assert isinstance(app.screen, ExportScreen) and app.screen.query_one("#path").value == name
+            assert problem in one_line(app)
+        assert sorted(p.name for p in out.iterdir()) == ["file", "folder.html", "pipe.html"]
+        assert stat.S_ISFIFO((out / "pipe.html").lstat().st_mode)
+        app.screen.query_one("#path").value = str(Path("exports") / "r.html")  # the folder the dialog offers
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (out / "exports" / "r.html").exists(), tries=100)
+        assert isinstance(app.screen, CompareScreen)
 
 
 async def test_a_read_that_fails_shows_its_cause(db_path, years):

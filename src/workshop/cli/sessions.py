@@ -116,7 +116,11 @@ def import_votes(ctx: Context, plan_path: str, votes: str) -> None:
 def format_for(output: str) -> str:
     """The export format a file name asks for, from its extension; a folder means CSV files."""
     path = Path(output)
-    if output.endswith(("/", os.sep)) or path.is_dir() or not path.suffix:
+    try:
+        folder = path.is_dir()
+    except OSError:  # a name the file system refuses: the writer says so
+        folder = False
+    if output.endswith(("/", os.sep)) or folder or not path.suffix:
         return "csv"
     fmt = EXTENSIONS.get(path.suffix.lower())
     if fmt is None:

@@ -22,13 +22,11 @@ def replace_atomically(path: Path, mode: str = "w") -> Iterator[IO]:
     import tempfile  # here, not above: show, compare and trend read export/report.py's wording only
 
     path = Path(path)
-    if path.is_dir():
-        raise ExportError(f"{path}: is a folder; give a file name")
-    if not_a_file(path):
-        raise ExportError(f"{path}: not a regular file (a device, pipe or socket); give a file name")
-    if not path.parent.exists():
-        raise ExportError(f"{path.parent}: no such folder")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    problem = target_problem(path)
+    if problem:
+        raise ExportError(problem)
+    # The temporary name is cut short, so any name the folder can hold can be written.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", dir=path.parent)
     try:
         kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as fh:
@@ -38,6 +36,23 @@ def replace_atomically(path: Path, mode: str = "w") -> Iterator[IO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def target_problem(path: Path, *, folder: bool = False) -> str | None:
+    """Why no export can be written at path, in a line; None when it can be tried. folder: the
+    export is a folder of files (CSV), so an existing folder is its place, not a mistake."""
+    try:
+        if path.is_dir() and not folder:
+            return f"{path}: is a folder; give a file name"
+        if not_a_file(path):
+            return f"{path}: not a regular file (a device, pipe or socket); give a file name"
+        if not path.parent.exists():
+            return f"{path.parent}: no such folder"
+        if not path.parent.is_dir():
+            return f"{path.parent}: is a file, not a folder"
+    except OSError as exc:  # a name too long for the file system, and the like
+        return f"{path}: cannot be written there ({exc.strerror or exc}); give another name"
+    return None
 
 
 def not_a_file(path: Path) -> bool:

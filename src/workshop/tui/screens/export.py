@@ -5,6 +5,7 @@ reads nothing from the database."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from ...export import FORMATS, REPORT_FORMATS, export, export_comparison, export_trend
+from ...export import FORMATS, REPORT_FORMATS, export, export_comparison, export_trend, target_problem
 from ...model import Session, SessionSummary
 from ...session.records import load_comparison, load_record, load_trend
 
@@ -68,9 +69,11 @@ class ExportScreen(ModalScreen[None]):
             yield Label("Export: choose a format (Enter), then check the file name (Enter)", classes="dialog-title")
             yield OptionList(*[Option(f"{f:<5} {DESCRIPTIONS[f]}", id=f) for f in self.formats], id="formats")
             yield Input(id="path")
+            yield Label(id="problem", classes="dialog-help")  # what is wrong with the name, while it is
             yield Label("Escape cancels", classes="dialog-help")
 
     def on_mount(self) -> None:
+        self.query_one("#problem").display = False
         self.query_one(OptionList).highlighted = 0
         self.query_one(OptionList).focus()
         self.suggest(self.formats[0])
@@ -90,16 +93,27 @@ class ExportScreen(ModalScreen[None]):
     def start(self, event: Input.Submitted) -> None:
         option = self.query_one(OptionList).highlighted_option
         path = Path(event.value).expanduser()
+        problem = self.problem(option.id, path)
+        if problem:  # said here, with the name kept to mend (so not said again), as the command line says it
+            self.query_one("#problem", Label).update(problem.removeprefix(f"{path}: "))
+            self.query_one("#problem").display = True
+            return
         self.notify(f"Exporting {option.id} to {path} …", timeout=3)
         self.run_export(option.id, path)
         self.dismiss(None)
+
+    def problem(self, fmt: str, path: Path) -> str | None:
+        """What makes path no place for this export; the exports folder the dialog offers is made."""
+        if path.parent.absolute() == self.folder.absolute():
+            with contextlib.suppress(OSError):  # if it cannot be made, target_problem says why
+                self.folder.mkdir(parents=True, exist_ok=True)
+        return target_problem(path, folder=fmt == "csv" and path.suffix.lower() != ".zip")
 
     def run_export(self, fmt: str, path: Path) -> None:
         # The app runs it in a thread: this dialog is gone before the export ends.
         session_id, comparison, trend = self.session_id, self.comparison, self.trend
 
         def write(store) -> Path:
-            path.parent.mkdir(parents=True, exist_ok=True)
             if session_id:
                 return export(load_record(store, session_id), fmt, path)
             if comparison:
