@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
-from conftest import REPO, ROSTER_PLAN, SIZE, make_app, screen_text, type_text, wait_for
+from conftest import REPO, ROSTER_PLAN, SIZE, make_app, screen_text, settle, type_text, wait_for
 
 from workshop.inputs.plan import load_plan, parse_plan
 from workshop.store import Store
@@ -280,3 +281,23 @@ async def test_escape_on_home_quits_only_when_the_facilitator_says_so(db_path):
         assert "Quit workshop? Everything is saved." in screen_text(app)
         await pilot.press("y")
         await wait_for(pilot, lambda: not app.is_running)
+
+
+async def test_back_on_home_the_session_just_left_is_under_the_cursor(db_path, demo):
+    """Enter on Home after leaving a session goes back into it, not into the newest or a new one."""
+    with Store(db_path) as store:
+        older = store.start_session(dataclasses.replace(demo[0], title="Spring check", date=dt.date(2026, 3, 1)))
+        store.start_session(dataclasses.replace(demo[0], title="Autumn check", date=dt.date(2026, 10, 1)))
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "Spring check" in screen_text(app))
+        assert app.screen.session_ids.index(older.id) == 1  # the newest first
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, VoteScreen) and app.screen.live.id == older.id
+        await pilot.press("escape", "y")
+        assert isinstance(app.screen, HomeScreen)
+        await settle(pilot)
+        sessions = app.screen.query_one("#sessions")
+        assert app.screen.focused is sessions and app.screen.session_ids[sessions.cursor_row] == older.id
+        await pilot.press("enter")
+        assert isinstance(app.screen, VoteScreen) and app.screen.live.id == older.id

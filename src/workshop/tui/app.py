@@ -158,12 +158,20 @@ class WorkshopApp(PhoneRoom, RemoteControl, App):
             gc.freeze()
             gc.enable()
 
-    def back(self) -> None:
-        """Escape from a screen: to the one below, or to Home when it is the first screen."""
+    def back(self, *, leaving: str | None = None) -> None:
+        """Escape from a screen: to the one below, or to Home when it is the first screen.
+
+        leaving: the session the facilitator leaves; Home then has it under the cursor, so Enter
+        goes back into it rather than starting or resuming another.
+        """
         if len(self.screen_stack) > 2:
             self.pop_screen()
         else:
             self.switch_screen(self.home())
+        from .screens.home import HomeScreen  # loaded already: Home is the screen now, or below it
+
+        if leaving and isinstance(self.screen_stack[-1], HomeScreen):
+            self.screen_stack[-1].came_from = leaving
 
     # --- starting and resuming -------------------------------------------------------------
 

@@ -98,6 +98,8 @@ class HomeScreen(StyledOnce, Screen):
         self.plan_columns: list[tuple[str, int]] = []
         self.session_columns: list[tuple[str, int]] = []
         """Each table's column labels and widths (the sessions' once the first read arrives)."""
+        self.came_from: str | None = None
+        """The session just left for Home (WorkshopApp.back): the cursor goes to it once listed."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home-body"):
@@ -141,8 +143,13 @@ class HomeScreen(StyledOnce, Screen):
         more = message.total - len(message.sessions)
         self.query_one("#sessions-heading", Static).update(
             SESSIONS_HEADING + (f" · {plural(more, 'older session')} in History (h)" if more > 0 else ""))
+        if self.came_from in self.session_ids:  # back from a session: it is under the cursor
+            sessions = self.query_one("#sessions", LineTable)
+            sessions.cursor_row = self.session_ids.index(self.came_from)
+            sessions.focus()
+            self.came_from = None
         # Coming back to an unfinished workshop is the likelier wish than starting another.
-        if first:
+        elif first:
             wanted = "#sessions" if any(s.status == "open" for s in message.sessions) else "#plans"
             self.query_one(wanted, LineTable).focus()
 

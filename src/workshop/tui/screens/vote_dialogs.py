@@ -55,12 +55,12 @@ class VoteDialogs:
         if not self.settled():
             return
         if self.live.readonly:  # a finished or reviewed session: nothing live to leave
-            self.app.back()
+            self.app.back(leaving=self.live.id)
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.back()
+                self.app.back(leaving=self.live.id)
 
         from .dialogs import ConfirmScreen
 
