@@ -76,3 +76,11 @@ def test_a_score_too_big_to_sum_leaves_the_trend_as_the_sessions_show_it(store, 
     assert trend.trends == analytics.trend([(r.session.id, r.plan.date.isoformat(), [g.id for g in r.plan.groups],
                                              r.results) for r in records])
     assert all(p.means["vcs"] is not None for t in trend.trends for p in t.points)
+
+
+def test_a_locality_typed_in_any_case_is_named_as_its_sessions_spell_it(store, demo_plan):
+    for year in (2025, 2026):
+        store.import_ballots(dataclasses.replace(demo_plan, date=dt.date(year, 6, 1), locality="Eastbridge"), "",
+                             [Ballot(p.id, "council", 3) for p in demo_plan.principles])
+    trend = load_trend(store, "EASTBRIDGE")
+    assert trend.locality == "Eastbridge" and len(trend.sessions) == 2

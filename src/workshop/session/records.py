@@ -153,5 +153,6 @@ def load_trend(store: Store, locality: str) -> TrendRecord:
         latest = Plan.from_dict(plans[ids[-1]]) if ids else None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise damaged(store.path, f"a frozen plan of locality {locality}: {exc}") from None
-    return TrendRecord(locality, summaries, latest.groups if latest else (),
+    # Named as the latest session spells it: 'trend northshire' finds Northshire, and says Northshire.
+    return TrendRecord(summaries[-1].locality if summaries else locality, summaries, latest.groups if latest else (),
                        (latest.scale.min, latest.scale.max) if latest else (1, 5), trends)
