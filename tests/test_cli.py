@@ -377,3 +377,16 @@ def test_a_name_too_long_for_the_file_system_is_one_line_and_one_just_short_of_i
     result = invoke(runner, "export", sid, "-o", longest, db=db_path)
     assert result.exit_code == 0 and longest.read_text(encoding="utf-8").startswith("# ")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("r")) == [longest.name]
+
+
+@pytest.mark.parametrize("command", [["export", "{sid}"], ["export", "{sid}", "--format", "md"],
+                                     ["trend", "Northshire", "--format", "md"]])
+def test_an_export_to_standard_output_is_refused_not_written_as_a_file_named_dash(runner, db_path, tmp_path,
+                                                                                  monkeypatch, command):
+    sid = import_demo(runner, db_path)
+    monkeypatch.chdir(tmp_path)
+    result = invoke(runner, *[a.format(sid=sid) for a in command], "-o", "-", db=db_path)
+    assert result.exit_code == 2
+    assert result.stderr == "error: -: exports are written to files, not to standard output; give a file name, " \
+                            "such as report.md\n"
+    assert not (tmp_path / "-").exists()

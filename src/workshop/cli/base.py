@@ -134,6 +134,8 @@ def load_record_or_fail(ctx: Context, ref: str, *, ballots: bool = True):
 def write_report(writer, record, fmt: str, output: str) -> None:
     from ..export import ExportError
 
+    if output == "-":  # the usual name for standard output, which would become a file or folder named "-"
+        fail("-: exports are written to files, not to standard output; give a file name, such as report.md")
     try:
         path = writer(record, fmt, output)
     except ExportError as exc:
