@@ -219,6 +219,16 @@ def test_export_refuses_an_unknown_extension_and_writes_nothing(runner, db_path,
     assert sorted(tmp_path.iterdir()) == before
 
 
+@pytest.mark.parametrize("args", [["-o", "tables.csv"], ["-o", "tables.csv", "--format", "csv"]])
+def test_export_to_a_csv_name_says_the_tables_are_several_files(runner, db_path, tmp_path, args):
+    sid = import_demo(runner, db_path)
+    before = sorted(tmp_path.iterdir())
+    result = invoke(runner, "export", sid, *[tmp_path / a if a.endswith(".csv") else a for a in args], db=db_path)
+    refused(result, f"{tmp_path / 'tables.csv'}: CSV exports are several files, one a table; give a folder name, "
+                    "or a name ending .zip")
+    assert sorted(tmp_path.iterdir()) == before
+
+
 # --- compare, list --locality, and counts that read right -------------------------------------
 
 def test_compare_refuses_the_same_session_twice(runner, db_path):

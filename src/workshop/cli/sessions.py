@@ -123,6 +123,8 @@ def format_for(output: str) -> str:
     if output.endswith(("/", os.sep)) or folder or not path.suffix:
         return "csv"
     fmt = EXTENSIONS.get(path.suffix.lower())
+    if path.suffix.lower() == ".csv":
+        return "csv"  # refused by export, which says why
     if fmt is None:
         fail(f"{output}: no export format ends '{path.suffix}'; use .html, .md, .xlsx, .json, .zip or a folder "
              "(CSV files), or give --format")
@@ -141,4 +143,6 @@ def export(ctx: Context, session: str, output: str, fmt: str | None) -> None:
     from ..export import export as write_export
 
     fmt = fmt or format_for(output)
+    if fmt == "csv" and Path(output).suffix.lower() == ".csv":  # it would be a folder named like a file
+        fail(f"{output}: CSV exports are several files, one a table; give a folder name, or a name ending .zip")
     write_report(write_export, load_record_or_fail(ctx, session), fmt, output)
