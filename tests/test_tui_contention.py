@@ -12,6 +12,13 @@ from workshop.store import Store
 from workshop.tui.screens.vote import VoteScreen
 
 
+async def voting(pilot, app) -> None:
+    """Enter on Home, then wait until the vote screen has stored its opening move: the lock is
+    taken after that, so what waits is only what the test typed (a loaded machine can be slow)."""
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, VoteScreen) and "VOTING OPEN" in screen_text(app))
+
+
 def committed(db_path, session_id, principle_id) -> dict:
     with Store(db_path) as check:
         return check.card_counts(session_id, principle_id)
@@ -20,7 +27,7 @@ def committed(db_path, session_id, principle_id) -> dict:
 async def test_cards_typed_while_another_command_writes_are_kept_and_stored_after(db_path, demo):
     app = make_app(db_path, plan=demo)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")
+        await voting(pilot, app)
         sid, first = app.screen.live.id, demo[0].principles[0].id
         other = sqlite3.connect(db_path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another workshop command, say a long import, holds the lock
@@ -41,7 +48,8 @@ async def test_cards_typed_while_another_command_writes_are_kept_and_stored_afte
 async def test_a_reveal_while_another_command_writes_waits_then_reveals(db_path, demo):
     app = make_app(db_path, plan=demo)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "3", "enter")
+        await voting(pilot, app)
+        await pilot.press("3", "enter")
         other = sqlite3.connect(db_path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         await pilot.press("r")
@@ -56,7 +64,7 @@ async def test_a_roster_vote_while_another_command_writes_is_ticked_only_once_st
     plan = parse_plan(ROSTER_PLAN)
     app = make_app(db_path, plan=(plan, ROSTER_PLAN))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")
+        await voting(pilot, app)
         other = sqlite3.connect(db_path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         await pilot.press("4")  # A. Patel
