@@ -18,7 +18,7 @@ from ..renderables import diverging_bar, sort_results, stacked_labels
 from ..export.report import perception_sentences, priority_rows
 from ..export.report import (
     TREND_LEGEND, WORDING_LEGEND, WORDING_MARK, comparison_explained, comparison_groups, comparison_pair,
-    comparison_rows, gap_explained, gap_heading, pair_of, trend_gap_heading, trend_sparkline, trend_value,
+    comparison_rows, gap_explained, gap_heading, pair_of, trend_gap_heading, trend_row,
 )
 from ..wording import DASH, TOO_FEW, fact_answer, move, number, plural, result_gap, result_gap_words, signed
 
@@ -109,10 +109,11 @@ def _segments(console: Console, line: Text) -> list[Segment]:
     return [Segment(line.plain, console.get_style(line.style) if line.style else None)] if line.plain else []
 
 
-def _line(parts: list[Segment], width: int) -> list[Segment]:
+def _line(parts: list[Segment], width: int, used: int | None = None) -> list[Segment]:
     """One output line: its segments, padded with spaces to the width (cut to it, as Rich cuts a
-    line too long for its place)."""
-    used = sum(cell_len(s.text) for s in parts)
+    line too long for its place); used, when the caller knows it, is the cells they take."""
+    if used is None:
+        used = sum(cell_len(s.text) for s in parts)
     if used > width:
         return Segment.adjust_line_length(parts, width, pad=False)
     return parts + [Segment(" " * (width - used))]
@@ -176,7 +177,7 @@ class Flow(Lines):
         for item in self.items:
             size = cell_len(item.plain)
             if row and used + self.GAP + size > width:
-                out.append(_line(row, width))
+                out.append(_line(row, width, used))
                 row, used = [], 0
             if row:
                 row.append(Segment(" " * self.GAP))
@@ -190,7 +191,7 @@ class Flow(Lines):
             row += _segments(console, item) if getattr(console, "uncoloured", False) else list(item.render(console))
             used += size
         if row:
-            out.append(_line(row, width))
+            out.append(_line(row, width, used))
         return out
 
 
@@ -368,9 +369,6 @@ def trend_view(trend_record) -> Layout:
         heading.append(Text(f"{trend_gap_heading(trend_record)} in each session, from the means as shown; "
                             f"{TREND_LEGEND}", style="dim"))
 
-    def value(point) -> Text:
-        return Text(trend_value(trend_record, point), style="" if point.asked else "dim")
-
     def table():
         t = folding_table()
         t.add_column("Principle", ratio=1, min_width=STATEMENT_MIN, overflow="fold")
@@ -378,23 +376,25 @@ def trend_view(trend_record) -> Layout:
             t.add_column(label, justify="right", no_wrap=True)
         t.add_column("Trend", no_wrap=True)
         for tr in trend_record.trends:
-            t.add_row(statement(tr.principle.statement, style=""), *(value(p) for p in tr.points),
-                      trend_sparkline(trend_record, tr))
+            values, line = trend_row(trend_record, tr)
+            t.add_row(statement(tr.principle.statement, style=""),
+                      *(Text(v, style="" if p.asked else "dim") for v, p in zip(values, tr.points)), line)
         return t
 
-    label_width = max((len(label) for label in trend_record.labels), default=0)
+    labels = trend_record.labels
+    label_width = max((len(label) for label in labels), default=0)
     dim_label = Span(0, label_width + 1, "dim")
 
     def blocks():
         for i, tr in enumerate(trend_record.trends, 1):
             # Every point the same width, so the sessions line up from one principle to the next.
             # A Text a point, its label dim: 3,000 of them in a 50-session trend, so made whole, not assembled.
-            points = [Text(f"{label.ljust(label_width)} {trend_value(trend_record, p):>5}", spans=[dim_label])
-                      for label, p in zip(trend_record.labels, tr.points)]
-            points.append(Text.assemble(("trend ", "dim"), trend_sparkline(trend_record, tr)))
+            values, line = trend_row(trend_record, tr)
+            points = [Text(f"{label.ljust(label_width)} {value:>5}", spans=[dim_label])
+                      for label, value in zip(labels, values)]
+            points.append(Text.assemble(("trend ", "dim"), line))
             yield block(f"{i}.", statement(tr.principle.statement), Flow(points))
 
-    labels = stacked_labels(trend_record.labels)
-    widest = max([5] + [len(line) for label in labels for line in label.split("\n")])
+    widest = max([5] + [len(line) for label in stacked_labels(labels) for line in label.split("\n")])
     width = CELL + count * (widest + CELL) + max(5, count) + CELL + 1
     return Layout(heading, width, table, blocks)

@@ -28,7 +28,7 @@ from .report import (
     comparison_explained, comparison_groups, comparison_rows, details, gap_explained, headlines, misread, name_of,
     misread_sides, numbers, only_in, pair_names, pair_of, perception_sentences, principle_comments, principle_meta,
     session_label,
-    stats_text, trend_gap_heading, trend_gaps, trend_value, turnout, NO_PRIORITIES, PRIORITIES_HEADING,
+    stats_text, trend_gap_heading, trend_gaps, trend_values, turnout, NO_PRIORITIES, PRIORITIES_HEADING,
     priorities_note, priority_rows,
 )
 
@@ -184,7 +184,7 @@ def trend_html(trend) -> str:
     for i, t in enumerate(trend.trends, 1):
         gaps = trend_gaps(trend, t)
         trends.append({"number": i, "statement": t.principle.statement,
-                       "shown": [f"{label}: {trend_value(trend, p)}" for label, p in zip(labels, t.points)],
+                       "shown": [f"{label}: {value}" for label, value in zip(labels, trend_values(t, gaps))],
                        "chart": Markup(trend_chart(gaps, labels, span)) if any(g is not None for g in gaps) else ""})
     return render(
         "trend.html.j2", title=f"{trend.locality}: gaps over time",

@@ -14,7 +14,7 @@ from .report import (
     priority_rows,
     comparison_groups, comparison_rows, details, gap_explained, headlines, numbers, only_in, pair_of, principle_meta,
     comment_text, principle_comments, session_label,
-    stats_text, summary_line, trend_gap_heading, trend_sparkline, trend_value, turnout, turnout_text,
+    stats_text, summary_line, trend_gap_heading, trend_row, turnout, turnout_text,
 )
 
 
@@ -172,8 +172,8 @@ def write_trend(trend, path: Path) -> None:
     header = ["#", "Principle"] + list(trend.labels) + ["Trend"]
     rows = []
     for i, t in enumerate(trend.trends, 1):
-        rows.append([str(i), t.principle.statement] + [trend_value(trend, p) for p in t.points]
-                    + [trend_sparkline(trend, t)])
+        values, line = trend_row(trend, t)
+        rows.append([str(i), t.principle.statement, *values, line])
     out += table(header, rows, right=tuple(range(2, len(header) - 1)) + (0,)) if rows else ["No principles yet."]
     with replace_atomically(path) as fh:
         fh.write("\n".join(out) + "\n")

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...renderables import stacked_labels
-from ...export.report import TREND_LEGEND, trend_gap_heading, trend_sparkline, trend_value
+from ...export.report import TREND_LEGEND, trend_gap_heading, trend_row
 from ...session.records import TrendRecord, load_trend
 from ...wording import plural
 from ..widgets.keybar import KeyBar
@@ -80,9 +80,9 @@ class TrendScreen(Screen):
             table.add_column(Text(label, justify="right"), width=VALUE_WIDTH, key=f"s{i}")
         table.add_column("Trend", width=trend_width)
         for t in record.trends:
-            values = [Text(trend_value(record, p), justify="right", style="" if p.asked else "dim") for p in t.points]
-            table.add_row(statement_cell(t.principle.statement), *values,
-                          Text(trend_sparkline(record, t), style="bold"), height=None)
+            shown, line = trend_row(record, t)
+            values = [Text(v, justify="right", style="" if p.asked else "dim") for v, p in zip(shown, t.points)]
+            table.add_row(statement_cell(t.principle.statement), *values, Text(line, style="bold"), height=None)
         table.focus()
 
     def action_export(self) -> None:
