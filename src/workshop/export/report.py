@@ -312,9 +312,9 @@ def trend_gaps(trend, principle_trend) -> list[float | None]:
     return [point_gap(p, pair) for p in principle_trend.points]
 
 
-def trend_sparkline(trend, principle_trend, gaps: list[float | None] | None = None) -> str:
-    """The gaps as block heights, with the same marks as trend_values where there is no block to draw."""
-    gaps = trend_gaps(trend, principle_trend) if gaps is None else gaps
+def trend_sparkline(trend, principle_trend, gaps: list[float | None]) -> str:
+    """The principle's trend_gaps as block heights, with the same marks as trend_values where there
+    is no block to draw."""
     lo, hi = trend.scale_range
     line = sparkline(gaps, lo - hi, hi - lo)
     return "".join(mark if gap is not None else (DASH if point.asked else NOT_ASKED)
